@@ -1,0 +1,30 @@
+package com.pbiexport.devstack.scenario;
+
+/**
+ * A report.
+ *
+ * @param type             {@code PowerBIReport} or {@code PaginatedReport}
+ * @param pages            page count (drives render time: 5 pages render at a time)
+ * @param sensitivityLabel a label blocks PDF/PPTX export by a service principal
+ * @param datasetId        the dataset behind a Power BI report
+ */
+public record Report(
+        String id,
+        String name,
+        String workspaceId,
+        String type,
+        Integer pages,
+        Boolean sensitivityLabel,
+        String datasetId) {
+
+    public Report {
+        name = name == null ? id : name;
+        type = type == null ? "PowerBIReport" : type;
+        pages = pages == null ? 3 : pages;
+        sensitivityLabel = sensitivityLabel != null && sensitivityLabel;
+    }
+
+    public boolean paginated() {
+        return "PaginatedReport".equalsIgnoreCase(type);
+    }
+}

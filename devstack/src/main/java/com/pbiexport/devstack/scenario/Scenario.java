@@ -1,0 +1,109 @@
+package com.pbiexport.devstack.scenario;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the simulator knows about the simulated Microsoft cloud: tenants with their app
+ * registrations and credentials, tenant settings, capacities, workspaces (with members) and
+ * reports. Loaded from a JSON scenario file or {@link #defaultScenario()}.
+ *
+ * @param tokenLifetimeSeconds lifetime of issued access tokens (Entra issues 60-90 minutes)
+ * @param fileExpirySeconds    how long an export's file stays downloadable (24 h in Power BI)
+ * @param pageRenderMillis     time to render one round of (at most 5) pages of a report
+ * @param pollRetryAfterSeconds Retry-After the service sends on status polls while running
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record Scenario(
+        String name,
+        Long tokenLifetimeSeconds,
+        Long fileExpirySeconds,
+        Long pageRenderMillis,
+        Integer pollRetryAfterSeconds,
+        List<Tenant> tenants) {
+
+    public Scenario {
+        name = name == null ? "custom" : name;
+        tokenLifetimeSeconds = tokenLifetimeSeconds == null ? 3599L : tokenLifetimeSeconds;
+        fileExpirySeconds = fileExpirySeconds == null ? 86_400L : fileExpirySeconds;
+        pageRenderMillis = pageRenderMillis == null ? 1_000L : pageRenderMillis;
+        pollRetryAfterSeconds = pollRetryAfterSeconds == null ? 1 : pollRetryAfterSeconds;
+        tenants = tenants == null ? List.of() : List.copyOf(tenants);
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    public static Scenario load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in).validated();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read scenario file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static Scenario read(InputStream json) throws IOException {
+        return MAPPER.readValue(json, Scenario.class);
+    }
+
+    /** The built-in scenario documented in devstack/README.md. */
+    public static Scenario defaultScenario() {
+        try (InputStream in = Scenario.class.getResourceAsStream("/scenarios/default.json")) {
+            return read(Objects.requireNonNull(in, "default scenario resource missing")).validated();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<Tenant> tenant(String idOrDomain) {
+        return tenants.stream()
+                .filter(t -> t.id().equalsIgnoreCase(idOrDomain) || t.domain().equalsIgnoreCase(idOrDomain))
+                .findFirst();
+    }
+
+    public Scenario withTokenLifetimeSeconds(long seconds) {
+        return new Scenario(name, seconds, fileExpirySeconds, pageRenderMillis, pollRetryAfterSeconds, tenants);
+    }
+
+    public Scenario withPageRenderMillis(long millis) {
+        return new Scenario(name, tokenLifetimeSeconds, fileExpirySeconds, millis, pollRetryAfterSeconds, tenants);
+    }
+
+    public Scenario withFileExpirySeconds(long seconds) {
+        return new Scenario(name, tokenLifetimeSeconds, seconds, pageRenderMillis, pollRetryAfterSeconds, tenants);
+    }
+
+    /** Checks cross references (workspace -> capacity, report -> workspace); throws naming every problem. */
+    public Scenario validated() {
+        List<String> problems = new ArrayList<>();
+        for (Tenant t : tenants) {
+            for (Workspace w : t.workspaces()) {
+                if (w.capacityId() != null && t.capacity(w.capacityId()).isEmpty()) {
+                    problems.add("tenant " + t.domain() + ": workspace " + w.id() + " names unknown capacity " + w.capacityId());
+                }
+            }
+            for (Report r : t.reports()) {
+                if (t.workspace(r.workspaceId()).isEmpty()) {
+                    problems.add("tenant " + t.domain() + ": report " + r.id() + " names unknown workspace " + r.workspaceId());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid scenario: " + String.join("; ", problems));
+        }
+        return this;
+    }
+}

@@ -1,0 +1,38 @@
+package com.pbiexport.devstack.sim;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.time.Instant;
+
+/**
+ * Fault knobs, settable at start (scenario/CLI) and at run time through the admin API
+ * ({@code PUT /admin/faults}, a partial JSON object merges over the current settings).
+ *
+ * @param powerBiErrorRate       fraction (0..1) of Power BI calls answered 500/503
+ * @param powerBiLatencyMillis   added latency on every Power BI call
+ * @param dropConnectionRate     fraction (0..1) of Power BI calls whose connection is closed without an answer
+ * @param forced429Count         the next N Power BI calls answer 429 with Retry-After
+ * @param forced429RetryAfterSeconds Retry-After sent with forced 429s
+ * @param downloadBytesPerSecond throttles file downloads (0 = unlimited)
+ * @param entraOutageUntil       until this instant the token endpoint answers 503 (null = no outage)
+ * @param entraThrottleCount     the next N token requests answer 429 AADSTS90055 with Retry-After
+ * @param entraThrottleRetryAfterSeconds Retry-After sent with those 429s
+ * @param entraLatencyMillis     added latency on every token request
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record FaultSettings(
+        double powerBiErrorRate,
+        long powerBiLatencyMillis,
+        double dropConnectionRate,
+        int forced429Count,
+        int forced429RetryAfterSeconds,
+        long downloadBytesPerSecond,
+        Instant entraOutageUntil,
+        int entraThrottleCount,
+        int entraThrottleRetryAfterSeconds,
+        long entraLatencyMillis) {
+
+    public static FaultSettings none() {
+        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0);
+    }
+}
