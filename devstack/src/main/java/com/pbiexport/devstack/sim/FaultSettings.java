@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param entraThrottleCount     the next N token requests answer 429 AADSTS90055 with Retry-After
  * @param entraThrottleRetryAfterSeconds Retry-After sent with those 429s
  * @param entraLatencyMillis     added latency on every token request
+ * @param exportBusyFailures     the next N exports end {@code Failed} WITH Retry-After (service busy: start again)
+ * @param exportPermanentFailures the next N exports end {@code Failed} WITHOUT Retry-After (permanent)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FaultSettings(
@@ -30,9 +32,11 @@ public record FaultSettings(
         Instant entraOutageUntil,
         int entraThrottleCount,
         int entraThrottleRetryAfterSeconds,
-        long entraLatencyMillis) {
+        long entraLatencyMillis,
+        int exportBusyFailures,
+        int exportPermanentFailures) {
 
     public static FaultSettings none() {
-        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0);
+        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0);
     }
 }
