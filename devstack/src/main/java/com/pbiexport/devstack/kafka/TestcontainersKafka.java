@@ -1,0 +1,56 @@
+package com.pbiexport.devstack.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The Testcontainers flavour of {@link KafkaFixture.Broker}. Kept in its own class and only reached after
+ * {@link KafkaFixture} has checked that Testcontainers is on the classpath, so the embedded path never loads it.
+ */
+final class TestcontainersKafka implements KafkaFixture.Broker {
+
+    static final String DEFAULT_IMAGE = "apache/kafka:4.1.0";
+
+    private final KafkaContainer container;
+
+    private TestcontainersKafka(KafkaContainer container) {
+        this.container = container;
+    }
+
+    static boolean dockerAvailable() {
+        return DockerClientFactory.instance().isDockerAvailable();
+    }
+
+    static TestcontainersKafka start(String image) {
+        KafkaContainer container = new KafkaContainer(DockerImageName.parse(image))
+                // Testcontainers already sets the offsets/transaction topics to one replica; share groups and a
+                // prompt first rebalance need the same treatment to match the embedded broker.
+                .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR", "1")
+                .withEnv("KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "1")
+                .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
+                .withStartupTimeout(Duration.ofSeconds(120));
+        container.start();
+        return new TestcontainersKafka(container);
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return container.getBootstrapServers();
+    }
+
+    @Override
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        BrokerAdmin.createTopic(bootstrapServers(), name, partitions, configs,
+                Deadline.after(Clock.systemUTC(), Duration.ofSeconds(30)));
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}
