@@ -1,0 +1,120 @@
+package com.pbiexport.devstack.powerbi;
+
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.scenario.Tenant;
+import com.pbiexport.devstack.sim.AccessTokens;
+import com.pbiexport.devstack.sim.Cloud;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks the bearer token the way Power BI does, in its order: present and ours (signature), audience,
+ * lifetime, tenant. Then the tenant setting for service principals and the profile header.
+ */
+final class BearerAuth {
+    /** Entra sets {@code nbf} a few minutes before {@code iat}; accept that much clock skew the other way. */
+    private static final long NBF_SKEW_SECONDS = 300;
+
+    private final Scenario scenario;
+    private final Cloud cloud;
+    private final AccessTokens tokens;
+    private final Clock clock;
+
+    BearerAuth(Scenario scenario, Cloud cloud, AccessTokens tokens, Clock clock) {
+        this.scenario = scenario;
+        this.cloud = cloud;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** The verified caller, before the tenant-setting and profile checks. */
+    Caller authenticate(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.length() < 8
+                || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiError.notAuthorized(null).toFailure();
+        }
+        Map<String, Object> claims = tokens.verify(authorizationHeader.substring(7).trim())
+                .orElseThrow(() -> ApiError.notAuthorized(null).toFailure());
+
+        // Wrong audience (a Graph token, a bare ".default", another cloud's Power BI resource): 401, as
+        // Microsoft's troubleshooting page says and the reference lists ("wrong audience" under 401).
+        // Forum reports of 403 exist, but 401 is the documented answer; clients must treat both alike.
+        String aud = stripSlash(text(claims.get("aud")));
+        if (aud == null || !aud.equalsIgnoreCase(cloud.powerBiResource())) {
+            throw ApiError.notAuthorized(null).toFailure();
+        }
+
+        long now = clock.instant().getEpochSecond();
+        Optional<Long> exp = number(claims.get("exp"));
+        if (exp.isEmpty()) {
+            throw ApiError.notAuthorized(null).toFailure();
+        }
+        if (now >= exp.get()) {
+            throw ApiError.tokenExpired().toFailure();
+        }
+        Optional<Long> nbf = number(claims.get("nbf"));
+        if (nbf.isPresent() && now + NBF_SKEW_SECONDS < nbf.get()) {
+            throw ApiError.notAuthorized(null).toFailure();
+        }
+
+        String tid = text(claims.get("tid"));
+        Tenant tenant = tid == null ? null : scenario.tenants().stream()
+                .filter(t -> t.id().equalsIgnoreCase(tid)).findFirst().orElse(null);
+        if (tenant == null) {
+            throw ApiError.notAuthorized(null).toFailure();
+        }
+        String clientId = Optional.ofNullable(text(claims.get("appid"))).orElse(text(claims.get("azp")));
+        String oid = text(claims.get("oid"));
+        boolean user = claims.get("scp") != null || "user".equalsIgnoreCase(text(claims.get("idtyp")));
+        return new Caller(tenant, clientId, oid, !user, null);
+    }
+
+    /**
+     * "Allow service principals to use Power BI APIs" off, or on for groups the app is not in: 401 with
+     * {@code X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch} (observed).
+     */
+    static void requireTenantAllowsServicePrincipal(Caller caller) {
+        if (caller.servicePrincipal()
+                && (caller.clientId() == null || !caller.tenant().settings().allowsServicePrincipal(caller.clientId()))) {
+            throw ApiError.notAuthorized("ServicePrincipalIsNotAllowedByTenantAdminSwitch").toFailure();
+        }
+    }
+
+    /**
+     * {@code X-PowerBI-Profile-Id}: must be a GUID (else 400) and a profile the calling app owns. Another app's or
+     * an unknown profile answers 404 PowerBIEntityNotFound: profiles are entities of the app, and hiding other
+     * apps' profiles matches how Power BI hides workspaces (simulator's choice; Microsoft documents no code).
+     */
+    static Caller applyProfile(Caller caller, String profileHeader) {
+        if (profileHeader == null || profileHeader.isBlank()) {
+            return caller;
+        }
+        String profile = profileHeader.trim();
+        if (!ApiRoute.GUID.matcher(profile).matches()) {
+            throw ApiError.invalidRequest("Parameter X-PowerBI-Profile-Id is missing or invalid").toFailure();
+        }
+        boolean owned = caller.servicePrincipal() && caller.clientId() != null
+                && caller.tenant().app(caller.clientId())
+                        .map(app -> app.profiles().stream().anyMatch(profile::equalsIgnoreCase))
+                        .orElse(false);
+        if (!owned) {
+            throw ApiError.entityNotFound("Service principal profile " + profile + " was not found", "ProfileNotFound")
+                    .toFailure();
+        }
+        return caller.withProfile(profile.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static String stripSlash(String s) {
+        return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String text(Object o) {
+        return o instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    private static Optional<Long> number(Object o) {
+        return o instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+}

@@ -1,0 +1,394 @@
+package com.pbiexport.devstack.powerbi;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pbiexport.devstack.scenario.Capacity;
+import com.pbiexport.devstack.scenario.Report;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.scenario.Workspace;
+import com.pbiexport.devstack.sim.AccessTokens;
+import com.pbiexport.devstack.sim.Cloud;
+import com.pbiexport.devstack.sim.Counters;
+import com.pbiexport.devstack.sim.Faults;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The simulated Power BI REST API: export to file (start, status, file) in the workspace and "My workspace"
+ * forms, Get Groups with OData options, Get Report(s) and Get Capacities.
+ *
+ * <p>Every call goes through, in this order: injected faults (latency, dropped connection, 5xx, forced 429);
+ * route (404/405/400 for a non-GUID id); token (401; expired: 403 TokenExpired); tenant setting for service
+ * principals (401); profile header (400/404); My-workspace route used by a service principal (403); request body
+ * binding (400); workspace (401 other tenant, 404 unknown or not a member); capacity (403 shared/inactive);
+ * report (404); PPU (403 for Power BI reports); format, label, pages, configuration (400/403); PPU rate (429);
+ * engine (429 when the capacity is full). The devstack README has the full route/condition table.
+ *
+ * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx.
+ */
+public final class PowerBiApi implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(PowerBiApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY_BYTES = 1 << 20;
+
+    private final Scenario scenario;
+    private final Cloud cloud;
+    private final ExportEngine engine;
+    private final Faults faults;
+    private final Counters counters;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final BearerAuth auth;
+    private final WorkspaceAccess access;
+    private final PpuLimiter ppu;
+
+    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                      Counters counters, Clock clock) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM);
+    }
+
+    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+               Counters counters, Clock clock, Sleeper sleeper) {
+        this.scenario = scenario;
+        this.cloud = cloud;
+        this.engine = engine;
+        this.faults = faults;
+        this.counters = counters;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.auth = new BearerAuth(scenario, cloud, tokens, clock);
+        this.access = new WorkspaceAccess(scenario);
+        this.ppu = new PpuLimiter(clock);
+    }
+
+    @Override
+    public void handle(HttpExchange ex) {
+        try {
+            serve(ex);
+        } catch (IOException clientGone) {
+            LOG.debug("Power BI simulator: client connection ended early: {}", clientGone.toString());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException bug) {
+            // a simulator bug must still answer (and be visible): a 500 the tests catch, never a hang
+            LOG.error("Power BI simulator failed on {} {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), bug);
+            try {
+                sendError(ex, ApiError.injectedServerError(500));
+            } catch (IOException | RuntimeException ignored) {
+                // headers may already be out; closing the exchange below ends the answer
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void serve(HttpExchange ex) throws IOException, InterruptedException {
+        ApiRoute route = null;
+        ApiError routeError = null;
+        try {
+            route = ApiRoute.parse(ex.getRequestMethod(), ex.getRequestURI().getRawPath());
+            countCall(route);
+        } catch (ApiError.Failure f) {
+            routeError = f.error();
+        }
+        if (injectedFault(ex)) {
+            return;
+        }
+        try {
+            if (routeError != null) {
+                throw routeError.toFailure();
+            }
+            dispatch(ex, route);
+        } catch (ApiError.Failure f) {
+            if (f.error().status() == 429) {
+                counters.increment("throttled429");
+            }
+            sendError(ex, f.error());
+        }
+    }
+
+    private void countCall(ApiRoute route) {
+        if (route instanceof ApiRoute.ExportTo) {
+            counters.increment("exportToCalls");
+        } else if (route instanceof ApiRoute.ExportStatus) {
+            counters.increment("polls");
+        } else if (route instanceof ApiRoute.ExportFileRoute) {
+            counters.increment("fileDownloads");
+        }
+    }
+
+    /** True when a fault answered (or dropped) the call. */
+    private boolean injectedFault(HttpExchange ex) throws IOException, InterruptedException {
+        long latency = faults.current().powerBiLatencyMillis();
+        if (latency > 0) {
+            sleeper.sleep(Duration.ofMillis(latency));
+        }
+        if (faults.dropConnection()) {
+            // Closing the exchange before sendResponseHeaders makes the JDK server close the socket: the client
+            // sees the connection end without a status line, as with a real network drop.
+            counters.increment("connectionsDropped");
+            return true;
+        }
+        if (faults.powerBiError()) {
+            counters.increment("http5xxInjected");
+            sendError(ex, ApiError.injectedServerError(ThreadLocalRandom.current().nextBoolean() ? 500 : 503));
+            return true;
+        }
+        if (faults.takeForced429()) {
+            counters.increment("throttled429");
+            sendError(ex, ApiError.tooManyRequests(faults.current().forced429RetryAfterSeconds()));
+            return true;
+        }
+        return false;
+    }
+
+    private void dispatch(HttpExchange ex, ApiRoute route) throws IOException, InterruptedException {
+        Caller caller = caller(ex, route);
+        if (route instanceof ApiRoute.ExportTo r) {
+            exportTo(ex, caller, r);
+        } else if (route instanceof ApiRoute.ExportStatus r) {
+            exportStatus(ex, caller, r);
+        } else if (route instanceof ApiRoute.ExportFileRoute r) {
+            exportFile(ex, caller, r);
+        } else if (route instanceof ApiRoute.ListGroups) {
+            listGroups(ex, caller);
+        } else if (route instanceof ApiRoute.ListReports r) {
+            listReports(ex, caller, r);
+        } else if (route instanceof ApiRoute.GetReport r) {
+            getReport(ex, caller, r);
+        } else if (route instanceof ApiRoute.ListCapacities) {
+            listCapacities(ex, caller);
+        }
+    }
+
+    /** Token, tenant setting, profile, My-workspace: the checks every route shares, in the service's order. */
+    private Caller caller(HttpExchange ex, ApiRoute route) {
+        Caller caller = auth.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        BearerAuth.requireTenantAllowsServicePrincipal(caller);
+        caller = BearerAuth.applyProfile(caller, ex.getRequestHeaders().getFirst("X-PowerBI-Profile-Id"));
+        if (route.myWorkspace() && caller.servicePrincipal()) {
+            // A service principal has no "My workspace" (reference section 1)
+            throw ApiError.apiNotAccessibleForApplication().toFailure();
+        }
+        return caller;
+    }
+
+    // ---- export to file --------------------------------------------------------------------------
+
+    private void exportTo(HttpExchange ex, Caller caller, ApiRoute.ExportTo r) throws IOException {
+        ExportRequestCheck.Parsed req = ExportRequestCheck.parse(readBody(ex));
+        Workspace w = myWorkspaceHasNothing(r.groupId(), r.reportId(), caller);
+        Capacity capacity = access.exportCapacity(caller, w);
+        Report report = access.report(caller, w, r.reportId());
+        boolean ppuCapacity = WorkspaceAccess.isPpu(capacity);
+        if (ppuCapacity && !report.paginated()) {
+            throw ApiError.featureNotAvailable("Export to file of Power BI reports is not supported on Premium Per User",
+                    "PowerBIReportExportNotSupportedOnPremiumPerUser").toFailure();
+        }
+        int pages = ExportRequestCheck.check(req, report, caller.tenant().settings(), caller.servicePrincipal());
+        ExportEngine.StartResult result;
+        if (ppuCapacity) {
+            synchronized (ppu) {  // check-then-record must be atomic per limiter
+                long wait = ppu.secondsUntilAllowed(capacity.id(), caller.principal());
+                if (wait > 0) {
+                    throw ApiError.tooManyRequests((int) Math.min(Integer.MAX_VALUE, wait)).toFailure();
+                }
+                result = start(caller, capacity, w, report, req, pages);
+                if (result instanceof ExportEngine.Started) {
+                    ppu.recordStart(capacity.id(), caller.principal());
+                }
+            }
+        } else {
+            result = start(caller, capacity, w, report, req, pages);
+        }
+        if (result instanceof ExportEngine.Throttled t) {
+            throw ApiError.tooManyRequests(t.retryAfterSeconds()).toFailure();
+        }
+        sendJson(ex, 202, JsonViews.export(((ExportEngine.Started) result).job(), baseUrl(ex), r.prefix()), Map.of());
+    }
+
+    private ExportEngine.StartResult start(Caller caller, Capacity capacity, Workspace w, Report report,
+                                           ExportRequestCheck.Parsed req, int pages) {
+        return engine.start(caller.tenant().id(), capacity, w.id(), report, req.format(), pages, caller.principal(),
+                req.body());
+    }
+
+    private void exportStatus(HttpExchange ex, Caller caller, ApiRoute.ExportStatus r) throws IOException {
+        ExportEngine.ExportJob job = job(caller, r.groupId(), r.reportId(), r.exportId());
+        Map<String, String> headers = new LinkedHashMap<>();
+        job.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", String.valueOf(s)));
+        boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status());
+        sendJson(ex, running ? 202 : 200, JsonViews.export(job, baseUrl(ex), r.prefix()), headers);
+    }
+
+    private void exportFile(HttpExchange ex, Caller caller, ApiRoute.ExportFileRoute r)
+            throws IOException, InterruptedException {
+        ExportEngine.ExportJob job = job(caller, r.groupId(), r.reportId(), r.exportId());
+        // Microsoft documents no answer for these; 404 keeps "the file resource does not exist (yet/any more)"
+        // and X-PowerBI-Error-Info tells the two apart for diagnosis.
+        if (!"Succeeded".equals(job.status())) {
+            throw ApiError.entityNotFound("The export file is not available: export status is " + job.status(),
+                    "ExportFileNotReady").toFailure();
+        }
+        boolean expired = job.expirationTime() != null && !clock.instant().isBefore(job.expirationTime());
+        ExportEngine.ExportFile file = expired ? null : engine.file(job.id()).orElse(null);
+        if (file == null) {
+            throw ApiError.entityNotFound("The export file expired at " + JsonViews.time(job.expirationTime()),
+                    "ExportFileExpired").toFailure();
+        }
+        sendFile(ex, job, file);
+    }
+
+    /** The caller's export on that route; exports of other principals, reports or workspaces are "not found". */
+    private ExportEngine.ExportJob job(Caller caller, String groupId, String reportId, String exportId) {
+        Workspace w = myWorkspaceHasNothing(groupId, reportId, caller);
+        access.report(caller, w, reportId);
+        return engine.get(exportId)
+                .filter(j -> caller.tenant().id().equalsIgnoreCase(j.tenantId())
+                        && w.id().equalsIgnoreCase(j.workspaceId())
+                        && reportId.equalsIgnoreCase(j.reportId())
+                        && caller.principal().equalsIgnoreCase(j.principal()))
+                .orElseThrow(() -> ApiError.entityNotFound("Export " + exportId + " was not found", "ExportNotFound")
+                        .toFailure());
+    }
+
+    /**
+     * The workspace of a workspace route; for the My-workspace form (only users get this far) the simulator has
+     * no My-workspace content, so the report is not found.
+     */
+    private Workspace myWorkspaceHasNothing(String groupId, String reportId, Caller caller) {
+        if (groupId == null) {
+            throw ApiError.entityNotFound("Report " + reportId + " was not found", "ReportNotFound").toFailure();
+        }
+        return access.workspace(caller, groupId);
+    }
+
+    // ---- metadata --------------------------------------------------------------------------------
+
+    private void listGroups(HttpExchange ex, Caller caller) throws IOException {
+        ODataQuery query = ODataQuery.parse(ex.getRequestURI().getRawQuery());
+        List<Workspace> visible = caller.tenant().workspaces().stream().filter(caller::isMemberOf).toList();
+        sendJson(ex, 200, JsonViews.groups(baseUrl(ex), query.apply(visible)), Map.of());
+    }
+
+    private void listReports(HttpExchange ex, Caller caller, ApiRoute.ListReports r) throws IOException {
+        Workspace w = access.workspace(caller, r.groupId());
+        List<Report> reports = caller.tenant().reports().stream()
+                .filter(rep -> rep.workspaceId().equalsIgnoreCase(w.id())).toList();
+        sendJson(ex, 200, JsonViews.reports(baseUrl(ex), w.id(), reports), Map.of());
+    }
+
+    private void getReport(HttpExchange ex, Caller caller, ApiRoute.GetReport r) throws IOException {
+        Workspace w = myWorkspaceHasNothing(r.groupId(), r.reportId(), caller);
+        sendJson(ex, 200, JsonViews.report(baseUrl(ex), access.report(caller, w, r.reportId())), Map.of());
+    }
+
+    private void listCapacities(HttpExchange ex, Caller caller) throws IOException {
+        List<Capacity> visible = caller.tenant().capacities().stream()
+                .filter(c -> caller.tenant().workspaces().stream()
+                        .anyMatch(w -> c.id().equalsIgnoreCase(w.capacityId()) && caller.isMemberOf(w)))
+                .toList();
+        sendJson(ex, 200, JsonViews.capacities(baseUrl(ex), caller.tenant(), visible), Map.of());
+    }
+
+    // ---- HTTP plumbing ---------------------------------------------------------------------------
+
+    private static byte[] readBody(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw ApiError.invalidRequest("The request body is larger than " + MAX_BODY_BYTES + " bytes").toFailure();
+            }
+            return body;
+        }
+    }
+
+    /** Scheme and authority of this server as the client addressed it (the Host header). */
+    private static String baseUrl(HttpExchange ex) {
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host == null || host.isBlank()) {
+            host = ex.getLocalAddress().getHostString() + ":" + ex.getLocalAddress().getPort();
+        }
+        return "http://" + host.trim();
+    }
+
+    private static void commonHeaders(HttpExchange ex) {
+        ex.getResponseHeaders().set("RequestId", UUID.randomUUID().toString());
+        ex.getResponseHeaders().set("Access-Control-Expose-Headers", "RequestId");
+    }
+
+    private static void sendJson(HttpExchange ex, int status, ObjectNode body, Map<String, String> headers)
+            throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        commonHeaders(ex);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void sendError(HttpExchange ex, ApiError error) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (error.errorInfo() != null) {
+            headers.put("X-PowerBI-Error-Info", error.errorInfo());
+        }
+        if (error.retryAfterSeconds() != null) {
+            headers.put("Retry-After", String.valueOf(error.retryAfterSeconds()));
+        }
+        if (error.status() == 401) {
+            headers.put("WWW-Authenticate", "Bearer authorization_uri=https://" + cloud.authorityHost()
+                    + "/common/oauth2/authorize, error=\"invalid_token\"");
+        }
+        sendJson(ex, error.status(), error.body(), headers);
+    }
+
+    private void sendFile(HttpExchange ex, ExportEngine.ExportJob job, ExportEngine.ExportFile file)
+            throws IOException, InterruptedException {
+        String ext = file.fileExtension() != null ? file.fileExtension() : job.resourceFileExtension();
+        String name = safeFileName(job.reportName()) + (ext == null ? "" : ext);
+        commonHeaders(ex);
+        ex.getResponseHeaders().set("Content-Type", file.contentType());
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"; filename*=UTF-8''"
+                + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        ex.sendResponseHeaders(200, file.length() > 0 ? file.length() : -1);
+        long bytesPerSecond = faults.current().downloadBytesPerSecond();
+        byte[] buf = new byte[bytesPerSecond > 0 ? (int) Math.max(1, Math.min(16_384, bytesPerSecond / 20)) : 65_536];
+        long started = System.nanoTime();
+        long sent = 0;
+        try (InputStream in = file.content(); OutputStream out = ex.getResponseBody()) {
+            int n;
+            while (file.length() > 0 && (n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                sent += n;
+                counters.add("bytesServed", n);
+                if (bytesPerSecond > 0) {
+                    long wait = started + (long) (sent * 1e9 / bytesPerSecond) - System.nanoTime();
+                    if (wait > 0) {
+                        sleeper.sleep(Duration.ofNanos(wait));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String safeFileName(String reportName) {
+        String s = reportName == null || reportName.isBlank() ? "export" : reportName;
+        return s.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
+    }
+}
