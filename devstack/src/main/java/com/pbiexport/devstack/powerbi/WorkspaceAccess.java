@@ -1,0 +1,79 @@
+package com.pbiexport.devstack.powerbi;
+
+import com.pbiexport.devstack.scenario.Capacity;
+import com.pbiexport.devstack.scenario.Report;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.scenario.Workspace;
+
+import java.util.Locale;
+
+/** Resolves workspaces, reports and capacities for a caller, answering the way Power BI hides what it cannot see. */
+final class WorkspaceAccess {
+    private final Scenario scenario;
+
+    WorkspaceAccess(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    /**
+     * The workspace, if the caller is a member.
+     * <ul>
+     *   <li>Another tenant's workspace: 401 PowerBINotAuthorizedException (the reference lists "wrong tenant"
+     *       under 401). A token of tenant A never reaches tenant B's workspace.</li>
+     *   <li>Unknown workspace, or one the caller is not a member of: 404 PowerBIEntityNotFound. The reference lists
+     *       both "403 - not a workspace member" and "404 - a workspace the caller cannot see"; we pick 404 because a
+     *       non-member cannot see the workspace and real Power BI does not reveal that it exists. Clients must
+     *       treat 403 and 404 here alike ("not found or no access").</li>
+     * </ul>
+     */
+    Workspace workspace(Caller caller, String groupId) {
+        Workspace w = caller.tenant().workspace(groupId).orElse(null);
+        if (w == null) {
+            boolean elsewhere = scenario.tenants().stream()
+                    .anyMatch(t -> t != caller.tenant() && t.workspace(groupId).isPresent());
+            if (elsewhere) {
+                throw ApiError.notAuthorized("WorkspaceBelongsToAnotherTenant").toFailure();
+            }
+            throw notFoundWorkspace(groupId);
+        }
+        if (!caller.isMemberOf(w)) {
+            throw notFoundWorkspace(groupId);
+        }
+        return w;
+    }
+
+    /** The report in that workspace; a report of another workspace is "not found" here. */
+    Report report(Caller caller, Workspace w, String reportId) {
+        return caller.tenant().report(reportId)
+                .filter(r -> r.workspaceId().equalsIgnoreCase(w.id()))
+                .orElseThrow(() -> ApiError.entityNotFound("Report " + reportId + " was not found", "ReportNotFound")
+                        .toFailure());
+    }
+
+    /**
+     * The workspace's capacity for an export: shared (Pro) capacity and inactive capacities cannot export.
+     * Power BI documents the restriction but not the code; {@code FeatureNotAvailableError} is what the
+     * simulator answers (403, like the other "not allowed to do this here" answers in the reference).
+     */
+    Capacity exportCapacity(Caller caller, Workspace w) {
+        if (w.capacityId() == null) {
+            throw ApiError.featureNotAvailable(
+                    "Export to file requires a workspace on Premium, Embedded or Fabric capacity; workspace "
+                            + w.id() + " is on shared capacity", "WorkspaceNotOnDedicatedCapacity").toFailure();
+        }
+        Capacity c = caller.tenant().capacity(w.capacityId()).orElseThrow(() -> ApiError.featureNotAvailable(
+                "The workspace's capacity is not available", "CapacityNotFound").toFailure());
+        if (!"Active".equalsIgnoreCase(c.state())) {
+            throw ApiError.featureNotAvailable("Capacity " + c.id() + " is " + c.state(), "CapacityNotActive").toFailure();
+        }
+        return c;
+    }
+
+    static boolean isPpu(Capacity c) {
+        return c.sku() != null && c.sku().toUpperCase(Locale.ROOT).startsWith("PPU");
+    }
+
+    private static ApiError.Failure notFoundWorkspace(String groupId) {
+        return ApiError.entityNotFound("Workspace " + groupId + " was not found", "WorkspaceNotFound").toFailure();
+    }
+}
