@@ -3,6 +3,7 @@ package com.pbiexport.devstack.powerbi.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class RequestOptions {
             }
         }
         List<String> identities = new ArrayList<>();
-        for (JsonNode source : List.of(pbi, paginated)) {
+        for (JsonNode source : Arrays.asList(pbi, paginated)) {
             for (JsonNode id : array(field(source, "identities"))) {
                 String user = text(field(id, "username"));
                 if (user != null) {

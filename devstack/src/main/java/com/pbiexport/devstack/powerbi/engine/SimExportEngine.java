@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ul>
  *   <li><b>Limits</b>: per capacity, at most {@link SkuProfile#maxConcurrentExports()} exports NotStarted or
  *       Running; beyond it {@link Throttled} with Retry-After = seconds until the first running one ends.
- *       PPU: one export per caller per 5 minutes. Gauge {@code concurrentExports.<capacityId>}.</li>
+ *       Gauge {@code concurrentExports.<capacityId>}.</li>
  *   <li><b>Timing</b>: NotStarted for half a render round, then Running for
  *       {@code ceil(pages / pagesAtOnce) x pageRenderMillis}, where pagesAtOnce is 5, or less when the
  *       capacity's {@code concurrentPages} (older SKUs) is shared by the exports running on it at start.</li>
@@ -71,7 +70,6 @@ public final class SimExportEngine implements ExportEngine {
         final String capacityId;
         final SkuProfile profile;
         final PriorityQueue<Job> active = new PriorityQueue<>(Comparator.comparing((Job j) -> j.endAt));
-        final Map<String, Instant> lastStartByPrincipal = new HashMap<>();
 
         CapacityState(String capacityId, SkuProfile profile) {
             this.capacityId = capacityId;
@@ -91,13 +89,12 @@ public final class SimExportEngine implements ExportEngine {
         Job job;
         synchronized (cap) {
             releaseFinished(cap, now);
-            Optional<Integer> throttle = throttle(cap, principal, now);
+            Optional<Integer> throttle = throttle(cap, now);
             if (throttle.isPresent()) {
                 return new Throttled(throttle.get());
             }
             job = newJob(tenantId, cap, workspaceId, report, fmt, pageCount, principal, config, now);
             cap.active.add(job);
-            cap.lastStartByPrincipal.put(principal, now);
         }
         counters.gauge("concurrentExports." + cap.capacityId, 1);
         jobs.put(job.id, job);
@@ -106,16 +103,11 @@ public final class SimExportEngine implements ExportEngine {
     }
 
     /** Retry-After seconds when the capacity cannot take another export now. Caller holds the lock. */
-    private static Optional<Integer> throttle(CapacityState cap, String principal, Instant now) {
+    private static Optional<Integer> throttle(CapacityState cap, Instant now) {
         if (cap.active.size() >= cap.profile.maxConcurrentExports()) {
             Job first = cap.active.peek();
             long wait = first == null ? 1 : Duration.between(now, first.endAt).toMillis();
             return Optional.of(clampSeconds(wait));
-        }
-        Duration interval = cap.profile.minIntervalPerPrincipal();
-        Instant last = cap.lastStartByPrincipal.get(principal);
-        if (interval != null && last != null && now.isBefore(last.plus(interval))) {
-            return Optional.of(clampSeconds(Duration.between(now, last.plus(interval)).toMillis()));
         }
         return Optional.empty();
     }

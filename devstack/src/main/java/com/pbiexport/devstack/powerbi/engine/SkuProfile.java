@@ -2,7 +2,6 @@ package com.pbiexport.devstack.powerbi.engine;
 
 import com.pbiexport.devstack.scenario.Capacity;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,15 +14,15 @@ import java.util.Optional;
  *   <li>Older SKUs also limited how many report pages render at once across the capacity:
  *       A1/EM1 1, A2/EM2 2, A3/EM3 3, A4/P1 6, A5/P2 12, A6/P3 24 (null here = no capacity-wide page limit,
  *       only the 5-pages-per-export rule).</li>
- *   <li>Premium Per User: paginated export only, at most one request per 5 minutes per user.</li>
+ *   <li>Premium Per User: paginated export only, at most one request per 5 minutes per user. The REST layer
+ *       ({@code PpuLimiter}) enforces that rate; here PPU has the plain concurrency limit.</li>
  * </ul>
  * A scenario's {@code maxConcurrentExports}/{@code concurrentPages} on a capacity override its profile.
  *
  * @param maxConcurrentExports exports (NotStarted or Running) accepted at once on the capacity
  * @param concurrentPages      pages rendered at once across the capacity, or null when unlimited
- * @param minIntervalPerPrincipal minimum time between two exports of one caller (PPU), or null
  */
-public record SkuProfile(String sku, int maxConcurrentExports, Integer concurrentPages, Duration minIntervalPerPrincipal) {
+public record SkuProfile(String sku, int maxConcurrentExports, Integer concurrentPages) {
 
     /** Documented maximum of concurrent export requests per capacity. */
     public static final int DEFAULT_MAX_CONCURRENT_EXPORTS = 500;
@@ -39,10 +38,7 @@ public record SkuProfile(String sku, int maxConcurrentExports, Integer concurren
     /** The profile of a SKU name (case-insensitive); unknown SKUs get the current-capacity defaults. */
     public static SkuProfile of(String sku) {
         String s = sku == null ? "" : sku.trim().toUpperCase(Locale.ROOT);
-        if (s.equals("PPU")) {
-            return new SkuProfile(s, 1, null, Duration.ofMinutes(5));
-        }
-        return new SkuProfile(s, DEFAULT_MAX_CONCURRENT_EXPORTS, CONCURRENT_PAGES.get(s), null);
+        return new SkuProfile(s, DEFAULT_MAX_CONCURRENT_EXPORTS, CONCURRENT_PAGES.get(s));
     }
 
     /** The effective limits of a scenario capacity: its SKU profile with the scenario's overrides applied. */
@@ -50,7 +46,6 @@ public record SkuProfile(String sku, int maxConcurrentExports, Integer concurren
         SkuProfile p = of(capacity.sku());
         return new SkuProfile(p.sku(),
                 Optional.ofNullable(capacity.maxConcurrentExports()).orElse(p.maxConcurrentExports()),
-                capacity.concurrentPages() != null ? capacity.concurrentPages() : p.concurrentPages(),
-                p.minIntervalPerPrincipal());
+                capacity.concurrentPages() != null ? capacity.concurrentPages() : p.concurrentPages());
     }
 }
