@@ -1,0 +1,278 @@
+package com.pbiexport.devstack;
+
+import com.pbiexport.devstack.admin.AdminApi;
+import com.pbiexport.devstack.entra.EntraSimulator;
+import com.pbiexport.devstack.kafka.EmbeddedKafka;
+import com.pbiexport.devstack.powerbi.PowerBiApi;
+import com.pbiexport.devstack.powerbi.engine.SimExportEngine;
+import com.pbiexport.devstack.scenario.App;
+import com.pbiexport.devstack.scenario.Report;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.scenario.Tenant;
+import com.pbiexport.devstack.sim.AccessTokens;
+import com.pbiexport.devstack.sim.Cloud;
+import com.pbiexport.devstack.sim.Counters;
+import com.pbiexport.devstack.sim.FaultSettings;
+import com.pbiexport.devstack.sim.Faults;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole local stack in one object: an embedded Kafka broker, the Entra ID token endpoint, the Power BI
+ * REST API (backed by {@link SimExportEngine}) and the admin API, each HTTP service on its own loopback
+ * server on an ephemeral port. This class is the composition root: every part is built here.
+ *
+ * <pre>{@code
+ * try (DevStack stack = DevStack.builder().kafka(false).start()) {
+ *     String tokenUrl = stack.entraUrl() + "/" + stack.defaults().tenantId() + "/oauth2/v2.0/token";
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class DevStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+    /**
+     * Handler threads of the Power BI server. Handlers block while injected latency or a throttled download
+     * runs, so there are more threads than cores; 64 keeps 2,000+ polls/s on 2 cores with room for slow calls.
+     */
+    static final int POWER_BI_THREADS = 64;
+    static final int ENTRA_THREADS = 16;
+    static final int ADMIN_THREADS = 4;
+
+    private final Scenario scenario;
+    private final Faults faults;
+    private final Counters counters;
+    private final SimExportEngine engine;
+    private final EmbeddedKafka kafka;
+    private final String entraUrl;
+    private final String powerBiUrl;
+    private final String adminUrl;
+    private final Defaults defaults;
+    /** What to stop, newest first. */
+    private final Deque<AutoCloseable> closeables;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * The default scenario's ids and credentials a script or test needs first: the first tenant, its first
+     * app and secret, its first workspace, and the first Power BI and paginated reports.
+     */
+    public record Defaults(String tenantId, String clientId, String clientSecret, String workspaceId, String reportId,
+                           String paginatedReportId) {
+
+        static Defaults of(Scenario scenario) {
+            Tenant t = scenario.tenants().isEmpty() ? null : scenario.tenants().get(0);
+            if (t == null) {
+                return new Defaults(null, null, null, null, null, null);
+            }
+            App app = t.apps().isEmpty() ? null : t.apps().get(0);
+            return new Defaults(t.id(),
+                    app == null ? null : app.clientId(),
+                    app == null || app.secrets().isEmpty() ? null : app.secrets().get(0).value(),
+                    t.workspaces().isEmpty() ? null : t.workspaces().get(0).id(),
+                    t.reports().stream().filter(r -> !r.paginated()).findFirst().map(Report::id).orElse(null),
+                    t.reports().stream().filter(Report::paginated).findFirst().map(Report::id).orElse(null));
+        }
+    }
+
+    private DevStack(Builder b, EmbeddedKafka kafka, SimExportEngine engine, Deque<AutoCloseable> closeables,
+                     String entraUrl, String powerBiUrl, String adminUrl, Faults faults, Counters counters) {
+        this.scenario = b.scenario;
+        this.kafka = kafka;
+        this.engine = engine;
+        this.closeables = closeables;
+        this.entraUrl = entraUrl;
+        this.powerBiUrl = powerBiUrl;
+        this.adminUrl = adminUrl;
+        this.faults = faults;
+        this.counters = counters;
+        this.defaults = Defaults.of(b.scenario);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Kafka bootstrap servers ({@code 127.0.0.1:port}); throws when started with {@code kafka(false)}. */
+    public String kafkaBootstrap() {
+        return kafka().orElseThrow(() -> new IllegalStateException(
+                "this DevStack was started without Kafka (kafka(false) / --no-kafka)")).bootstrapServers();
+    }
+
+    /** The embedded broker, e.g. to create topics; empty when started without Kafka. */
+    public Optional<EmbeddedKafka> kafka() {
+        return Optional.ofNullable(kafka);
+    }
+
+    /** Base URL of the token endpoint: POST {@code <entraUrl>/<tenant>/oauth2/v2.0/token}. */
+    public String entraUrl() {
+        return entraUrl;
+    }
+
+    /** Base URL of the Power BI REST API: {@code <powerBiUrl>/v1.0/myorg/groups/...}. */
+    public String powerBiUrl() {
+        return powerBiUrl;
+    }
+
+    /** Base URL of the admin API: {@code <adminUrl>/admin/faults}, {@code /admin/counters}, ... */
+    public String adminUrl() {
+        return adminUrl;
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Live counters; call {@link #refreshGauges()} first when reading {@code concurrentExports.*}. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Brings the lazily maintained {@code concurrentExports.*} gauges up to date. */
+    public void refreshGauges() {
+        engine.sweep();
+    }
+
+    public Defaults defaults() {
+        return defaults;
+    }
+
+    /** Stops the HTTP servers and the broker; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeAll(closeables);
+        log.info("devstack stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        for (AutoCloseable c; (c = closeables.pollFirst()) != null; ) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", c, e);
+            }
+        }
+    }
+
+    public static final class Builder {
+        private Scenario scenario = Scenario.defaultScenario();
+        private boolean kafka = true;
+        private FaultSettings faults = FaultSettings.none();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() { }
+
+        public Builder scenario(Scenario scenario) {
+            this.scenario = Objects.requireNonNull(scenario, "scenario");
+            return this;
+        }
+
+        /** Whether to start the embedded Kafka broker (default true; takes a few seconds). */
+        public Builder kafka(boolean kafka) {
+            this.kafka = kafka;
+            return this;
+        }
+
+        /** Fault settings in force from the start (change them later with {@link DevStack#faults()} or the admin API). */
+        public Builder faults(FaultSettings faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** The simulators' clock (token times, export timing, expiry); Kafka always uses real time. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Starts everything; on failure stops what already started and throws. */
+        public DevStack start() {
+            Deque<AutoCloseable> closeables = new ArrayDeque<>();
+            try {
+                Faults liveFaults = new Faults(clock);
+                liveFaults.set(faults);
+                Counters counters = new Counters();
+                AccessTokens tokens = new AccessTokens();
+                EmbeddedKafka broker = null;
+                if (kafka) {
+                    broker = EmbeddedKafka.start();
+                    closeables.push(broker);
+                }
+                EntraSimulator entra = new EntraSimulator(scenario, tokens, liveFaults, counters, clock);
+                closeables.push(entra);
+                String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
+                SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, clock);
+                PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters, clock);
+                String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
+                String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
+                        ADMIN_THREADS, closeables);
+                DevStack stack = new DevStack(this, broker, engine, closeables, entraUrl, powerBiUrl, adminUrl,
+                        liveFaults, counters);
+                log.info("devstack '{}' up: entra {}, power bi {}, admin {}, kafka {}", scenario.name(), entraUrl,
+                        powerBiUrl, adminUrl, broker == null ? "off" : broker.bootstrapServers());
+                return stack;
+            } catch (RuntimeException | Error e) {
+                closeAll(closeables);
+                throw e;
+            }
+        }
+
+        /** The cloud the Power BI API answers as: the first tenant's (all tenants of a scenario share one). */
+        private static Cloud cloud(Scenario scenario) {
+            return scenario.tenants().stream().findFirst()
+                    .flatMap(t -> Cloud.byName(t.cloud())).orElse(Cloud.PUBLIC);
+        }
+
+        /** Mounts a handler on its own loopback server with its own thread pool; returns its base URL. */
+        private static String serve(String name, HttpHandler handler, int threads, Deque<AutoCloseable> closeables) {
+            try {
+                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+                ExecutorService pool = Executors.newFixedThreadPool(threads, named(name));
+                server.setExecutor(pool);
+                server.createContext("/", handler);
+                server.start();
+                closeables.push(() -> {
+                    server.stop(0);
+                    pool.shutdownNow();
+                    pool.awaitTermination(5, TimeUnit.SECONDS);
+                });
+                return "http://127.0.0.1:" + server.getAddress().getPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the " + name + " HTTP server", e);
+            }
+        }
+
+        private static ThreadFactory named(String name) {
+            AtomicInteger n = new AtomicInteger();
+            return r -> {
+                Thread t = new Thread(r, "devstack-" + name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+}

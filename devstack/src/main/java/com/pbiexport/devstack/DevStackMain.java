@@ -1,0 +1,170 @@
+package com.pbiexport.devstack;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.sim.FaultSettings;
+import com.pbiexport.devstack.sim.Faults;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON]}: starts the
+ * devstack, prints ONE JSON line on stdout when ready (URLs, default ids and credentials), logs to stderr,
+ * and stops cleanly on SIGTERM/Ctrl-C with exit code 0. Bad arguments: a message on stderr and exit code 2.
+ */
+public final class DevStackMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = """
+            usage: java -jar devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON]
+              --scenario FILE  scenario JSON (default: the built-in scenario, see devstack/README.md)
+              --no-kafka       do not start the embedded Kafka broker
+              --faults JSON    initial fault settings, e.g. '{"powerBiErrorRate":0.1,"forced429Count":3}'
+            Prints one JSON line on stdout when ready; stop with SIGTERM or Ctrl-C.""";
+
+    private DevStackMain() { }
+
+    /** Parsed command line. */
+    record Options(Scenario scenario, boolean kafka, FaultSettings faults) { }
+
+    /** A command-line mistake: its message is shown with the usage, exit code 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        // stdout carries exactly one line (the ready line): anything a library prints goes to stderr instead
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        System.exit(run(args, stdout));
+    }
+
+    static int run(String[] args, PrintStream stdout) {
+        Options options;
+        try {
+            options = parse(List.of(args));
+        } catch (UsageException e) {
+            System.err.println("devstack: " + e.getMessage());
+            System.err.println(USAGE);
+            return EXIT_USAGE;
+        }
+        if (options == null) {
+            System.err.println(USAGE);
+            return EXIT_OK;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        DevStack stack;
+        try {
+            stack = DevStack.builder().scenario(options.scenario()).kafka(options.kafka()).faults(options.faults()).start();
+        } catch (RuntimeException e) {
+            System.err.println("devstack: failed to start: " + e);
+            e.printStackTrace(System.err);
+            return EXIT_START_FAILED;
+        }
+        // SIGTERM/SIGINT end the wait below, so main closes everything and exits 0 (a plain shutdown hook would
+        // leave the JVM's 143/130); the hook stays as a safety net for other ways the JVM is stopped
+        installSignalHandlers(stop);
+        Thread hook = new Thread(stack::close, "devstack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stdout.println(readyLine(stack));
+        stdout.flush();
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println("devstack: stopping");
+        stack.close();
+        return EXIT_OK;
+    }
+
+    @SuppressWarnings("removal")
+    private static void installSignalHandlers(CountDownLatch stop) {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                System.err.println("devstack: cannot handle SIG" + name + " (" + e.getMessage() + "); relying on the shutdown hook");
+            }
+        }
+    }
+
+    /** The options, or null when help was asked for. */
+    static Options parse(List<String> args) throws UsageException {
+        Scenario scenario = null;
+        boolean kafka = true;
+        FaultSettings faults = FaultSettings.none();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--no-kafka" -> kafka = false;
+                case "--scenario" -> scenario = loadScenario(value(args, ++i, a));
+                case "--faults" -> faults = parseFaults(value(args, ++i, a));
+                default -> throw new UsageException("unknown argument '" + a + "'");
+            }
+        }
+        return new Options(scenario == null ? Scenario.defaultScenario() : scenario, kafka, faults);
+    }
+
+    private static String value(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size() || args.get(i).startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static Scenario loadScenario(String file) throws UsageException {
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--scenario: no such file " + path.toAbsolutePath());
+        }
+        try {
+            return Scenario.load(path);
+        } catch (RuntimeException e) {
+            throw new UsageException("--scenario " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static FaultSettings parseFaults(String json) throws UsageException {
+        Faults faults = new Faults(Clock.systemUTC());
+        try {
+            return faults.merge(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--faults: " + e.getMessage());
+        }
+    }
+
+    /** The ready line: URLs, the default scenario's ids and credentials, and the scenario's name. */
+    static String readyLine(DevStack stack) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kafkaBootstrap", stack.kafka().map(k -> k.bootstrapServers()).orElse(null));
+        line.put("entraUrl", stack.entraUrl());
+        line.put("powerBiUrl", stack.powerBiUrl());
+        line.put("adminUrl", stack.adminUrl());
+        line.put("defaults", stack.defaults());
+        line.put("scenario", stack.scenario().name());
+        try {
+            return new ObjectMapper().writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
