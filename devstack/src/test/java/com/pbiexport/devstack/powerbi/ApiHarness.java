@@ -145,7 +145,10 @@ final class ApiHarness implements AutoCloseable {
     }
 
     final TestClock clock = new TestClock(Instant.parse("2025-03-01T10:00:00Z"));
-    final AccessTokens tokens = new AccessTokens();
+    /** RSA key generation is slow on a small machine: one signer for every harness (each has its own clock). */
+    private static final AccessTokens SHARED_TOKENS = new AccessTokens();
+
+    final AccessTokens tokens = SHARED_TOKENS;
     final Faults faults = new Faults(clock);
     final Counters counters = new Counters();
     final RecordingSleeper sleeper = new RecordingSleeper();
