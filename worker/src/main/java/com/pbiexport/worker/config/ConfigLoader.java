@@ -1,0 +1,478 @@
+package com.pbiexport.worker.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Loads the worker configuration: one YAML or JSON file, then environment overrides, then validation that
+ * reports every problem at once ({@link ConfigException}).
+ *
+ * <p>Precedence per setting: environment variable ({@code PBIEXPORT_...}, see {@link Setting#envVar()}) over
+ * the file over the catalogue default. {@code ${ENV_NAME}} and {@code ${ENV_NAME:-default}} placeholders in
+ * the file are expanded from the environment. Kafka client properties come from {@code kafka.common /
+ * consumer / producer} and from {@code PBIEXPORT_KAFKA_<NAME>}, {@code PBIEXPORT_KAFKA_CONSUMER_<NAME>},
+ * {@code PBIEXPORT_KAFKA_PRODUCER_<NAME>} ({@code <NAME>} lower-cased, {@code _} becoming {@code .}).
+ */
+public final class ConfigLoader {
+    private static final String KAFKA_ENV = Setting.ENV_PREFIX + "KAFKA_";
+    private static final String T = "tenants.";
+    private static final String CRED_KINDS = "secret, certificate or assertionFile";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads with the process environment. */
+    public static WorkerConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /** Loads and validates; warnings are dropped (use {@link #loadWithWarnings} to log them). */
+    public static WorkerConfig load(Path file, Map<String, String> env) {
+        return loadWithWarnings(file, env).config();
+    }
+
+    /**
+     * Loads and validates, returning start-up warnings (inline secrets, secret variables not set, a scope
+     * that will not give a Power BI token) for the caller to log once.
+     *
+     * @throws ConfigException listing every problem found
+     */
+    public static LoadedConfig loadWithWarnings(Path file, Map<String, String> env) {
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
+        if (!yaml && !lower.endsWith(".json")) {
+            throw new ConfigException(List.of("config file " + file + " must end in .yaml, .yml or .json"));
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of("config file " + file + " does not exist"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of("config file " + file + " cannot be read: " + e.getClass().getSimpleName()));
+        }
+        return loadFromString(text, yaml, name, env);
+    }
+
+    /** Loads from text (YAML when {@code yaml}, else JSON); {@code sourceName} appears in parse errors. */
+    public static LoadedConfig loadFromString(String text, boolean yaml, String sourceName, Map<String, String> env) {
+        JsonNode root = parse(text, yaml, sourceName);
+        RawSettings raw = new RawSettings();
+        ConfigTree tree = new ConfigTree(Settings.all(), env, raw);
+        tree.read(root);
+        applyEnvironment(tree, raw, env);
+        checkValues(raw);
+        WorkerConfig config = new Builder(raw, env).build();
+        if (!raw.problems.isEmpty()) {
+            throw new ConfigException(raw.problems);
+        }
+        return new LoadedConfig(config, raw.warnings);
+    }
+
+    private static JsonNode parse(String text, boolean yaml, String sourceName) {
+        ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try {
+            return text.isBlank() ? null : mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            // Only the location and the parser's first line: the excerpt could hold a secret.
+            JsonLocation loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+            throw new ConfigException(List.of("cannot parse " + sourceName + " as " + (yaml ? "YAML" : "JSON")
+                    + where + ": " + why));
+        }
+    }
+
+    private static void applyEnvironment(ConfigTree tree, RawSettings raw, Map<String, String> env) {
+        for (Setting s : Settings.all()) {
+            Optional<String> var = s.envVar();
+            if (var.isPresent()) {
+                String v = env.get(var.get());
+                // Blank counts as unset: deployment templates often render optional variables empty.
+                if (v != null && !v.isBlank()) {
+                    tree.parseInto(s, s.path(), v);
+                }
+            }
+        }
+        Map<String, String> sorted = new TreeMap<>(env);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(KAFKA_ENV) || e.getValue() == null) {
+                continue;
+            }
+            String rest = key.substring(KAFKA_ENV.length());
+            if (rest.equals("BOOTSTRAP_SERVERS") || rest.equals("GROUP_ID") || rest.isEmpty()) {
+                continue; // structured settings kafka.bootstrapServers / kafka.groupId
+            }
+            String map = "kafka.common";
+            if (rest.startsWith("CONSUMER_")) {
+                map = "kafka.consumer";
+                rest = rest.substring("CONSUMER_".length());
+            } else if (rest.startsWith("PRODUCER_")) {
+                map = "kafka.producer";
+                rest = rest.substring("PRODUCER_".length());
+            }
+            if (!rest.isEmpty()) {
+                raw.properties(map).put(rest.toLowerCase(Locale.ROOT).replace('_', '.'), e.getValue());
+            }
+        }
+    }
+
+    /** Runs every setting's validators, then the required-setting checks. */
+    private static void checkValues(RawSettings raw) {
+        for (Map.Entry<String, Object> e : raw.values.entrySet()) {
+            Setting s = raw.settingOf.get(e.getKey());
+            for (Check c : s.checks()) {
+                c.problem(e.getValue()).ifPresent(p -> raw.problems.add(s.label(e.getKey()) + " " + p));
+            }
+        }
+        for (Setting s : Settings.all()) {
+            if (!s.required()) {
+                continue;
+            }
+            if (!s.isPerAlias()) {
+                if (!raw.has(s.path())) {
+                    raw.problems.add(s.label(s.path()) + " is required");
+                }
+                continue;
+            }
+            String parentPattern = s.path().substring(0, s.path().lastIndexOf('.'));
+            String leaf = s.path().substring(s.path().lastIndexOf('.') + 1);
+            for (String section : raw.sections) {
+                if (matches(parentPattern, section) && !raw.has(section + "." + leaf)) {
+                    raw.problems.add(section + "." + leaf + " is required");
+                }
+            }
+        }
+    }
+
+    static boolean matches(String pattern, String concrete) {
+        String[] p = pattern.split("\\.");
+        String[] c = concrete.split("\\.");
+        if (p.length != c.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (!p[i].equals(Setting.ALIAS) && !p[i].equals(c[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Builds the records from validated raw values and runs the checks that span several settings. */
+    private static final class Builder {
+        private final RawSettings raw;
+        private final Map<String, String> env;
+
+        Builder(RawSettings raw, Map<String, String> env) {
+            this.raw = raw;
+            this.env = env;
+        }
+
+        WorkerConfig build() {
+            String instanceId = this.<String>opt("instanceId").orElseGet(this::hostName);
+            KafkaSettings kafka = kafka();
+            Topics topics = new Topics(str("topics.requests"), str("topics.results"), str("topics.jobState"),
+                    str("topics.deadLetter"));
+            Map<String, TenantConfig> tenants = tenants();
+            Sinks sinks = sinks();
+            Limits limits = new Limits(num("limits.maxInFlight").intValue(), num("limits.maxFileBytes").longValue(),
+                    dur("limits.exportTimeout"), dur("limits.pollFallbackInterval"), dur("limits.maxPollInterval"),
+                    num("limits.busyRetries").intValue(), dur("limits.startThrottleMaxWait"),
+                    num("limits.pollErrorBudget").intValue());
+            if (limits.pollFallbackInterval().compareTo(limits.maxPollInterval()) > 0) {
+                raw.problems.add(label("limits.pollFallbackInterval") + " must not exceed "
+                        + label("limits.maxPollInterval") + " (" + limits.maxPollInterval() + "), was "
+                        + limits.pollFallbackInterval());
+            }
+            HttpSettings http = new HttpSettings(dur("http.connectTimeout"), dur("http.responseTimeout"),
+                    num("http.maxConnections").intValue(), dur("http.retryAfterFallback"));
+            TokenSettings tokens = new TokenSettings(num("tokens.refreshAtFraction").doubleValue(),
+                    dur("tokens.requestTimeout"), dur("tokens.minRefreshInterval"));
+            AdminSettings admin = new AdminSettings(str("admin.bindAddress"), num("admin.port").intValue());
+            LoggingSettings logging = new LoggingSettings((Boolean) value("logging.json"));
+            if (!raw.problems.isEmpty() || sinks == null) {
+                return null;
+            }
+            return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging);
+        }
+
+        private KafkaSettings kafka() {
+            Map<String, String> common = raw.properties("kafka.common");
+            Map<String, String> consumer = raw.properties("kafka.consumer");
+            Map<String, String> producer = raw.properties("kafka.producer");
+            for (Map.Entry<String, Map<String, String>> e : Map.of("kafka.common", common, "kafka.consumer", consumer,
+                    "kafka.producer", producer).entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                if (e.getValue().containsKey("bootstrap.servers")) {
+                    raw.problems.add(e.getKey() + ".bootstrap.servers duplicates " + label("kafka.bootstrapServers")
+                            + "; set that instead");
+                }
+                if (e.getValue().containsKey("group.id")) {
+                    raw.problems.add(e.getKey() + ".group.id duplicates " + label("kafka.groupId")
+                            + "; set that instead");
+                }
+            }
+            return new KafkaSettings(this.<String>opt("kafka.bootstrapServers").orElse(""), str("kafka.groupId"),
+                    common, consumer, producer);
+        }
+
+        private Map<String, TenantConfig> tenants() {
+            Map<String, TenantConfig> out = new LinkedHashMap<>();
+            List<String> aliases = raw.aliasesUnder("tenants");
+            if (aliases.isEmpty()) {
+                raw.problems.add("tenants must configure at least one tenant: tenants.<alias>.tenantId, clientId"
+                        + " and credential");
+            }
+            for (String alias : aliases) {
+                String p = T + alias;
+                Optional<CredentialConfig> credential = credential(p + ".credential");
+                Optional<URI> authority = url(p + ".authorityUrl");
+                Optional<URI> api = url(p + ".powerBiApiUrl");
+                CloudName cloud = (CloudName) valueOr(p + ".cloud", CloudName.PUBLIC);
+                Optional<String> scope = opt(p + ".scope");
+                scope.ifPresent(s -> checkScope(p + ".scope", s, cloud));
+                Optional<String> tenantId = opt(p + ".tenantId");
+                Optional<String> clientId = opt(p + ".clientId");
+                if (tenantId.isPresent() && clientId.isPresent() && credential.isPresent()) {
+                    out.put(alias, new TenantConfig(tenantId.get(), clientId.get(), cloud, credential.get(), scope,
+                            authority, api, opt(p + ".defaultProfileId")));
+                }
+            }
+            return out;
+        }
+
+        private Optional<CredentialConfig> credential(String p) {
+            List<String> kinds = present(p, "secret", "certificate", "assertionFile");
+            if (!raw.sections.contains(p)) {
+                raw.problems.add(p + " is required: set exactly one of " + CRED_KINDS);
+                return Optional.empty();
+            }
+            if (kinds.size() != 1) {
+                raw.problems.add(p + " must set exactly one of " + CRED_KINDS + "; found " + found(kinds));
+                return Optional.empty();
+            }
+            switch (kinds.get(0)) {
+                case "secret": {
+                    String s = p + ".secret";
+                    List<String> sources = presentValues(s, "env", "file", "value");
+                    if (sources.size() != 1) {
+                        raw.problems.add(s + " must set exactly one of env, file or value; found " + found(sources));
+                        return Optional.empty();
+                    }
+                    Optional<String> value = opt(s + ".value");
+                    Optional<String> envName = opt(s + ".env");
+                    value.ifPresent(v -> raw.warnings.add(s + ".value holds a client secret inline in the config"
+                            + " file; use " + s + ".env or " + s + ".file outside development"));
+                    envName.ifPresent(n -> warnIfUnset(s + ".env", n));
+                    return Optional.of(new CredentialConfig.Secret(value, envName, opt(s + ".file")));
+                }
+                case "certificate": {
+                    String c = p + ".certificate";
+                    if (raw.has(c + ".passwordEnv") && raw.has(c + ".passwordFile")) {
+                        raw.problems.add(c + " must set at most one of passwordEnv or passwordFile; found both");
+                        return Optional.empty();
+                    }
+                    Optional<String> pwEnv = opt(c + ".passwordEnv");
+                    pwEnv.ifPresent(n -> warnIfUnset(c + ".passwordEnv", n));
+                    Optional<Path> file = opt(c + ".pkcs12File");
+                    return file.map(f -> new CredentialConfig.Certificate(f, pwEnv, opt(c + ".passwordFile")));
+                }
+                default: {
+                    Optional<Path> file = opt(p + ".assertionFile.file");
+                    return file.map(CredentialConfig.AssertionFile::new);
+                }
+            }
+        }
+
+        private Sinks sinks() {
+            Map<String, SinkConfig> targets = new LinkedHashMap<>();
+            List<String> aliases = raw.aliasesUnder("sinks.targets");
+            for (String alias : aliases) {
+                String p = "sinks.targets." + alias;
+                List<String> kinds = present(p, "filesystem", "azureBlob");
+                if (kinds.size() != 1) {
+                    raw.problems.add(p + " must set exactly one of filesystem or azureBlob; found " + found(kinds));
+                    continue;
+                }
+                if (kinds.get(0).equals("filesystem")) {
+                    this.<Path>opt(p + ".filesystem.root").ifPresent(
+                            root -> targets.put(alias, new SinkConfig.Filesystem(root)));
+                    continue;
+                }
+                String b = p + ".azureBlob";
+                List<String> sources = presentValues(b, "connectionStringEnv", "connectionString");
+                if (sources.size() != 1) {
+                    raw.problems.add(b + " must set exactly one of connectionStringEnv or connectionString; found "
+                            + found(sources));
+                    continue;
+                }
+                Optional<String> inline = opt(b + ".connectionString");
+                Optional<String> envName = opt(b + ".connectionStringEnv");
+                inline.ifPresent(v -> raw.warnings.add(b + ".connectionString holds a storage connection string"
+                        + " inline in the config file; use " + b + ".connectionStringEnv outside development"));
+                envName.ifPresent(n -> warnIfUnset(b + ".connectionStringEnv", n));
+                Optional<String> container = opt(b + ".container");
+                container.ifPresent(c -> targets.put(alias, new SinkConfig.AzureBlob(inline, envName, c,
+                        (String) valueOr(b + ".prefix", ""), opt(b + ".serviceVersion"))));
+            }
+            if (aliases.isEmpty()) {
+                raw.problems.add("sinks.targets must configure at least one sink, e.g."
+                        + " sinks.targets.local.filesystem.root: /var/lib/pbi-export");
+                return null;
+            }
+            Optional<String> named = opt("sinks.defaultSink");
+            if (named.isPresent()) {
+                if (!aliases.contains(named.get())) {
+                    raw.problems.add(label("sinks.defaultSink") + " names '" + named.get()
+                            + "', which is not configured; configured sinks: " + String.join(", ", aliases));
+                    return null;
+                }
+                return new Sinks(named.get(), targets);
+            }
+            if (aliases.size() > 1) {
+                raw.problems.add(label("sinks.defaultSink") + " is required when several sinks are configured ("
+                        + String.join(", ", aliases) + ")");
+                return null;
+            }
+            return new Sinks(aliases.get(0), targets);
+        }
+
+        /** Only https may carry a bearer token or a secret off the machine; http is fine for loopback. */
+        private Optional<URI> url(String path) {
+            Optional<URI> u = opt(path);
+            u.ifPresent(uri -> {
+                if (!"https".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+                    raw.problems.add(path + " must use https (http is allowed only for loopback hosts such as"
+                            + " 127.0.0.1), was '" + uri + "'");
+                }
+            });
+            return u;
+        }
+
+        /** A scope that cannot yield a Power BI token is a warning, not an error: doctor demos reproduce it. */
+        private void checkScope(String path, String scope, CloudName cloud) {
+            String s = scope.strip();
+            if (!s.endsWith("/.default")) {
+                raw.warnings.add(path + " is '" + s + "': client-credential scopes must be the Power BI resource"
+                        + " plus /.default; use " + cloud.powerBiScope()
+                        + (s.equals(".default") ? " (a bare .default yields a Microsoft Graph token)" : ""));
+            } else if (!s.equalsIgnoreCase(cloud.powerBiScope())) {
+                raw.warnings.add(path + " is '" + s + "', not the " + cloud.displayName()
+                        + " cloud's Power BI scope " + cloud.powerBiScope()
+                        + "; Power BI rejects tokens for any other audience");
+            }
+        }
+
+        private void warnIfUnset(String path, String envName) {
+            String v = env.get(envName);
+            if (v == null || v.isEmpty()) {
+                raw.warnings.add(path + " names environment variable " + envName + ", which is not set");
+            }
+        }
+
+        private List<String> present(String parent, String... kinds) {
+            List<String> out = new ArrayList<>();
+            for (String k : kinds) {
+                if (raw.sections.contains(parent + "." + k)) {
+                    out.add(k);
+                }
+            }
+            return out;
+        }
+
+        private List<String> presentValues(String parent, String... names) {
+            List<String> out = new ArrayList<>();
+            for (String n : names) {
+                if (raw.has(parent + "." + n)) {
+                    out.add(n);
+                }
+            }
+            return out;
+        }
+
+        private static String found(List<String> names) {
+            if (names.isEmpty()) {
+                return "none";
+            }
+            if (names.size() == 1) {
+                return names.get(0);
+            }
+            return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+        }
+
+        private String hostName() {
+            String h = env.get("HOSTNAME");
+            if (h != null && !h.isBlank()) {
+                return h;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return "worker";
+            }
+        }
+
+        private static String label(String path) {
+            return Settings.byPath(path).map(s -> s.label(path)).orElse(path);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <X> Optional<X> opt(String path) {
+            return (Optional<X>) raw.get(path);
+        }
+
+        private Object valueOr(String path, Object fallback) {
+            return raw.get(path).orElse(fallback);
+        }
+
+        /** The value, else the catalogue default (every non-required scalar here has one). */
+        private Object value(String path) {
+            return raw.get(path).orElseGet(() -> Settings.byPath(path).flatMap(Setting::defaultValue)
+                    .orElseThrow(() -> new IllegalStateException("no default for " + path)));
+        }
+
+        private String str(String path) {
+            return (String) value(path);
+        }
+
+        private Number num(String path) {
+            return (Number) value(path);
+        }
+
+        private Duration dur(String path) {
+            return (Duration) value(path);
+        }
+
+        private static boolean isLoopback(String host) {
+            if (host == null) {
+                return false;
+            }
+            String h = host.toLowerCase(Locale.ROOT);
+            return h.equals("localhost") || h.equals("127.0.0.1") || h.startsWith("127.") || h.equals("[::1]")
+                    || h.equals("::1");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package com.pbiexport.worker.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * HTTP client settings for Power BI and Entra ID calls. Timeouts are always set: a call never waits forever.
+ *
+ * @param retryAfterFallback wait after a 429 that carries no valid Retry-After
+ */
+public record HttpSettings(Duration connectTimeout, Duration responseTimeout, int maxConnections,
+                           Duration retryAfterFallback) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CONNECTIONS = 200;
+    public static final Duration DEFAULT_RETRY_AFTER_FALLBACK = Duration.ofSeconds(5);
+
+    public HttpSettings {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(retryAfterFallback, "retryAfterFallback");
+    }
+
+    public static HttpSettings defaults() {
+        return new HttpSettings(DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_RETRY_AFTER_FALLBACK);
+    }
+}

@@ -1,0 +1,173 @@
+package com.pbiexport.worker.config;
+
+import static com.pbiexport.worker.config.ValueType.BOOLEAN;
+import static com.pbiexport.worker.config.ValueType.BYTES;
+import static com.pbiexport.worker.config.ValueType.CLOUD;
+import static com.pbiexport.worker.config.ValueType.DOUBLE;
+import static com.pbiexport.worker.config.ValueType.DURATION;
+import static com.pbiexport.worker.config.ValueType.GUID;
+import static com.pbiexport.worker.config.ValueType.INT;
+import static com.pbiexport.worker.config.ValueType.PATH;
+import static com.pbiexport.worker.config.ValueType.PROPERTIES;
+import static com.pbiexport.worker.config.ValueType.STRING;
+import static com.pbiexport.worker.config.ValueType.URL;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings catalogue: the single source of truth for every setting's path, environment variable, type,
+ * default, documentation and validators. The loader, the validation messages and the README table
+ * ({@link ConfigDocs}) are all driven by it, so they cannot drift apart. Order here is the table's order.
+ */
+public final class Settings {
+
+    private static final String T = "tenants." + Setting.ALIAS + ".";
+    private static final String CRED = T + "credential.";
+    private static final String SINK = "sinks.targets." + Setting.ALIAS + ".";
+
+    private static final List<Setting> ALL = List.of(
+            Setting.of("instanceId", STRING).defaultText("(host name)").check(Check.notBlank())
+                    .doc("Names this instance in events and metrics.").build(),
+
+            Setting.of("kafka.bootstrapServers", STRING).required().check(Check.notBlank())
+                    .doc("Kafka `bootstrap.servers`, e.g. `broker1:9092,broker2:9092`.").build(),
+            Setting.of("kafka.groupId", STRING).defaultValue(KafkaSettings.DEFAULT_GROUP_ID).check(Check.notBlank())
+                    .doc("Consumer group of the request topic; all instances of one deployment share it.").build(),
+            Setting.of("kafka.common", PROPERTIES)
+                    .doc("Kafka client properties for consumer and producer, passed through unchanged "
+                            + "(`security.protocol`, `sasl.*`, `ssl.*`...). Env: `PBIEXPORT_KAFKA_<NAME>`, e.g. "
+                            + "`PBIEXPORT_KAFKA_SASL_MECHANISM` -> `sasl.mechanism`.").build(),
+            Setting.of("kafka.consumer", PROPERTIES)
+                    .doc("Consumer-only properties; win over `kafka.common`. Env: `PBIEXPORT_KAFKA_CONSUMER_<NAME>`.")
+                    .build(),
+            Setting.of("kafka.producer", PROPERTIES)
+                    .doc("Producer-only properties; win over `kafka.common`. Env: `PBIEXPORT_KAFKA_PRODUCER_<NAME>`.")
+                    .build(),
+
+            Setting.of("topics.requests", STRING).defaultValue(Topics.DEFAULT_REQUESTS).check(Check.notBlank())
+                    .doc("Input topic of `ExportRequested` events.").build(),
+            Setting.of("topics.results", STRING).defaultValue(Topics.DEFAULT_RESULTS).check(Check.notBlank())
+                    .doc("Output topic of `ExportCompleted` / `ExportFailed` events.").build(),
+            Setting.of("topics.jobState", STRING).defaultValue(Topics.DEFAULT_JOB_STATE).check(Check.notBlank())
+                    .doc("Internal compacted topic recording where each in-flight export stands.").build(),
+            Setting.of("topics.deadLetter", STRING).defaultValue(Topics.DEFAULT_DEAD_LETTER).check(Check.notBlank())
+                    .doc("Records that cannot be parsed at all, with reason headers.").build(),
+
+            Setting.of(T + "tenantId", GUID).required()
+                    .doc("Entra ID tenant id (GUID) of the service principal.").build(),
+            Setting.of(T + "clientId", GUID).required()
+                    .doc("Application (client) id (GUID) of the service principal.").build(),
+            Setting.of(T + "cloud", CLOUD).defaultValue(CloudName.PUBLIC, CloudName.PUBLIC.displayName())
+                    .doc("Microsoft cloud: " + String.join(", ", CloudName.displayNames())
+                            + " (also `GCC`, `GCCHigh`, `DoD`). Decides authority host, scope and API root.").build(),
+            Setting.of(CRED + "secret.env", STRING).check(Check.envName())
+                    .doc("Client secret from this environment variable. Set exactly one credential kind.").build(),
+            Setting.of(CRED + "secret.file", PATH)
+                    .doc("Client secret from this file (e.g. a mounted Kubernetes secret), re-read on rotation.")
+                    .build(),
+            Setting.of(CRED + "secret.value", STRING).sensitive()
+                    .doc("Client secret inline. Development only: start-up warns.").build(),
+            Setting.of(CRED + "certificate.pkcs12File", PATH).required()
+                    .doc("Certificate credential: PKCS#12 file with certificate and private key.").build(),
+            Setting.of(CRED + "certificate.passwordEnv", STRING).check(Check.envName())
+                    .doc("Password of the PKCS#12 file from this environment variable.").build(),
+            Setting.of(CRED + "certificate.passwordFile", PATH)
+                    .doc("Password of the PKCS#12 file from this file.").build(),
+            Setting.of(CRED + "assertionFile.file", PATH).required()
+                    .doc("Client assertion (JWT) read from this file on every token request: workload identity "
+                            + "federation, e.g. `AZURE_FEDERATED_TOKEN_FILE`.").build(),
+            Setting.of(T + "scope", STRING).defaultText("(the cloud's Power BI scope)")
+                    .doc("Overrides the token scope. Must be the Power BI resource plus `/.default`, never a "
+                            + "bare `.default` (that yields a Microsoft Graph token).").build(),
+            Setting.of(T + "authorityUrl", URL).defaultText("https://(cloud authority host)/(tenantId)")
+                    .doc("Overrides the Entra ID authority (e.g. a local simulator). https unless loopback.").build(),
+            Setting.of(T + "powerBiApiUrl", URL).defaultText("(the cloud's API root)")
+                    .doc("Overrides the Power BI API root; the token is only ever sent there. https unless "
+                            + "loopback.").build(),
+            Setting.of(T + "defaultProfileId", GUID)
+                    .doc("Service principal profile (`X-PowerBI-Profile-Id`) used when a request names none.")
+                    .build(),
+
+            Setting.of("sinks.defaultSink", STRING).defaultText("(the only sink, if there is one)")
+                    .doc("Alias of the sink used when a request names none.").build(),
+            Setting.of(SINK + "filesystem.root", PATH).required()
+                    .doc("Filesystem sink: directory the files are written below (atomically, never outside).")
+                    .build(),
+            Setting.of(SINK + "azureBlob.connectionStringEnv", STRING).check(Check.envName())
+                    .doc("Azure Blob sink: connection string from this environment variable.").build(),
+            Setting.of(SINK + "azureBlob.connectionString", STRING).sensitive()
+                    .doc("Azure Blob sink: connection string inline (development, e.g. Azurite). Start-up warns.")
+                    .build(),
+            Setting.of(SINK + "azureBlob.container", STRING).required().check(Check.notBlank())
+                    .doc("Azure Blob sink: container name.").build(),
+            Setting.of(SINK + "azureBlob.prefix", STRING).defaultValue("", "(empty)")
+                    .doc("Azure Blob sink: blob name prefix, e.g. `exports/`.").build(),
+            Setting.of(SINK + "azureBlob.serviceVersion", STRING).defaultText("(SDK default)")
+                    .doc("Azure Blob sink: pins the storage service version (Azurite may lag the SDK).").build(),
+
+            Setting.of("limits.maxInFlight", INT).defaultValue(Limits.DEFAULT_MAX_IN_FLIGHT).check(Check.atLeast(1))
+                    .doc("Exports in progress at once on this instance; intake pauses beyond it.").build(),
+            Setting.of("limits.maxFileBytes", BYTES).defaultValue(Limits.DEFAULT_MAX_FILE_BYTES, "250MiB")
+                    .check(Check.atLeast(1))
+                    .doc("Larger files fail with `STORAGE_TOO_LARGE`. Bytes, or `KB`/`MB`/`GB`/`KiB`/`MiB`/`GiB`.")
+                    .build(),
+            Setting.of("limits.exportTimeout", DURATION).defaultValue(Limits.DEFAULT_EXPORT_TIMEOUT)
+                    .check(Check.positiveDuration())
+                    .doc("Overall time one export may take, restarts included; then it fails as `EXPORT_TIMEOUT`.")
+                    .build(),
+            Setting.of("limits.pollFallbackInterval", DURATION).defaultValue(Limits.DEFAULT_POLL_FALLBACK_INTERVAL)
+                    .check(Check.positiveDuration())
+                    .doc("Wait between status polls when Power BI sends no `Retry-After`.").build(),
+            Setting.of("limits.maxPollInterval", DURATION).defaultValue(Limits.DEFAULT_MAX_POLL_INTERVAL)
+                    .check(Check.positiveDuration())
+                    .doc("Upper bound on a `Retry-After` honoured between polls.").build(),
+            Setting.of("limits.busyRetries", INT).defaultValue(Limits.DEFAULT_BUSY_RETRIES).check(Check.atLeast(0))
+                    .doc("Restarts of an export that ended `Failed` with `Retry-After` (service busy).").build(),
+            Setting.of("limits.startThrottleMaxWait", DURATION).defaultValue(Limits.DEFAULT_START_THROTTLE_MAX_WAIT)
+                    .check(Check.positiveDuration())
+                    .doc("How long starting an export may wait out 429s before failing as throttled.").build(),
+            Setting.of("limits.pollErrorBudget", INT).defaultValue(Limits.DEFAULT_POLL_ERROR_BUDGET)
+                    .check(Check.atLeast(0))
+                    .doc("Consecutive transient poll errors tolerated before the export fails.").build(),
+
+            Setting.of("http.connectTimeout", DURATION).defaultValue(HttpSettings.DEFAULT_CONNECT_TIMEOUT)
+                    .check(Check.positiveDuration()).doc("TCP/TLS connect timeout for Power BI and Entra ID.").build(),
+            Setting.of("http.responseTimeout", DURATION).defaultValue(HttpSettings.DEFAULT_RESPONSE_TIMEOUT)
+                    .check(Check.positiveDuration()).doc("Time to wait for a response (not a whole download).")
+                    .build(),
+            Setting.of("http.maxConnections", INT).defaultValue(HttpSettings.DEFAULT_MAX_CONNECTIONS)
+                    .check(Check.atLeast(1)).doc("Connection pool size.").build(),
+            Setting.of("http.retryAfterFallback", DURATION).defaultValue(HttpSettings.DEFAULT_RETRY_AFTER_FALLBACK)
+                    .check(Check.positiveDuration()).doc("Wait after a 429 without a valid `Retry-After`.").build(),
+
+            Setting.of("tokens.refreshAtFraction", DOUBLE).defaultValue(TokenSettings.DEFAULT_REFRESH_AT_FRACTION)
+                    .check(Check.exclusiveBetween(0, 1))
+                    .doc("Refresh a token in the background once this fraction of its lifetime has passed.").build(),
+            Setting.of("tokens.requestTimeout", DURATION).defaultValue(TokenSettings.DEFAULT_REQUEST_TIMEOUT)
+                    .check(Check.positiveDuration()).doc("Upper bound on one token request.").build(),
+            Setting.of("tokens.minRefreshInterval", DURATION).defaultValue(TokenSettings.DEFAULT_MIN_REFRESH_INTERVAL)
+                    .check(Check.positiveDuration()).doc("At most one refresh attempt per tenant within this interval.")
+                    .build(),
+
+            Setting.of("admin.bindAddress", STRING).defaultValue(AdminSettings.DEFAULT_BIND_ADDRESS)
+                    .check(Check.notBlank()).doc("Address of the admin endpoint (health, `/metrics`).").build(),
+            Setting.of("admin.port", INT).defaultValue(AdminSettings.DEFAULT_PORT).check(Check.between(0, 65535))
+                    .doc("Port of the admin endpoint; 0 picks a free port.").build(),
+
+            Setting.of("logging.json", BOOLEAN).defaultValue(false)
+                    .doc("One JSON object per log line instead of plain text.").build());
+
+    private Settings() {
+    }
+
+    /** Every setting, in documentation order. */
+    public static List<Setting> all() {
+        return ALL;
+    }
+
+    /** The setting with exactly this (pattern) path, e.g. {@code limits.maxInFlight}. */
+    public static Optional<Setting> byPath(String path) {
+        return ALL.stream().filter(s -> s.path().equals(path)).findFirst();
+    }
+}

@@ -1,0 +1,22 @@
+package com.pbiexport.worker.config;
+
+import java.util.Objects;
+
+/** Topic names. */
+public record Topics(String requests, String results, String jobState, String deadLetter) {
+    public static final String DEFAULT_REQUESTS = "pbi.export.requests";
+    public static final String DEFAULT_RESULTS = "pbi.export.results";
+    public static final String DEFAULT_JOB_STATE = "pbi.export.jobstate";
+    public static final String DEFAULT_DEAD_LETTER = "pbi.export.deadletter";
+
+    public Topics {
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(jobState, "jobState");
+        Objects.requireNonNull(deadLetter, "deadLetter");
+    }
+
+    public static Topics defaults() {
+        return new Topics(DEFAULT_REQUESTS, DEFAULT_RESULTS, DEFAULT_JOB_STATE, DEFAULT_DEAD_LETTER);
+    }
+}

@@ -1,0 +1,91 @@
+package com.pbiexport.worker.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole worker configuration: immutable, validated by {@link ConfigLoader} before anything starts.
+ * Tests build it directly with {@link #of(KafkaSettings, Map, Sinks)} and the {@code with*} methods.
+ *
+ * @param instanceId names this instance in events and metrics (default: the host name)
+ * @param tenants    configured tenants by alias (the {@code tenant} of a request names one)
+ */
+public record WorkerConfig(
+        String instanceId,
+        KafkaSettings kafka,
+        Topics topics,
+        Map<String, TenantConfig> tenants,
+        Sinks sinks,
+        Limits limits,
+        HttpSettings http,
+        TokenSettings tokens,
+        AdminSettings admin,
+        LoggingSettings logging) {
+
+    public WorkerConfig {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topics, "topics");
+        tenants = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tenants, "tenants")));
+        Objects.requireNonNull(sinks, "sinks");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** Everything else at its default; instance id {@code worker}. */
+    public static WorkerConfig of(KafkaSettings kafka, Map<String, TenantConfig> tenants, Sinks sinks) {
+        return new WorkerConfig("worker", kafka, Topics.defaults(), tenants, sinks, Limits.defaults(),
+                HttpSettings.defaults(), TokenSettings.defaults(), AdminSettings.defaults(),
+                LoggingSettings.defaults());
+    }
+
+    public Optional<TenantConfig> tenant(String alias) {
+        return Optional.ofNullable(tenants.get(alias));
+    }
+
+    public WorkerConfig withInstanceId(String value) {
+        return new WorkerConfig(value, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withKafka(KafkaSettings value) {
+        return new WorkerConfig(instanceId, value, topics, tenants, sinks, limits, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withTopics(Topics value) {
+        return new WorkerConfig(instanceId, kafka, value, tenants, sinks, limits, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withTenants(Map<String, TenantConfig> value) {
+        return new WorkerConfig(instanceId, kafka, topics, value, sinks, limits, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withSinks(Sinks value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, value, limits, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withLimits(Limits value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, value, http, tokens, admin, logging);
+    }
+
+    public WorkerConfig withHttp(HttpSettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, value, tokens, admin, logging);
+    }
+
+    public WorkerConfig withTokens(TokenSettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, value, admin, logging);
+    }
+
+    public WorkerConfig withAdmin(AdminSettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, value, logging);
+    }
+
+    public WorkerConfig withLogging(LoggingSettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, value);
+    }
+}
