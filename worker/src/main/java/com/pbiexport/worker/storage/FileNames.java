@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
  *
  * <h2>Cleaning rules (one segment)</h2>
  * Unicode NFC; path separators ({@code /}, {@code \}) split the input and {@code .}/{@code ..} parts are dropped, the
- * rest joined with {@code _}; control, invisible formatting (e.g. right-to-left override) and the characters
+ * rest joined with {@code _}; tabs and line breaks become spaces; other control, invisible formatting (e.g. right-to-left override) and the characters
  * {@code < > : " | ? * % #} become {@code _}; whitespace becomes a single space; runs of dots collapse (so no
  * {@code ..} survives); leading dots, spaces and hyphens and trailing dots and spaces are removed; reserved
  * Windows device names ({@code CON}, {@code NUL}, {@code COM1}...) get a {@code _} prefix; at most
  * {@value #MAX_NAME_CHARS} characters and {@value #MAX_NAME_UTF8_BYTES} UTF-8 bytes (file systems count bytes).
- * Letters of every script are kept.
+ * Letters of every script are kept. A requested name without any letter or digit counts as no name.
  *
  * <h2>Extension</h2>
  * The format decides the extension ({@code .pdf}, {@code .zip} for multi-page PNG...): a requested
@@ -166,7 +166,10 @@ public final class FileNames {
             return '_';
         }
         int type = Character.getType(cp);
-        if (Character.isISOControl(cp) && !Character.isWhitespace(cp)) {
+        if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x0b || cp == '\f') {
+            return ' ';
+        }
+        if (Character.isISOControl(cp)) {
             return '_';
         }
         if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
@@ -209,7 +212,9 @@ public final class FileNames {
                 cleaned = cleaned.substring(0, dot);
             }
         }
-        return cleanUntruncated(cleaned);
+        cleaned = cleanUntruncated(cleaned);
+        // "_" from "\u0000", or "€": nothing that names anything, so the request id serves better
+        return cleaned.codePoints().anyMatch(Character::isLetterOrDigit) ? cleaned : "";
     }
 
     /** Stem plus extension within the length limits, shortening the stem (never the extension). */

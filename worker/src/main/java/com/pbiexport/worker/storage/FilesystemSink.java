@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -115,6 +116,10 @@ public final class FilesystemSink implements FileSink {
             Path realRoot = root.toRealPath();
             Files.createDirectories(directory);
             Path realDirectory = directory.toRealPath();
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StorageException(StorageException.Kind.REJECTED, "Cannot store " + target
+                        + ": a directory occupies that name inside the sink root; remove it or use another key");
+            }
             if (!realDirectory.startsWith(realRoot)) {
                 throw new StorageException(StorageException.Kind.INVALID_NAME, "File key '" + FileNames.escape(key)
                         + "' leads outside " + root + " through a symbolic link (" + realDirectory + ")");
