@@ -266,6 +266,10 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
 
     private static void write(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         try (OutputStream out = exchange.getResponseBody()) {
+            if ("HEAD".equalsIgnoreCase(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(status, -1); // a HEAD answer carries no body
+                return;
+            }
             exchange.sendResponseHeaders(status, bytes.length);
             out.write(bytes);
         } finally {

@@ -190,6 +190,20 @@ class Msal4jCompatibilityTest {
     }
 
     @Test
+    void outageSurfacesAs503AfterMsal4jsSingleRetry() throws Exception {
+        server.faults.merge(("{\"entraOutageUntil\":\"" + Instant.now().plusSeconds(60) + "\"}").getBytes(StandardCharsets.UTF_8));
+        SimulatorHttpClient http = new SimulatorHttpClient(server.port());
+        ConfidentialClientApplication app = app(CONTOSO_ID, EXPORTER, ClientCredentialFactory.createFromSecret(EXPORTER_SECRET), http);
+
+        MsalServiceException e = serviceFailure(app, "https://analysis.usgovcloudapi.net/powerbi/api/.default");
+
+        assertThat(e.statusCode()).isEqualTo(503);
+        assertThat(e.errorCode()).isEqualTo("temporarily_unavailable");
+        // msal4j retries a 5xx without Retry-After once (after 1 s): two requests reach the endpoint
+        assertThat(http.sent()).isEqualTo(2);
+    }
+
+    @Test
     void throttlingSurfacesAs429WithRetryAfter() throws Exception {
         server.faults.merge("{\"entraThrottleCount\":1,\"entraThrottleRetryAfterSeconds\":1}".getBytes(StandardCharsets.UTF_8));
         // a tenant of its own: msal4j remembers throttled requests process-wide (ThrottlingCache)
