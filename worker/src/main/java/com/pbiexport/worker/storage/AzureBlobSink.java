@@ -157,7 +157,7 @@ public final class AzureBlobSink implements FileSink {
             metadata.put("sizebytes", Long.toString(digesting.count()));
             blob.setMetadataWithResponse(metadata,
                     new BlobRequestConditions().setIfMatch(uploaded.getValue().getETag()), null, Context.NONE);
-            return new SinkResult(URI.create(withoutQuery(blob.getBlobUrl())), digesting.count(),
+            return new SinkResult(blobUri(blobName), digesting.count(),
                     digesting.sha256Hex(), request.contentType(), FileNames.leafOf(request.fileName()));
         } catch (StorageException e) {
             throw e;
@@ -252,6 +252,18 @@ public final class AzureBlobSink implements FileSink {
     static String headerSafe(String value) {
         boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
         return plain ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The blob's URL with readable {@code /} between segments (the SDK's {@code getBlobUrl()} encodes them as
+     * {@code %2F}), other characters percent-encoded; never a query string, so never a SAS token.
+     */
+    private URI blobUri(String blobName) {
+        StringBuilder url = new StringBuilder(withoutQuery(container.getBlobContainerUrl()));
+        for (String segment : blobName.split("/")) {
+            url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return URI.create(url.toString());
     }
 
     private static String withoutQuery(String url) {
