@@ -1,0 +1,38 @@
+package com.pbiexport.worker.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line: {@code run --config FILE}, {@code demo}, {@code submit}, {@code version}.
+ * Exit codes: 0 success, 1 a run ended in failure, 2 bad usage or invalid configuration.
+ */
+@Command(name = "export-worker", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Turns Power BI reports into files, from Kafka events.",
+        subcommands = {RunCommand.class, DemoCommand.class, SubmitCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI without exiting (tests). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println(cmd.getColorScheme().errorText(ex.getMessage() == null
+                            ? ex.getClass().getSimpleName() : ex.getMessage()));
+                    return ex instanceof com.pbiexport.worker.config.ConfigException
+                            || ex instanceof IllegalArgumentException ? 2 : 1;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

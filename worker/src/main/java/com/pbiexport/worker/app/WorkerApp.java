@@ -1,0 +1,287 @@
+package com.pbiexport.worker.app;
+
+import com.pbiexport.contracts.EventCodec;
+import com.pbiexport.worker.auth.TenantCredentials;
+import com.pbiexport.worker.auth.TokenPolicy;
+import com.pbiexport.worker.auth.TokenService;
+import com.pbiexport.worker.auth.TokenSource;
+import com.pbiexport.worker.config.SinkConfig;
+import com.pbiexport.worker.config.TenantConfig;
+import com.pbiexport.worker.config.WorkerConfig;
+import com.pbiexport.worker.diagnose.ClassificationContext;
+import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.intake.IntakeLoop;
+import com.pbiexport.worker.intake.RequestParser;
+import com.pbiexport.worker.intake.RequestRouter;
+import com.pbiexport.worker.intake.RequestValidator;
+import com.pbiexport.worker.metrics.AdminServer;
+import com.pbiexport.worker.metrics.MeterCatalogue;
+import com.pbiexport.worker.metrics.WorkerMetrics;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.PowerBiEndpoint;
+import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
+import com.pbiexport.worker.publish.DeadLetterPublisher;
+import com.pbiexport.worker.publish.OutcomePublisher;
+import com.pbiexport.worker.storage.AzureBlobSink;
+import com.pbiexport.worker.storage.FileSink;
+import com.pbiexport.worker.storage.FilesystemSink;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The composition root: the whole object graph of one worker instance is built here, by hand, from a validated
+ * {@link WorkerConfig}. Threads: {@code intake} (the KafkaConsumer), {@code export-timer} (waits between steps),
+ * {@code export-io-N} (Power BI calls, downloads, storage), {@code token-refresh}, the Kafka producer's own
+ * sender thread, and {@code admin-http}. {@link #close()} shuts them down in dependency order.
+ */
+public final class WorkerApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    private final WorkerConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final TokenService tokens;
+    private final Map<String, PowerBiClient> clients;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService io;
+    private final ExportService exports;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final IntakeLoop intake;
+    private final Thread intakeThread;
+    private final AdminServer admin;
+    private final List<AutoCloseable> meterBinders;
+    private volatile boolean closed;
+
+    private WorkerApp(WorkerConfig config, Clock clock, Map<String, String> env) {
+        this.config = config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("instance_id", config.instanceId());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+
+        this.tokens = TokenService.create(config.tenants().entrySet().stream()
+                .map(e -> credentials(e.getKey(), e.getValue(), env)).toList(), tokenPolicy(config), clock);
+        PowerBiHttpSettings http = new PowerBiHttpSettings(config.http().connectTimeout(),
+                config.http().responseTimeout(), config.http().maxConnections());
+        this.clients = new LinkedHashMap<>();
+        config.tenants().forEach((alias, t) -> {
+            TokenSource source = tokens.forTenant(alias);
+            clients.put(alias, new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()), source, http, clock));
+            metrics.tenantGauge(MeterCatalogue.TOKEN_EXPIRY, alias, source, s -> s.expiresOn()
+                    .map(exp -> (double) Duration.between(clock.instant(), exp).toSeconds()).orElse(-1.0));
+        });
+        Map<String, FileSink> sinks = new LinkedHashMap<>();
+        config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env)));
+
+        this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
+        this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
+        this.exports = new ExportService(new ExportService.TenantClients() {
+            @Override
+            public PowerBiClient client(String alias) {
+                return clients.get(alias);
+            }
+
+            @Override
+            public ClassificationContext context(String alias) {
+                ClassificationContext ctx = ClassificationContext.empty()
+                        .withExpectedAudience(config.tenants().get(alias).cloud().powerBiResource());
+                return tokens.forTenant(alias).expiresOn().isPresent()
+                        ? ctx.withAccessToken(tokens.forTenant(alias).token().value()) : ctx;
+            }
+        }, sinks::get, new Classifier(), config.limits(), clock, timers, io, metrics);
+
+        this.producer = new KafkaProducer<>(producerProps(config));
+        this.consumer = new KafkaConsumer<>(consumerProps(config));
+        this.meterBinders = List.of(bind(new KafkaClientMetrics(producer)), bind(new KafkaClientMetrics(consumer)));
+        EventCodec codec = EventCodec.shared();
+        OutcomePublisher outcomes = new OutcomePublisher(producer, config.topics().results(),
+                "/export-worker/" + config.instanceId(), codec, clock);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().deadLetter(), clock);
+        RequestRouter router = new RequestRouter(new RequestParser(codec),
+                new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
+                deadLetters, config.sinks().defaultSink(), clock, timers, metrics);
+        this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxInFlight(),
+                Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics);
+        this.intakeThread = new Thread(intake, "intake");
+
+        try {
+            Map<String, Supplier<AdminServer.Check>> ready = new LinkedHashMap<>();
+            ready.put("intake", () -> new AdminServer.Check(intakeThread.isAlive(),
+                    intakeThread.isAlive() ? "consumer thread running" : "consumer thread stopped"));
+            ready.put("tokens", () -> {
+                List<String> unhealthy = tokens.health().values().stream().filter(h -> !h.healthy())
+                        .map(h -> h.tenantAlias()).toList();
+                return new AdminServer.Check(unhealthy.isEmpty(), unhealthy.isEmpty() ? "all tenants have usable tokens"
+                        : "no usable token for " + unhealthy);
+            });
+            this.admin = new AdminServer(config.admin().bindAddress(), config.admin().port(), registry, ready);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the admin port " + config.admin().port()
+                    + " (admin.port): " + e.getMessage(), e);
+        }
+    }
+
+    /** Builds and starts an instance. */
+    public static WorkerApp start(WorkerConfig config, Clock clock) {
+        return start(config, clock, System.getenv());
+    }
+
+    public static WorkerApp start(WorkerConfig config, Clock clock, Map<String, String> env) {
+        WorkerApp app = new WorkerApp(config, clock, env);
+        app.intakeThread.start();
+        log.info("worker {} started: {} tenant(s), sinks {}, requests topic {}", config.instanceId(),
+                config.tenants().size(), config.sinks().targets().keySet(), config.topics().requests());
+        return app;
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Exports in progress (for tests and the demo). */
+    public int inFlight() {
+        return exports.inFlight();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("worker {} stopping: draining in-flight exports (up to {})", config.instanceId(), DRAIN_TIMEOUT);
+        intake.shutdown();
+        try {
+            if (!intake.awaitStopped(DRAIN_TIMEOUT.plusSeconds(15))) {
+                log.warn("intake did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exports.cancelAll();
+        timers.shutdownNow();
+        io.shutdownNow();
+        producer.close(Duration.ofSeconds(10));
+        meterBinders.forEach(b -> {
+            try {
+                b.close();
+            } catch (Exception ignored) {
+                // closing metrics never blocks shutdown
+            }
+        });
+        clients.values().forEach(PowerBiClient::close);
+        tokens.close();
+        admin.close();
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("worker {} stopped", config.instanceId());
+    }
+
+    private AutoCloseable bind(KafkaClientMetrics m) {
+        m.bindTo(registry);
+        return m;
+    }
+
+    private static TenantCredentials credentials(String alias, TenantConfig t, Map<String, String> env) {
+        return new TenantCredentials(alias, t.tenantId(), t.clientId(),
+                java.net.URI.create("https://" + t.cloud().authorityHost()), t.effectiveScope(),
+                Credentials.from(alias, t.credential(), env), t.authorityUrl());
+    }
+
+    private static TokenPolicy tokenPolicy(WorkerConfig c) {
+        TokenPolicy d = TokenPolicy.defaults();
+        return new TokenPolicy(c.tokens().refreshAtFraction(), c.tokens().requestTimeout(),
+                c.tokens().minRefreshInterval(), c.http().connectTimeout(), d.expiryMargin());
+    }
+
+    private static FileSink sink(SinkConfig s, Map<String, String> env) {
+        if (s instanceof SinkConfig.Filesystem f) {
+            return new FilesystemSink(f.root());
+        }
+        SinkConfig.AzureBlob b = (SinkConfig.AzureBlob) s;
+        String cs = b.connectionString().or(() -> b.connectionStringEnv().map(env::get)).orElseThrow(() ->
+                new IllegalArgumentException("sink " + b.container() + ": no connection string (set connectionString"
+                        + " or connectionStringEnv)"));
+        AzureBlobSink.Settings settings = AzureBlobSink.Settings.of(cs, b.container(), b.prefix())
+                .withCreateContainerIfMissing(true);
+        if (b.serviceVersion().isPresent()) {
+            settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
+        }
+        return AzureBlobSink.fromConnectionString(settings);
+    }
+
+    private static int ioThreads(WorkerConfig c) {
+        return Math.max(4, Math.min(32, c.limits().maxInFlight()));
+    }
+
+    private static Properties consumerProps(WorkerConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafka().consumerProperties());
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(500, c.limits().maxInFlight())));
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-intake");
+        // the worker commits by itself, only up to the lowest unfinished record
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    private static Properties producerProps(WorkerConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafka().producerProperties());
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-outcomes");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

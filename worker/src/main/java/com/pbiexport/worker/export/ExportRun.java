@@ -1,0 +1,346 @@
+package com.pbiexport.worker.export;
+
+import com.pbiexport.worker.auth.TokenAcquisitionException;
+import com.pbiexport.worker.auth.TokenFailure;
+import com.pbiexport.worker.config.Limits;
+import com.pbiexport.worker.diagnose.ClassificationContext;
+import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.export.ExportObserver.Stage;
+import com.pbiexport.worker.powerbi.ApiResponse;
+import com.pbiexport.worker.powerbi.ExportJob;
+import com.pbiexport.worker.powerbi.ExportStatus;
+import com.pbiexport.worker.powerbi.ExportTarget;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.PowerBiException;
+import com.pbiexport.worker.powerbi.PowerBiFailure;
+import com.pbiexport.worker.storage.FileSink;
+import com.pbiexport.worker.storage.SinkResult;
+import com.pbiexport.worker.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One export's life: start (ExportTo) -> poll (Retry-After honoured) -> download into the sink -> result.
+ * {@code Failed} with Retry-After restarts the export up to {@code busyRetries}; {@code Failed} without is final;
+ * 429 waits out Retry-After; transient errors retry within {@code pollErrorBudget}; the request's
+ * {@code notAfter} and the overall {@code exportTimeout} end it. Steps never run concurrently (each step
+ * schedules the next), so the fields need no locks beyond visibility, which the executors' hand-offs give.
+ */
+final class ExportRun {
+    private static final Logger log = LoggerFactory.getLogger(ExportRun.class);
+
+    record Deps(ExportService.TenantClients clients, Function<String, FileSink> sinks, Classifier classifier,
+                Limits limits, Clock clock, ScheduledExecutorService timers, ExecutorService io,
+                ExportObserver observer) { }
+
+    private final ExportJobSpec spec;
+    private final Deps d;
+    private final Consumer<JobResult> onResult;
+    private final ExportTarget target;
+    private final Instant deadline;
+    private final boolean deadlineIsRequests;
+    private final List<String> requestIds = new ArrayList<>();
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean cancelled;
+
+    private int attempts;
+    private int transientErrors;
+    private String exportId;
+    private Instant acceptedAt;
+    private Instant renderedAt;
+    private Stage stage;
+
+    ExportRun(ExportJobSpec spec, Deps deps, Consumer<JobResult> onResult) {
+        this.spec = spec;
+        this.d = deps;
+        this.onResult = onResult;
+        this.target = new ExportTarget(spec.request().workspaceId(), spec.request().reportId(), spec.profileId());
+        Instant overall = spec.receivedAt().plus(deps.limits().exportTimeout());
+        Instant notAfter = spec.notAfter().orElse(Instant.MAX);
+        this.deadlineIsRequests = notAfter.isBefore(overall);
+        this.deadline = deadlineIsRequests ? notAfter : overall;
+    }
+
+    ExportJobSpec spec() {
+        return spec;
+    }
+
+    void begin() {
+        enter(Stage.QUEUED);
+        runNow(this::start);
+    }
+
+    void cancel() {
+        cancelled = true;
+        if (done.compareAndSet(false, true)) {
+            leaveStage();
+        }
+    }
+
+    private void start() {
+        if (expired()) {
+            return;
+        }
+        enter(Stage.STARTING);
+        attempts++;
+        try {
+            ApiResponse<ExportJob> r = client().startExport(target, spec.body());
+            note(r.requestId());
+            exportId = r.value().id();
+            acceptedAt = now();
+            transientErrors = 0;
+            enter(Stage.RENDERING);
+            schedule(this::poll, pollDelay(r.retryAfter()));
+        } catch (PowerBiException e) {
+            attempts--; // the export was not accepted: a throttled or failed start is not an attempt
+            onApiFailure(e, "start", this::start);
+        } catch (TokenAcquisitionException e) {
+            attempts--;
+            onTokenFailure(e, this::start);
+        } catch (RuntimeException e) {
+            fail(d.classifier().classify(e));
+        }
+    }
+
+    private void poll() {
+        if (expired()) {
+            return;
+        }
+        try {
+            ApiResponse<ExportJob> r = client().getExportStatus(target, exportId);
+            note(r.requestId());
+            d.observer().polled(spec.tenant());
+            transientErrors = 0;
+            ExportJob job = r.value();
+            ExportStatus status = job.status();
+            if (status instanceof ExportStatus.Succeeded) {
+                renderedAt = now();
+                download(job);
+            } else if (status instanceof ExportStatus.Failed) {
+                onExportFailed(r.retryAfter());
+            } else {
+                schedule(this::poll, pollDelay(r.retryAfter()));
+            }
+        } catch (PowerBiException e) {
+            onApiFailure(e, "poll", this::poll);
+        } catch (TokenAcquisitionException e) {
+            onTokenFailure(e, this::poll);
+        } catch (RuntimeException e) {
+            fail(d.classifier().classify(e));
+        }
+    }
+
+    private void onExportFailed(Optional<Duration> retryAfter) {
+        if (retryAfter.isEmpty()) {
+            fail(diagnosis(ErrorCode.EXPORT_FAILED,
+                    "Power BI reported the export " + exportId + " as Failed without Retry-After (permanent)"));
+        } else if (attempts > d.limits().busyRetries()) {
+            fail(diagnosis(ErrorCode.EXPORT_BUSY_RETRIES_EXHAUSTED,
+                    "Power BI was busy: the export failed with Retry-After " + attempts + " times"));
+        } else {
+            d.observer().busyRestart(spec.tenant());
+            log.info("export {} of request {} failed busy; restarting after {}", exportId, spec.requestId(),
+                    retryAfter.get());
+            exportId = null;
+            enter(Stage.QUEUED);
+            schedule(this::start, retryAfter.get());
+        }
+    }
+
+    private void download(ExportJob job) {
+        enter(Stage.DOWNLOADING);
+        Instant started = now();
+        FileSink sink = d.sinks().apply(spec.sinkAlias());
+        try {
+            ApiResponse<SinkResult> r = client().downloadFile(target, job, body ->
+                    sink.store(FileNaming.storeRequest(spec, body.contentType().orElse(null),
+                            body.contentLength().orElse(-1), body.fileExtension(), d.limits().maxFileBytes(),
+                            started), body.stream()));
+            note(r.requestId());
+            Instant end = now();
+            JobResult.Timings timings = new JobResult.Timings(
+                    millis(spec.receivedAt(), acceptedAt), millis(acceptedAt, renderedAt),
+                    millis(started, end), millis(spec.receivedAt(), end));
+            finish(new JobResult.Stored(spec, r.value(), exportId, timings, attempts, List.copyOf(requestIds)));
+        } catch (StorageException e) {
+            if (e.retryable() && transientErrors++ < d.limits().pollErrorBudget() && !expired()) {
+                schedule(() -> download(job), backoff());
+            } else {
+                fail(d.classifier().classify(e));
+            }
+        } catch (PowerBiException e) {
+            onApiFailure(e, "download", () -> download(job));
+        } catch (TokenAcquisitionException e) {
+            onTokenFailure(e, () -> download(job));
+        } catch (RuntimeException e) {
+            fail(d.classifier().classify(e));
+        }
+    }
+
+    /** 429 waits out Retry-After; 5xx and transport failures retry within the budget; the rest is final. */
+    private void onApiFailure(PowerBiException e, String operation, Runnable retry) {
+        PowerBiFailure f = e.failure();
+        f.requestId().ifPresent(requestIds::add);
+        if (f instanceof PowerBiFailure.Http h && h.status() == 429) {
+            Duration wait = h.retryAfter().orElse(d.limits().pollFallbackInterval());
+            d.observer().throttled(spec.tenant(), operation, wait);
+            boolean startTooLong = "start".equals(operation)
+                    && now().plus(wait).isAfter(spec.receivedAt().plus(d.limits().startThrottleMaxWait()));
+            if (!startTooLong && !now().plus(wait).isAfter(deadline)) {
+                schedule(retry, wait);
+                return;
+            }
+        } else if (transientFailure(f) && transientErrors++ < d.limits().pollErrorBudget()) {
+            schedule(retry, backoff());
+            return;
+        }
+        fail(d.classifier().classify(e, context(operation)));
+    }
+
+    private ClassificationContext context(String operation) {
+        ClassificationContext ctx;
+        try {
+            ctx = d.clients().context(spec.tenant());
+        } catch (RuntimeException e) {
+            ctx = ClassificationContext.empty();
+        }
+        return ctx.withOperation(operation).withFormat(spec.request().format());
+    }
+
+    private void onTokenFailure(TokenAcquisitionException e, Runnable retry) {
+        TokenFailure f = e.failure();
+        boolean transientKind = f.kind() == TokenFailure.Kind.THROTTLED || f.kind() == TokenFailure.Kind.UNAVAILABLE;
+        if (transientKind && transientErrors++ < d.limits().pollErrorBudget()) {
+            schedule(retry, f.retryAfter().orElse(backoff()));
+        } else {
+            fail(d.classifier().classify(e));
+        }
+    }
+
+    private static boolean transientFailure(PowerBiFailure f) {
+        return f instanceof PowerBiFailure.Transport
+                || (f instanceof PowerBiFailure.Http h && h.status() >= 500);
+    }
+
+    private boolean expired() {
+        if (cancelled) {
+            return true;
+        }
+        if (!now().isBefore(deadline)) {
+            fail(deadlineIsRequests
+                    ? diagnosis(ErrorCode.REQUEST_EXPIRED, "The request's notAfter deadline " + deadline + " passed")
+                    : diagnosis(ErrorCode.EXPORT_TIMEOUT, "The export did not finish within "
+                        + d.limits().exportTimeout() + " (limits.exportTimeout)"));
+            return true;
+        }
+        return false;
+    }
+
+    private Duration pollDelay(Optional<Duration> retryAfter) {
+        // Retry-After is honoured as a minimum; jitter only adds (up to 10 %) so instances do not poll in step.
+        Duration base = retryAfter.filter(ra -> !ra.isNegative())
+                .orElse(d.limits().pollFallbackInterval());
+        if (base.compareTo(d.limits().maxPollInterval()) > 0 && retryAfter.isEmpty()) {
+            base = d.limits().maxPollInterval();
+        }
+        long jitter = (long) (base.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble());
+        return base.plusMillis(jitter);
+    }
+
+    private Duration backoff() {
+        long base = d.limits().pollFallbackInterval().toMillis();
+        long exp = Math.min(base << Math.min(transientErrors, 6), d.limits().maxPollInterval().toMillis());
+        return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
+    }
+
+    private void schedule(Runnable step, Duration delay) {
+        if (cancelled) {
+            return;
+        }
+        Instant at = now().plus(delay);
+        Duration wait = at.isAfter(deadline) ? Duration.between(now(), deadline) : delay;
+        try {
+            d.timers().schedule(() -> runNow(step), Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            cancel(); // shutting down: the record stays uncommitted and runs again after restart
+        }
+    }
+
+    private void runNow(Runnable step) {
+        if (cancelled) {
+            return;
+        }
+        try {
+            d.io().execute(() -> {
+                if (!cancelled) {
+                    step.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            cancel();
+        }
+    }
+
+    private PowerBiClient client() {
+        return d.clients().client(spec.tenant());
+    }
+
+    private void note(Optional<String> requestId) {
+        requestId.ifPresent(requestIds::add);
+    }
+
+    private Diagnosis diagnosis(ErrorCode code, String message) {
+        return Diagnosis.of(code, message);
+    }
+
+    private void fail(Diagnosis diagnosis) {
+        finish(new JobResult.Failed(spec, diagnosis, Optional.ofNullable(exportId), attempts, List.copyOf(requestIds)));
+    }
+
+    private void finish(JobResult result) {
+        if (cancelled || !done.compareAndSet(false, true)) {
+            return;
+        }
+        leaveStage();
+        d.observer().finished(result);
+        onResult.accept(result);
+    }
+
+    private void enter(Stage next) {
+        leaveStage();
+        stage = next;
+        d.observer().stageEntered(spec.tenant(), next);
+    }
+
+    private void leaveStage() {
+        if (stage != null) {
+            d.observer().stageLeft(spec.tenant(), stage);
+            stage = null;
+        }
+    }
+
+    private Instant now() {
+        return d.clock().instant();
+    }
+
+    private static long millis(Instant from, Instant to) {
+        return from == null || to == null ? 0 : Math.max(0, Duration.between(from, to).toMillis());
+    }
+}

@@ -1,0 +1,103 @@
+package com.pbiexport.worker.export;
+
+import com.pbiexport.worker.config.Limits;
+import com.pbiexport.worker.diagnose.ClassificationContext;
+import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.storage.FileSink;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs export jobs. Owns their lifecycles: each job is a chain of short tasks (start, poll, download) run on
+ * the {@code io} pool; waiting between them is a timer on {@code timers}, so a job that waits costs no thread.
+ * Every submitted job ends in exactly one {@link JobResult}, handed to the callback given at submission.
+ */
+public final class ExportService {
+
+    /** Power BI clients by tenant alias (each with its own token and API root). */
+    public interface TenantClients {
+        PowerBiClient client(String tenantAlias);
+
+        /**
+         * What the classifier should know about the tenant when a call fails: the audience its Power BI API
+         * expects and the claims of the token in use (decoded for diagnosis only).
+         */
+        default ClassificationContext context(String tenantAlias) {
+            return ClassificationContext.empty();
+        }
+    }
+
+    private final TenantClients clients;
+    private final Function<String, FileSink> sinks;
+    private final Classifier classifier;
+    private final Limits limits;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final ExecutorService io;
+    private final ExportObserver observer;
+    private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
+
+    public ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
+                         Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer) {
+        this.clients = Objects.requireNonNull(clients);
+        this.sinks = Objects.requireNonNull(sinks);
+        this.classifier = Objects.requireNonNull(classifier);
+        this.limits = Objects.requireNonNull(limits);
+        this.clock = Objects.requireNonNull(clock);
+        this.timers = Objects.requireNonNull(timers);
+        this.io = Objects.requireNonNull(io);
+        this.observer = observer == null ? ExportObserver.NONE : observer;
+    }
+
+    /**
+     * Starts a job. Returns a handle that can cancel it (a cancelled job produces no result: used when its
+     * partition is revoked and the next owner will run it again).
+     */
+    public JobHandle submit(ExportJobSpec spec, Consumer<JobResult> onResult) {
+        Objects.requireNonNull(spec);
+        Objects.requireNonNull(onResult);
+        ExportRun[] holder = new ExportRun[1];
+        ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
+                observer), result -> {
+                    running.remove(holder[0]);
+                    onResult.accept(result);
+                });
+        holder[0] = run;
+        running.add(run);
+        run.begin();
+        return run::cancel;
+    }
+
+    /** Jobs started and not finished or cancelled. */
+    public int inFlight() {
+        return running.size();
+    }
+
+    /** Cancels every job (shutdown): none of them will report a result. */
+    public void cancelAll() {
+        running.forEach(ExportRun::cancel);
+        running.clear();
+    }
+
+    /** Cancels a job. */
+    @FunctionalInterface
+    public interface JobHandle {
+        void cancel();
+    }
+
+    /** For diagnostics only. */
+    Map<String, Integer> inFlightByTenant() {
+        Map<String, Integer> out = new ConcurrentHashMap<>();
+        running.forEach(r -> out.merge(r.spec().tenant(), 1, Integer::sum));
+        return out;
+    }
+}

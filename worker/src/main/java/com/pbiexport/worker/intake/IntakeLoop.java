@@ -1,0 +1,280 @@
+package com.pbiexport.worker.intake;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The consumer thread. It alone touches the {@link Consumer}: polls, hands records to the {@link RecordHandler}
+ * while the in-flight budget allows, pauses the assignment when it is full and resumes it after, and commits
+ * offsets up to the lowest unfinished record. Completions arrive from other threads through a queue.
+ * On revocation it cancels the partition's unfinished work (the next owner runs it again: at-least-once) and
+ * commits what is finished. On {@link #shutdown} it stops taking records, lets in-flight work finish within
+ * the drain timeout, commits and closes the consumer.
+ */
+public final class IntakeLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(IntakeLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+    private record Done(TopicPartition tp, long offset) { }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final RecordHandler handler;
+    private final int maxInFlight;
+    private final Duration commitInterval;
+    private final Duration drainTimeout;
+    private final Clock clock;
+    private final IntakeObserver observer;
+
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Queue<Done> completions = new ConcurrentLinkedQueue<>();
+    private final Queue<ConsumerRecord<byte[], byte[]>> waiting = new ArrayDeque<>();
+    private final Map<TopicPartition, Map<Long, RecordHandler.Cancellation>> handles = new HashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private boolean paused;
+    private volatile int handedOut; // written by the consumer thread only
+    private Instant lastCommit;
+
+    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
+                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+        }
+        this.consumer = consumer;
+        this.topic = topic;
+        this.handler = handler;
+        this.maxInFlight = maxInFlight;
+        this.commitInterval = commitInterval;
+        this.drainTimeout = drainTimeout;
+        this.clock = clock;
+        this.observer = observer == null ? IntakeObserver.NONE : observer;
+    }
+
+    @Override
+    public void run() {
+        lastCommit = clock.instant();
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (!stopping) {
+                pollOnce();
+            }
+            drain();
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+            drain();
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                log.warn("closing the consumer failed: {}", e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** Asks the loop to stop; returns at once. Safe from any thread. */
+    public void shutdown() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    /** Waits until the loop has drained, committed and closed the consumer. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records handed to the handler and not finished yet. Read from other threads for metrics only. */
+    public int inFlight() {
+        return handedOut;
+    }
+
+    private void pollOnce() {
+        applyCompletions();
+        handOutWaiting();
+        adjustPause();
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(POLL_TIMEOUT);
+            observer.polledOk();
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // e.g. the broker is away or authorisation failed: keep running, readiness reports it
+            observer.pollFailed(e);
+            log.warn("polling {} failed, retrying: {}", topic, e.toString());
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            observer.received(topic);
+            tracker.received(new TopicPartition(r.topic(), r.partition()), r.offset());
+            waiting.add(r);
+        }
+        handOutWaiting();
+        applyCompletions();
+        commitIfDue(false);
+    }
+
+    private void handOutWaiting() {
+        while (handedOut < maxInFlight && !waiting.isEmpty()) {
+            ConsumerRecord<byte[], byte[]> r = waiting.poll();
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            long offset = r.offset();
+            handedOut++;
+            RecordHandler.Cancellation c;
+            try {
+                c = handler.handle(r, () -> completions.add(new Done(tp, offset)));
+            } catch (RuntimeException e) {
+                // a handler must not throw; if it does, the record stays unfinished and is redelivered
+                log.error("handler failed on {}@{}; the record will be redelivered", tp, offset, e);
+                c = RecordHandler.Cancellation.NONE;
+            }
+            handles.computeIfAbsent(tp, k -> new HashMap<>()).put(offset, c);
+        }
+    }
+
+    private void applyCompletions() {
+        Done d;
+        while ((d = completions.poll()) != null) {
+            Map<Long, RecordHandler.Cancellation> h = handles.get(d.tp());
+            if (h != null && h.remove(d.offset()) != null) {
+                handedOut--;
+            }
+            tracker.finished(d.tp(), d.offset());
+        }
+    }
+
+    private void adjustPause() {
+        boolean full = handedOut >= maxInFlight || !waiting.isEmpty();
+        if (full && !paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+            observer.paused(true);
+        } else if (!full && paused) {
+            consumer.resume(consumer.paused());
+            paused = false;
+            observer.paused(false);
+        }
+    }
+
+    private void commitIfDue(boolean sync) {
+        Instant now = clock.instant();
+        if (!sync && Duration.between(lastCommit, now).compareTo(commitInterval) < 0) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+        lastCommit = now;
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            if (sync) {
+                consumer.commitSync(offsets, Duration.ofSeconds(15));
+                tracker.committed(offsets);
+                observer.committed(offsets.size());
+            } else {
+                consumer.commitAsync(offsets, (committed, error) -> {
+                    if (error == null) {
+                        tracker.committed(committed); // callback runs on this thread, inside poll()
+                        observer.committed(committed.size());
+                    } else {
+                        log.warn("async commit failed (will retry): {}", error.toString());
+                    }
+                });
+            }
+        } catch (KafkaException e) {
+            log.warn("commit failed (will retry): {}", e.toString());
+        }
+    }
+
+    private void drain() {
+        waiting.clear();
+        Instant until = clock.instant().plus(drainTimeout);
+        try {
+            if (!consumer.assignment().isEmpty()) {
+                consumer.pause(consumer.assignment());
+            }
+            while (handedOut > 0 && clock.instant().isBefore(until)) {
+                applyCompletions();
+                consumer.poll(Duration.ofMillis(100)); // keeps group membership while paused; returns nothing
+            }
+            applyCompletions();
+            commitIfDue(true);
+        } catch (WakeupException e) {
+            commitIfDue(true);
+        } catch (KafkaException e) {
+            log.warn("final commit failed; uncommitted records will be redelivered: {}", e.toString());
+        }
+        if (handedOut > 0) {
+            log.warn("{} exports were still running at shutdown; they will run again on the next owner", handedOut);
+            handles.values().forEach(m -> m.values().forEach(RecordHandler.Cancellation::cancel));
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            applyCompletions();
+            Set<TopicPartition> revoked = new HashSet<>(partitions);
+            waiting.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
+            try {
+                Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+                offsets.keySet().retainAll(revoked);
+                if (!offsets.isEmpty()) {
+                    consumer.commitSync(offsets, Duration.ofSeconds(15));
+                }
+            } catch (KafkaException e) {
+                log.warn("commit on revocation failed; records will be redelivered: {}", e.toString());
+            }
+            for (TopicPartition tp : revoked) {
+                Map<Long, RecordHandler.Cancellation> h = handles.remove(tp);
+                if (h != null) {
+                    h.values().forEach(RecordHandler.Cancellation::cancel);
+                    handedOut -= h.size();
+                }
+            }
+            tracker.forget(revoked);
+            if (!revoked.isEmpty()) {
+                log.info("partitions revoked: {}", revoked);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            observer.assigned(consumer.assignment());
+            if (paused) {
+                consumer.pause(partitions); // newly assigned partitions obey the current budget
+            }
+        }
+    }
+}

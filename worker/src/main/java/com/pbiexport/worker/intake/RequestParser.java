@@ -1,0 +1,116 @@
+package com.pbiexport.worker.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pbiexport.contracts.CloudEventHeaders;
+import com.pbiexport.contracts.EventCodec;
+import com.pbiexport.contracts.ExportRequested;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads an export request from a Kafka record: plain JSON, a CloudEvent in binary mode ({@code ce_*} headers,
+ * the value is the data) or in structured mode ({@code application/cloudevents+json}). Tolerant of unknown
+ * fields; strict about what it cannot answer. Never throws: every input ends in one {@link ParseResult}.
+ */
+public final class RequestParser {
+    /** Larger values are refused before parsing (Kafka's default max message is 1 MiB). */
+    public static final int MAX_VALUE_BYTES = 1024 * 1024;
+    static final String TRACEPARENT = "traceparent";
+
+    private final EventCodec codec;
+    private final ObjectMapper guarded;
+
+    public RequestParser(EventCodec codec) {
+        this.codec = codec;
+        this.guarded = codec.mapper().copy();
+        // hostile input: bound nesting and string sizes so a crafted record cannot cost seconds or megabytes
+        this.guarded.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(256 * 1024).maxNumberLength(64).build());
+    }
+
+    public ParseResult parse(byte[] value, Map<String, byte[]> headers) {
+        Optional<String> traceparent = Optional.ofNullable(CloudEventHeaders.text(headers, TRACEPARENT));
+        if (value == null || value.length == 0) {
+            return new ParseResult.Unparseable("EMPTY_VALUE", "the record has no value");
+        }
+        if (value.length > MAX_VALUE_BYTES) {
+            return new ParseResult.Unparseable("TOO_LARGE", "the value has " + value.length + " bytes; at most "
+                    + MAX_VALUE_BYTES + " are accepted");
+        }
+        String specVersion = CloudEventHeaders.text(headers, CloudEventHeaders.SPECVERSION);
+        String ceType = CloudEventHeaders.text(headers, CloudEventHeaders.TYPE);
+        if (specVersion != null && !CloudEventHeaders.SPEC_VERSION.equals(specVersion)) {
+            return new ParseResult.Unparseable("UNSUPPORTED_CLOUDEVENTS_VERSION",
+                    "ce_specversion is '" + printable(specVersion) + "'; only 1.0 is supported");
+        }
+        if (ceType != null && !CloudEventHeaders.TYPE_REQUESTED.equals(ceType)) {
+            return new ParseResult.Unparseable("UNEXPECTED_EVENT_TYPE",
+                    "ce_type is '" + printable(ceType) + "'; expected " + CloudEventHeaders.TYPE_REQUESTED);
+        }
+        JsonNode tree;
+        try {
+            tree = guarded.readTree(value);
+        } catch (IOException e) {
+            return new ParseResult.Unparseable("MALFORMED_JSON", "the value is not valid JSON: " + shortMessage(e));
+        }
+        if (tree == null || !tree.isObject()) {
+            return new ParseResult.Unparseable("NOT_AN_OBJECT", "the value is JSON but not an object");
+        }
+        String contentType = CloudEventHeaders.text(headers, CloudEventHeaders.CONTENT_TYPE);
+        if (CloudEventHeaders.isStructuredContentType(contentType) || (specVersion == null && tree.has("specversion"))) {
+            JsonNode spec = tree.get("specversion");
+            if (spec == null || !CloudEventHeaders.SPEC_VERSION.equals(spec.asText())) {
+                return new ParseResult.Unparseable("UNSUPPORTED_CLOUDEVENTS_VERSION",
+                        "structured CloudEvent without specversion 1.0");
+            }
+            JsonNode type = tree.get("type");
+            if (type != null && !CloudEventHeaders.TYPE_REQUESTED.equals(type.asText())) {
+                return new ParseResult.Unparseable("UNEXPECTED_EVENT_TYPE",
+                        "structured CloudEvent of type '" + printable(type.asText()) + "'; expected "
+                                + CloudEventHeaders.TYPE_REQUESTED);
+            }
+            tree = tree.get("data");
+            if (tree == null || !tree.isObject()) {
+                return new ParseResult.Unparseable("NOT_AN_OBJECT", "the CloudEvent's data is not a JSON object");
+            }
+            JsonNode tp = tree.get(TRACEPARENT);
+            traceparent = traceparent.or(() -> Optional.ofNullable(tp).map(JsonNode::asText));
+        }
+        JsonNode id = tree.get("requestId");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            return new ParseResult.Unparseable("MISSING_REQUEST_ID",
+                    "requestId is missing or not a non-empty string; without it no outcome can be keyed");
+        }
+        try {
+            return new ParseResult.Parsed(codec.convert(tree, ExportRequested.class), traceparent);
+        } catch (RuntimeException e) {
+            return new ParseResult.Malformed(id.asText(), "a field has the wrong type: " + shortMessage(e), traceparent);
+        }
+    }
+
+    private static String shortMessage(Exception e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        m = printable(m);
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    /** Keeps log and header text on one line and short: hostile input may hold control characters. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
+        s.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
+    }
+
+    static String utf8(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}

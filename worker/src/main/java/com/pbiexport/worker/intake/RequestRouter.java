@@ -1,0 +1,139 @@
+package com.pbiexport.worker.intake;
+
+import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.export.ExportJobSpec;
+import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.publish.DeadLetterPublisher;
+import com.pbiexport.worker.publish.OutcomeEvents;
+import com.pbiexport.worker.publish.OutcomePublisher;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Decides what happens to each record: unparseable -> dead letter; parseable but invalid -> {@code ExportFailed};
+ * valid -> an export job whose result is published as {@code ExportCompleted} or {@code ExportFailed}. A record
+ * is finished only when its answer is acknowledged by the broker; failed publishes are retried with backoff
+ * until they succeed or the record is cancelled (then it stays uncommitted and is redelivered).
+ */
+public final class RequestRouter implements RecordHandler {
+    private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
+
+    private final RequestParser parser;
+    private final RequestValidator validator;
+    private final ExportService exports;
+    private final OutcomePublisher outcomes;
+    private final DeadLetterPublisher deadLetters;
+    private final String defaultSink;
+    private final Clock clock;
+    private final ScheduledExecutorService timers;
+    private final RouterObserver observer;
+
+    /** Counts what the router decided, for metrics. */
+    public interface RouterObserver {
+        default void deadLettered(String reason) { }
+
+        default void rejected(String code) { }
+
+        default void publishRetried() { }
+
+        RouterObserver NONE = new RouterObserver() { };
+    }
+
+    public RequestRouter(RequestParser parser, RequestValidator validator, ExportService exports,
+                         OutcomePublisher outcomes, DeadLetterPublisher deadLetters, String defaultSink, Clock clock,
+                         ScheduledExecutorService timers, RouterObserver observer) {
+        this.parser = parser;
+        this.validator = validator;
+        this.exports = exports;
+        this.outcomes = outcomes;
+        this.deadLetters = deadLetters;
+        this.defaultSink = defaultSink;
+        this.clock = clock;
+        this.timers = timers;
+        this.observer = observer == null ? RouterObserver.NONE : observer;
+    }
+
+    @Override
+    public Cancellation handle(ConsumerRecord<byte[], byte[]> record, Runnable finished) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ParseResult parsed = parser.parse(record.value(), headers(record));
+        if (parsed instanceof ParseResult.Unparseable u) {
+            observer.deadLettered(u.reason());
+            log.warn("dead-lettering {}-{}@{}: {} ({})", record.topic(), record.partition(), record.offset(),
+                    u.reason(), u.detail());
+            deliver(() -> deadLetters.send(record, u.reason(), u.detail()), finished, cancelled, 0);
+        } else if (parsed instanceof ParseResult.Malformed m) {
+            Diagnosis d = Diagnosis.invalid(m.problem());
+            observer.rejected(d.code().name());
+            deliver(() -> outcomes.publish(m.requestId(), OutcomeEvents.rejected(m.requestId(), d, clock.instant()),
+                    m.traceparent()), finished, cancelled, 0);
+        } else {
+            ParseResult.Parsed p = (ParseResult.Parsed) parsed;
+            ExportRequested request = p.request();
+            List<RequestValidator.Violation> problems = validator.validate(request);
+            if (!problems.isEmpty()) {
+                Diagnosis d = Diagnosis.of(problems.get(0).code(), problems.stream()
+                        .map(RequestValidator.Violation::message).collect(Collectors.joining("; ")));
+                observer.rejected(d.code().name());
+                deliver(() -> outcomes.publish(request.requestId(),
+                        OutcomeEvents.rejected(request, d, clock.instant()), p.traceparent()), finished, cancelled, 0);
+            } else {
+                String sink = request.output() != null && request.output().sink() != null
+                        ? request.output().sink() : defaultSink;
+                ExportJobSpec spec = new ExportJobSpec(request, RequestValidator.exportBody(request), sink,
+                        clock.instant(), p.traceparent());
+                ExportService.JobHandle job = exports.submit(spec, result -> deliver(
+                        () -> outcomes.publish(request.requestId(), OutcomeEvents.from(result, clock.instant()),
+                                p.traceparent()), finished, cancelled, 0));
+                return () -> {
+                    cancelled.set(true);
+                    job.cancel();
+                };
+            }
+        }
+        return () -> cancelled.set(true);
+    }
+
+    private void deliver(Supplier<CompletableFuture<Void>> send, Runnable finished, AtomicBoolean cancelled, int attempt) {
+        if (cancelled.get()) {
+            return;
+        }
+        send.get().whenComplete((ok, error) -> {
+            if (error == null) {
+                finished.run();
+            } else if (!cancelled.get()) {
+                observer.publishRetried();
+                long delay = Math.min(30_000, 500L << Math.min(attempt, 6));
+                log.warn("publishing failed (attempt {}), retrying in {} ms: {}", attempt + 1, delay, error.toString());
+                try {
+                    timers.schedule(() -> deliver(send, finished, cancelled, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                    log.warn("cannot retry publishing (shutting down); the record will be redelivered");
+                }
+            }
+        });
+    }
+
+    private static Map<String, byte[]> headers(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, byte[]> out = new HashMap<>();
+        for (Header h : record.headers()) {
+            out.put(h.key(), h.value());
+        }
+        return out;
+    }
+
+}

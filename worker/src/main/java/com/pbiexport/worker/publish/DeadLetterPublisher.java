@@ -1,0 +1,64 @@
+package com.pbiexport.worker.publish;
+
+import com.pbiexport.contracts.DeadLetterHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends records that cannot be parsed at all to the dead-letter topic: the original key, value and headers,
+ * plus {@code dlq.*} headers saying why and where the record came from. Thread-safe.
+ */
+public final class DeadLetterPublisher {
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final Clock clock;
+
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
+        this.producer = producer;
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    /**
+     * @param reason a stable code such as {@code MALFORMED_JSON}
+     * @param detail one line for a human; never the record's content
+     */
+    public CompletableFuture<Void> send(ConsumerRecord<byte[], byte[]> original, String reason, String detail) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : original.headers()) {
+            if (!h.key().startsWith("dlq.")) {
+                headers.add(h);
+            }
+        }
+        headers.add(DeadLetterHeaders.REASON, utf8(reason));
+        headers.add(DeadLetterHeaders.ERROR, utf8(detail));
+        headers.add(DeadLetterHeaders.TOPIC, utf8(original.topic()));
+        headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(original.partition())));
+        headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(original.offset())));
+        headers.add(DeadLetterHeaders.TIMESTAMP, utf8(clock.instant().toString()));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), headers), (m, e) -> {
+                if (e == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
