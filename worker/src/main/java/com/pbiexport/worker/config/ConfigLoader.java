@@ -153,7 +153,7 @@ public final class ConfigLoader {
                 continue;
             }
             if (!s.isPerAlias()) {
-                if (!raw.has(s.path())) {
+                if (!raw.has(s.path()) && !raw.failed.contains(s.path())) {
                     raw.problems.add(s.label(s.path()) + " is required");
                 }
                 continue;
@@ -161,8 +161,9 @@ public final class ConfigLoader {
             String parentPattern = s.path().substring(0, s.path().lastIndexOf('.'));
             String leaf = s.path().substring(s.path().lastIndexOf('.') + 1);
             for (String section : raw.sections) {
-                if (matches(parentPattern, section) && !raw.has(section + "." + leaf)) {
-                    raw.problems.add(section + "." + leaf + " is required");
+                String path = section + "." + leaf;
+                if (matches(parentPattern, section) && !raw.has(path) && !raw.failed.contains(path)) {
+                    raw.problems.add(path + " is required");
                 }
             }
         }

@@ -87,7 +87,12 @@ final class ConfigTree {
             raw.problems.add(s.label(path) + " must be a single value, not a section or a list");
             return;
         }
-        expand(path, child.asText()).ifPresent(text -> parseInto(s, path, text));
+        Optional<String> text = expand(path, child.asText());
+        if (text.isPresent()) {
+            parseInto(s, path, text.get());
+        } else {
+            raw.failed.add(path);
+        }
     }
 
     /** Parses one value (from the file or the environment) and records it, or records the problem. */
@@ -95,6 +100,7 @@ final class ConfigTree {
         try {
             raw.put(path, s, s.type().parse(text));
         } catch (ValueType.InvalidValue e) {
+            raw.failed.add(path);
             raw.problems.add(s.label(path) + " " + e.getMessage() + ", was " + shown(s, text));
         }
     }

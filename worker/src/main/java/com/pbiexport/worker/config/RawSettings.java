@@ -21,6 +21,8 @@ final class RawSettings {
     final Set<String> sections = new LinkedHashSet<>();
     /** Kafka property maps by setting path ({@code kafka.common}...). */
     final Map<String, Map<String, String>> properties = new LinkedHashMap<>();
+    /** Paths whose value was given but unusable (already reported): not reported again as missing. */
+    final Set<String> failed = new LinkedHashSet<>();
     final List<String> problems = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
 
