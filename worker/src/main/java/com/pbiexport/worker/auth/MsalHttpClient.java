@@ -85,8 +85,13 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
                 headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
             }
             answer.addHeaders(headers);
-            answer.body(response.getEntity() == null ? ""
-                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8));
+            String body = response.getEntity() == null ? ""
+                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+            if (response.getCode() >= 500 && !body.trim().startsWith("{")) {
+                // a gateway's HTML outage page: msal4j would report a JSON parse error as if Entra had rejected us
+                throw new IOException("the token endpoint answered HTTP " + response.getCode() + " without an error body");
+            }
+            answer.body(body);
             return answer;
         });
     }
