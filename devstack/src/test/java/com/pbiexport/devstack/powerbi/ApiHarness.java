@@ -260,6 +260,42 @@ final class ApiHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request byte for byte over a socket (for what {@link HttpClient} refuses to send: a chosen Host
+     * header, malformed escapes). The answer is read until the server closes ({@code Connection: close}).
+     */
+    Reply raw(String method, String rawPath, String token, String host, String body) {
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder req = new StringBuilder(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host == null ? "127.0.0.1:" + port() : host).append("\r\n")
+                .append("Connection: close\r\nContent-Length: ").append(content.length).append("\r\n");
+        if (token != null) {
+            req.append("Authorization: Bearer ").append(token).append("\r\n");
+        }
+        req.append("\r\n");
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().write(content);
+            s.getOutputStream().flush();
+            byte[] all = s.getInputStream().readAllBytes();
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int split = text.indexOf("\r\n\r\n");
+            String[] lines = text.substring(0, split).split("\r\n");
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+                        .add(lines[i].substring(colon + 1).trim());
+            }
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            byte[] payload = java.util.Arrays.copyOfRange(all, split + 4, all.length);
+            return new Reply(status, HttpHeaders.of(headers, (a, b) -> true), payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts an export that must be accepted; returns the Export JSON. */
     JsonNode startExport(String groupId, String reportId, String token, String body, String... headers) {
         Reply r = post(groupReport(groupId, reportId) + "/ExportTo", token, body, headers);

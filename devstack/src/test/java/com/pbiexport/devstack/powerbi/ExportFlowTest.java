@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,24 +162,15 @@ class ExportFlowTest {
     }
 
     @Test
-    void resourceLocationFollowsTheRequestsHostHeader() throws Exception {
+    void resourceLocationFollowsTheRequestsHostHeader() {
         String id = start();
         api.fake().succeed(id, new byte[] {1});
-        String request = "GET " + status(id) + " HTTP/1.1\r\nHost: pbi.example.test:8443\r\nAuthorization: Bearer "
-                + api.contosoToken() + "\r\nConnection: close\r\n\r\n";
-        String answer;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), api.port())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
 
-        assertThat(answer).startsWith("HTTP/1.1 200");
-        assertThat(answer).contains("\"resourceLocation\":\"http://pbi.example.test:8443" + groupReport(WS_SALES, RPT_SALES)
-                + "/exports/" + id + "/file\"");
+        Reply r = api.raw("GET", status(id), api.contosoToken(), "pbi.example.test:8443", null);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("resourceLocation").asText())
+                .isEqualTo("http://pbi.example.test:8443" + groupReport(WS_SALES, RPT_SALES) + "/exports/" + id + "/file");
     }
 
     @Test
