@@ -185,7 +185,7 @@ public final class EmbeddedKafka implements KafkaFixture.Broker {
         }
     }
 
-    static boolean isBindConflict(Throwable failure) {
+    private static boolean isBindConflict(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof BindException
                     || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
