@@ -93,7 +93,10 @@ public final class DevStackMain {
         return EXIT_OK;
     }
 
-    @SuppressWarnings("removal")
+    /**
+     * sun.misc.Signal (module jdk.unsupported) is the JDK's only way to turn SIGTERM into an orderly exit 0;
+     * javac warns about it and the warning cannot be suppressed. Where it is missing, the hook still cleans up.
+     */
     private static void installSignalHandlers(CountDownLatch stop) {
         for (String name : List.of("TERM", "INT")) {
             try {

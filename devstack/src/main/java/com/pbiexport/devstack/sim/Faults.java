@@ -11,7 +11,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -77,8 +76,7 @@ public final class Faults {
             throw new IllegalArgumentException("expected a JSON object of fault settings");
         }
         Map<String, Object> merged = JSON.convertValue(current(), new TypeReference<LinkedHashMap<String, Object>>() { });
-        for (Iterator<Map.Entry<String, JsonNode>> it = partial.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : partial.properties()) {
             if (!merged.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("unknown fault setting '" + e.getKey() + "'; known: " + merged.keySet());
             }
