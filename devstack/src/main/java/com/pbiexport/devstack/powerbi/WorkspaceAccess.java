@@ -32,7 +32,8 @@ final class WorkspaceAccess {
             boolean elsewhere = scenario.tenants().stream()
                     .anyMatch(t -> t != caller.tenant() && t.workspace(groupId).isPresent());
             if (elsewhere) {
-                throw ApiError.notAuthorized("WorkspaceBelongsToAnotherTenant").toFailure();
+                // same answer as any other 401: the real service does not say the workspace lives elsewhere
+                throw ApiError.notAuthorized(null).toFailure();
             }
             throw notFoundWorkspace(groupId);
         }

@@ -230,11 +230,19 @@ final class ApiHarness implements AutoCloseable {
         return "/v1.0/myorg/groups/" + groupId + "/reports/" + reportId;
     }
 
+    /**
+     * POSTs a body. Every ExportTo body the simulator accepts is also validated against the Swagger's
+     * {@code ExportReportRequest}: the tests only get exports accepted with requests the real service documents.
+     */
     Reply post(String path, String token, String body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
                 .header("Content-Type", "application/json");
-        return send(b, token, headers);
+        Reply r = send(b, token, headers);
+        if (r.status() == 202 && path.toLowerCase(java.util.Locale.ROOT).endsWith("/exportto")) {
+            assertValidExportRequest(body);
+        }
+        return r;
     }
 
     Reply get(String path, String token, String... headers) {
@@ -303,6 +311,25 @@ final class ApiHarness implements AutoCloseable {
             throw new AssertionError("expected 202, got " + r.status() + " " + r.text());
         }
         return r.json();
+    }
+
+    private static volatile SwaggerSchemas swagger;
+
+    static void assertValidExportRequest(String body) {
+        if (swagger == null) {
+            swagger = SwaggerSchemas.load();
+        }
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(body);
+            // the service binds the enum case-insensitively; the Swagger lists upper-case values
+            node.put("format", node.path("format").asText().toUpperCase(java.util.Locale.ROOT));
+            java.util.Set<String> errors = swagger.errors("ExportReportRequest", node);
+            if (!errors.isEmpty()) {
+                throw new AssertionError("request body does not conform to ExportReportRequest: " + errors + " " + body);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("request body is not JSON: " + body, e);
+        }
     }
 
     private static Scenario testScenario() {
