@@ -67,6 +67,25 @@ class PrerequisiteTest {
     }
 
     @Test
+    void userTokenMayUseMyWorkspaceRoutesWhichHoldNoSimulatedContent() {
+        String user = api.token(CONTOSO, APP, c -> {
+            c.put("scp", "Report.Read.All");
+            c.put("idtyp", "user");
+        });
+
+        Reply r = api.post("/v1.0/myorg/reports/" + RPT_SALES + "/ExportTo", user, PDF);
+
+        assertError(r, 404, "PowerBIEntityNotFound", "ReportNotFound");
+    }
+
+    @Test
+    void tenantSwitchForServicePrincipalsDoesNotApplyToUsers() {
+        String user = api.token(NORTHWIND, NORTHWIND_APP, c -> c.put("scp", "Workspace.Read.All"));
+
+        assertThat(api.get("/v1.0/myorg/groups", user).status()).isEqualTo(200);
+    }
+
+    @Test
     void unknownWorkspaceAnswers404EntityNotFound() {
         assertError(contoso("3d5e0000-0000-4000-a000-0000000000ff", RPT_SALES, PDF), 404, "PowerBIEntityNotFound",
                 "WorkspaceNotFound");
