@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>The child runs {@code kafka.Kafka server.properties} (through {@link KafkaProcessMain}, which stops it if
  * this JVM dies) with this JVM's {@code java.class.path}: the test classpath in tests, {@code devstack.jar}
  * (whose manifest lists {@code lib/*}) when run from the jar. Its output goes to {@link #logFile()}, never to
- * our stdout. Not thread-safe for concurrent lifecycle calls from several threads; the methods are synchronized.
+ * our stdout. Lifecycle methods are synchronized, so a test thread may kill or restart the broker while other
+ * threads use it through their own clients.
  */
 public final class KafkaProcess implements KafkaFixture.Broker {
 
