@@ -50,6 +50,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
     private static final int AADSTS_THROTTLED = 90055;
 
     private final TenantCredentials tenant;
+    private final Clock clock;
     private final MsalHttpClient httpClient;
     private final ExecutorService msalExecutor;
     private final RefreshingTokenSource cache;
@@ -68,6 +69,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
     public MsalTokenSource(TenantCredentials tenant, TokenPolicy policy, Clock clock,
                            ScheduledExecutorService scheduler) {
         this.tenant = tenant;
+        this.clock = clock;
         this.httpClient = new MsalHttpClient(tenant.authorityOverride(), policy.connectTimeout(),
                 policy.requestTimeout());
         // single flight means at most one msal4j request per tenant at a time: one thread is enough, and keeps
@@ -136,11 +138,11 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
         try {
             result = application.acquireToken(parameters);
         } catch (RuntimeException e) {
-            throw new TokenAcquisitionException(mapFailure(tenant.alias(), e));
+            throw new TokenAcquisitionException(mapFailure(tenant.alias(), e, clock));
         }
         return result.handle((r, e) -> {
             if (e != null) {
-                throw new TokenAcquisitionException(mapFailure(tenant.alias(), e));
+                throw new TokenAcquisitionException(mapFailure(tenant.alias(), e, clock));
             }
             return new AccessToken(r.accessToken(), r.expiresOnDate().toInstant());
         });
@@ -247,7 +249,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
      * Classifies an msal4j failure once, at the boundary: Entra's answer (status, OAuth error, AADSTS number,
      * Retry-After) or no answer at all. msal4j's messages are Entra's {@code error_description}, never the secret.
      */
-    static TokenFailure mapFailure(String alias, Throwable error) {
+    static TokenFailure mapFailure(String alias, Throwable error, Clock clock) {
         Throwable e = error;
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
@@ -260,7 +262,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
         if (e instanceof MsalServiceException se) {
             Optional<Integer> status = Optional.ofNullable(se.statusCode()).filter(s -> s > 0);
             Optional<Integer> aadsts = aadsts(se.getMessage());
-            Optional<Duration> retryAfter = retryAfter(se.headers());
+            Optional<Duration> retryAfter = retryAfter(se.headers(), clock);
             TokenFailure.Kind kind;
             if (status.filter(s -> s == 429).isPresent() || aadsts.filter(a -> a == AADSTS_THROTTLED).isPresent()) {
                 kind = TokenFailure.Kind.THROTTLED;
@@ -293,7 +295,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
     }
 
     /** Entra sends delta-seconds; an HTTP date is accepted too. Garbage or negative values are ignored. */
-    static Optional<Duration> retryAfter(Map<String, List<String>> headers) {
+    static Optional<Duration> retryAfter(Map<String, List<String>> headers, Clock clock) {
         if (headers == null) {
             return Optional.empty();
         }
@@ -306,7 +308,7 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
                     return seconds >= 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
                 } catch (NumberFormatException notSeconds) {
                     try {
-                        Duration d = Duration.between(Instant.now(),
+                        Duration d = Duration.between(clock.instant(),
                                 ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                         return d.isNegative() ? Optional.of(Duration.ZERO) : Optional.of(d);
                     } catch (DateTimeParseException garbage) {
