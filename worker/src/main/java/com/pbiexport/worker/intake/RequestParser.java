@@ -75,11 +75,11 @@ public final class RequestParser {
                         "structured CloudEvent of type '" + printable(type.asText()) + "'; expected "
                                 + CloudEventHeaders.TYPE_REQUESTED);
             }
+            JsonNode tp = tree.get(TRACEPARENT); // the tracing extension is an envelope attribute, not data
             tree = tree.get("data");
             if (tree == null || !tree.isObject()) {
                 return new ParseResult.Unparseable("NOT_AN_OBJECT", "the CloudEvent's data is not a JSON object");
             }
-            JsonNode tp = tree.get(TRACEPARENT);
             traceparent = traceparent.or(() -> Optional.ofNullable(tp).map(JsonNode::asText));
         }
         JsonNode id = tree.get("requestId");
