@@ -195,11 +195,8 @@ public final class Classifier {
                     Optional.of(ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT);
             case "exportsensitivitylabeledreportnotsupportedforserviceprincipal" ->
                     Optional.of(ErrorCode.PBI_SENSITIVITY_LABEL);
-            case "featurenotavailableerror" -> Optional.of(
-                    contains(h.message(), "premium per user") ? ErrorCode.PBI_PPU_NOT_SUPPORTED
-                            : ErrorCode.PBI_NO_DEDICATED_CAPACITY);
-            case "powerbientitynotfound" -> Optional.of(ctx.workspaceExists()
-                    ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_REPORT_NOT_FOUND);
+            case "featurenotavailableerror" -> Optional.of(featureNotAvailable(h.message()));
+            case "powerbientitynotfound" -> Optional.of(entityNotFound(h.message(), ctx));
             case "itemnotfound" -> Optional.of(ErrorCode.PBI_NOT_FOUND);
             case "toomanyrequests" -> Optional.of(ErrorCode.PBI_THROTTLED);
             case "invalidrequest", "badrequest" -> Optional.of(badRequest(h, ctx));
@@ -228,6 +225,42 @@ public final class Classifier {
             case "tokenexpired" -> Optional.of(ErrorCode.TOKEN_EXPIRED);
             default -> Optional.empty();
         };
+    }
+
+    /*
+     * The two codes below cover several causes. X-PowerBI-Error-Info tells them apart (handled before); when the
+     * client could not keep that header, the service's message is the only remaining evidence, so it refines the
+     * code (never replaces it): the result is always one of the causes that code stands for.
+     */
+
+    private static ErrorCode featureNotAvailable(String message) {
+        String m = lower(message);
+        if (m.contains("premium per user")) {
+            return ErrorCode.PBI_PPU_NOT_SUPPORTED;
+        }
+        if (m.contains("capacity") && (m.contains("paused") || m.contains("not available") || m.contains("not active")
+                || m.contains("suspended"))) {
+            return ErrorCode.PBI_CAPACITY_NOT_ACTIVE;
+        }
+        return ErrorCode.PBI_NO_DEDICATED_CAPACITY;
+    }
+
+    private static ErrorCode entityNotFound(String message, ClassificationContext ctx) {
+        String m = lower(message);
+        if (m.startsWith("workspace") || m.startsWith("group")) {
+            return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_WORKSPACE_NOT_FOUND;
+        }
+        if (m.startsWith("service principal profile")) {
+            return ErrorCode.PBI_PROFILE_NOT_FOUND;
+        }
+        if (m.contains("export file expired")) {
+            return ErrorCode.FILE_EXPIRED;
+        }
+        if (m.startsWith("export ") && m.contains("not found")) {
+            return ErrorCode.PBI_EXPORT_NOT_FOUND;
+        }
+        // The reference: PowerBIEntityNotFound is first of all a wrong report id.
+        return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_REPORT_NOT_FOUND;
     }
 
     /**
