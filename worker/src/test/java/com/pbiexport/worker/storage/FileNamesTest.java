@@ -158,16 +158,19 @@ class FileNamesTest {
     void keysFromArbitraryInputAreAlwaysSafeAndCleaningIsIdempotent() {
         Random random = new Random(20250307);
         String alphabet = "aZ09 ._-/\\:*?\"<>|%#\u0000\u0001\u001f\u007f\u202e\u200béü😀\t\n";
-        for (int i = 0; i < 5_000; i++) {
+        for (int i = 0; i < 2_000; i++) {
             String requested = randomString(random, alphabet, 200);
             String requestId = randomString(random, alphabet, 80);
             String once = FileNames.cleanSegment(requested);
-            assertThat(FileNames.cleanSegment(once)).as("idempotent for %s", FileNames.escape(requested)).isEqualTo(once);
             String key = FileNames.defaultKey("tenant", requestId, requested, ".pdf", DAY);
             FileNames.requireSafeKey(key);
-            assertThat(key).doesNotContain("..", "\\").startsWith("tenant/2025/03/07/").endsWith(".pdf");
-            assertThat(FileNames.leafOf(key).getBytes(StandardCharsets.UTF_8).length)
-                    .isLessThanOrEqualTo(FileNames.MAX_NAME_UTF8_BYTES);
+            // plain checks in the loop (AssertJ per iteration is slow); any failure names its input
+            boolean ok = FileNames.cleanSegment(once).equals(once)
+                    && !key.contains("..") && !key.contains("\\")
+                    && key.startsWith("tenant/2025/03/07/") && key.endsWith(".pdf")
+                    && FileNames.leafOf(key).getBytes(StandardCharsets.UTF_8).length <= FileNames.MAX_NAME_UTF8_BYTES;
+            assertThat(ok).as("key '%s' from name '%s' and id '%s'", FileNames.escape(key),
+                    FileNames.escape(requested), FileNames.escape(requestId)).isTrue();
         }
     }
 
