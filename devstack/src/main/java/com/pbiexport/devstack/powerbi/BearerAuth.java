@@ -8,6 +8,7 @@ import com.pbiexport.devstack.sim.Cloud;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the bearer token the way Power BI does, in its order: present and ours (signature), audience,
@@ -17,6 +18,10 @@ final class BearerAuth {
     /** Entra sets {@code nbf} a few minutes before {@code iat}; accept that much clock skew the other way. */
     private static final long NBF_SKEW_SECONDS = 300;
 
+    /** Distinct tokens whose signature was checked; bounded (cleared when full) so a flood cannot grow it. */
+    private static final int VERIFIED_CACHE_MAX = 10_000;
+
+    private final Map<String, Map<String, Object>> verified = new ConcurrentHashMap<>();
     private final Scenario scenario;
     private final Cloud cloud;
     private final AccessTokens tokens;
@@ -35,8 +40,7 @@ final class BearerAuth {
                 || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiError.notAuthorized(null).toFailure();
         }
-        Map<String, Object> claims = tokens.verify(authorizationHeader.substring(7).trim())
-                .orElseThrow(() -> ApiError.notAuthorized(null).toFailure());
+        Map<String, Object> claims = verifiedClaims(authorizationHeader.substring(7).trim());
 
         // Wrong audience (a Graph token, a bare ".default", another cloud's Power BI resource): 401, as
         // Microsoft's troubleshooting page says and the reference lists ("wrong audience" under 401).
@@ -69,6 +73,23 @@ final class BearerAuth {
         String oid = text(claims.get("oid"));
         boolean user = claims.get("scp") != null || "user".equalsIgnoreCase(text(claims.get("idtyp")));
         return new Caller(tenant, clientId, oid, !user, null);
+    }
+
+    /**
+     * The signature check (RSA) is the costly part of a poll; a token is the same string on every poll of a
+     * job, so its verified claims are kept. Lifetime and audience are still checked on every call.
+     */
+    private Map<String, Object> verifiedClaims(String jwt) {
+        Map<String, Object> claims = verified.get(jwt);
+        if (claims != null) {
+            return claims;
+        }
+        claims = tokens.verify(jwt).orElseThrow(() -> ApiError.notAuthorized(null).toFailure());
+        if (verified.size() >= VERIFIED_CACHE_MAX) {
+            verified.clear();
+        }
+        verified.put(jwt, claims);
+        return claims;
     }
 
     /**
