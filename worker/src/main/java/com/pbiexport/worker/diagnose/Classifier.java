@@ -127,7 +127,9 @@ public final class Classifier {
         return d.withPowerBiRequestId(f.requestId().orElse(null));
     }
 
-    private Diagnosis http(PowerBiFailure.Http h, ClassificationContext ctx) {
+    private Diagnosis http(PowerBiFailure.Http h, ClassificationContext given) {
+        ClassificationContext ctx = given.errorInfo().isEmpty() && h.errorInfo().isPresent()
+                ? given.withErrorInfo(h.errorInfo().get()) : given;
         Optional<String> audienceProblem = Optional.empty();
         ErrorCode code = null;
         if (h.status() == 401 || h.status() == 403) {

@@ -299,7 +299,8 @@ public final class PowerBiClient implements AutoCloseable {
                 ErrorBody error = ErrorBody.parse(readAtMost(response.getEntity(), MAX_ERROR_BYTES), json);
                 boolean expired = status == 401 || (status == 403 && "TokenExpired".equalsIgnoreCase(error.code()));
                 return new Outcome<>(null, new PowerBiFailure.Http(operation, status, error.code(),
-                        redact(error.message(), token), requestId, retryAfter), expired);
+                        redact(error.message(), token), requestId, retryAfter,
+                        header(response, "X-PowerBI-Error-Info")), expired);
             });
         } catch (SinkFailure e) {
             throw new UncheckedIOException((IOException) e.getCause());

@@ -22,9 +22,21 @@ public sealed interface PowerBiFailure permits PowerBiFailure.Http, PowerBiFailu
      * @param errorCode  {@code error.code} from the body (e.g. {@code PowerBIEntityNotFound}, {@code TokenExpired}), or null
      * @param message    {@code error.message} or a short excerpt of the body, never containing the request's token
      * @param retryAfter the {@code Retry-After} header, when present and valid
+     * @param errorInfo  the {@code X-PowerBI-Error-Info} header (e.g. {@code ServicePrincipalIsNotAllowedByTenantAdminSwitch}):
+     *                   often the only thing that tells apart causes answered with the same status and code
      */
     record Http(String operation, int status, String errorCode, String message, Optional<String> requestId,
-                Optional<Duration> retryAfter) implements PowerBiFailure { }
+                Optional<Duration> retryAfter, Optional<String> errorInfo) implements PowerBiFailure {
+
+        public Http {
+            errorInfo = errorInfo == null ? Optional.empty() : errorInfo;
+        }
+
+        public Http(String operation, int status, String errorCode, String message, Optional<String> requestId,
+                    Optional<Duration> retryAfter) {
+            this(operation, status, errorCode, message, requestId, retryAfter, Optional.empty());
+        }
+    }
 
     /** No answer: connect/read timeout, reset, TLS or DNS failure. Always transient from our side. */
     record Transport(String operation, String message, Optional<String> requestId) implements PowerBiFailure {
