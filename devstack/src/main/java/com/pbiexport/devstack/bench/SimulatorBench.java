@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.scenario.Scenario;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -38,6 +41,11 @@ public final class SimulatorBench {
     private SimulatorBench() { }
 
     public static void main(String[] args) throws Exception {
+        // with 2 cores the common pool has parallelism 1, and CompletableFuture then starts a new thread per
+        // async stage (the JDK HttpClient has some): give it real threads (must happen before first use)
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4");
+        }
         int exports = intArg(args, "--exports", 500);
         int seconds = intArg(args, "--seconds", 20);
         int clients = intArg(args, "--clients", 32);
@@ -61,13 +69,18 @@ public final class SimulatorBench {
                 throw new IllegalStateException("no export was accepted");
             }
 
+            long cpuBefore = serverCpuNanos();
             Result r = poll(http, reportUrl, token, ids, clients, seconds);
+            long serverCpu = serverCpuNanos() - cpuBefore;
             stack.refreshGauges();
             long stillRunning = stack.counters().get("concurrentExports." + CAPACITY);
             System.out.printf("polls: %d in %d s = %.0f polls/s (errors %d), clients %d%n",
                     r.count, seconds, r.count / (double) seconds, r.errors, clients);
             System.out.printf("poll latency ms: p50 %.2f, p99 %.2f, max %.2f%n",
                     r.percentile(50), r.percentile(99), r.percentile(100));
+            // load-independent figure: what one poll costs the server's threads (handler pool + dispatcher)
+            System.out.printf("server CPU per poll: %.1f us (Power BI handler threads + HTTP dispatchers)%n",
+                    serverCpu / 1e3 / Math.max(1, r.count + r.warmupCount));
             System.out.printf("max concurrent exports: %d, still running at the end: %d%n",
                     stack.counters().get("maxConcurrentExports." + CAPACITY), stillRunning);
         } finally {
@@ -122,7 +135,20 @@ public final class SimulatorBench {
         return ids;
     }
 
-    private record Result(long count, long errors, long[] latenciesNanos) {
+    /** CPU time so far of the server side: the Power BI handler pool and the HttpServer dispatcher threads. */
+    private static long serverCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().startsWith("devstack-powerbi-")
+                    || info.getThreadName().equals("HTTP-Dispatcher"))) {
+                sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    private record Result(long count, long warmupCount, long errors, long[] latenciesNanos) {
         double percentile(int p) {
             if (latenciesNanos.length == 0) {
                 return Double.NaN;
@@ -140,6 +166,7 @@ public final class SimulatorBench {
         AtomicLong errors = new AtomicLong();
         List<long[]> perThread = new ArrayList<>();
         long[] counts = new long[clients];
+        AtomicLong warmupPolls = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < clients; t++) {
             long[][] holder = {new long[16_384]};
@@ -162,7 +189,9 @@ public final class SimulatorBench {
                         ok = false;
                     }
                     long t1 = System.nanoTime();
-                    if (t0 >= warmEnd) {
+                    if (t0 < warmEnd) {
+                        warmupPolls.incrementAndGet();
+                    } else {
                         if (!ok) {
                             errors.incrementAndGet();
                         }
@@ -186,7 +215,7 @@ public final class SimulatorBench {
         synchronized (perThread) {
             long total = Arrays.stream(counts).sum();
             long[] all = perThread.stream().filter(a -> a != null).flatMapToLong(Arrays::stream).sorted().toArray();
-            return new Result(total, errors.get(), all);
+            return new Result(total, warmupPolls.get(), errors.get(), all);
         }
     }
 
