@@ -74,7 +74,10 @@ public final class ExportService {
         holder[0] = run;
         running.add(run);
         run.begin();
-        return run::cancel;
+        return () -> {
+            run.cancel();
+            running.remove(run); // a cancelled job never reports, so it must leave the in-flight set here
+        };
     }
 
     /** Jobs started and not finished or cancelled. */

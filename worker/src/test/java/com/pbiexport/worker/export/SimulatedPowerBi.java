@@ -1,0 +1,106 @@
+package com.pbiexport.worker.export;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.pbiexport.contracts.ExportFormat;
+import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.devstack.DevStack;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.sim.FaultSettings;
+import com.pbiexport.worker.auth.CredentialSource;
+import com.pbiexport.worker.auth.MsalTokenSource;
+import com.pbiexport.worker.auth.TenantCredentials;
+import com.pbiexport.worker.auth.TokenPolicy;
+import com.pbiexport.worker.config.CloudName;
+import com.pbiexport.worker.config.Limits;
+import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.PowerBiEndpoint;
+import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
+import com.pbiexport.worker.storage.FilesystemSink;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The devstack's Entra and Power BI simulators (no Kafka) with the real msal4j token source and the real Power BI
+ * client in front, wired like {@code WorkerApp} does for one tenant alias, {@code contoso}.
+ */
+final class SimulatedPowerBi implements AutoCloseable {
+    static final String TENANT = "contoso";
+    static final String SINK = "files";
+
+    final DevStack stack;
+    final Path outputDir;
+    private final ScheduledExecutorService tokenScheduler = Executors.newSingleThreadScheduledExecutor();
+    private final MsalTokenSource tokens;
+    private final PowerBiClient client;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
+    private final ExecutorService io = Executors.newFixedThreadPool(4);
+
+    SimulatedPowerBi(Scenario scenario, Path outputDir) {
+        this.stack = DevStack.builder().scenario(scenario).kafka(false).start();
+        this.outputDir = outputDir;
+        DevStack.Defaults d = stack.defaults();
+        TenantCredentials credentials = new TenantCredentials(TENANT, d.tenantId(), d.clientId(),
+                URI.create("https://" + CloudName.PUBLIC.authorityHost()), CloudName.PUBLIC.powerBiScope(),
+                new CredentialSource.Secret(d::clientSecret), Optional.of(URI.create(stack.entraUrl())));
+        this.tokens = new MsalTokenSource(credentials, TokenPolicy.defaults(), Clock.systemUTC(), tokenScheduler);
+        this.client = new PowerBiClient(new PowerBiEndpoint(URI.create(stack.powerBiUrl())), tokens,
+                PowerBiHttpSettings.defaults(), Clock.systemUTC());
+    }
+
+    ExportService service(Limits limits, ExportObserver observer) {
+        FilesystemSink sink = new FilesystemSink(outputDir);
+        return new ExportService(alias -> {
+            if (!TENANT.equals(alias)) {
+                throw new IllegalArgumentException("unknown tenant " + alias);
+            }
+            return client;
+        }, Map.of(SINK, sink)::get, new Classifier(), limits, Clock.systemUTC(), timers, io, observer);
+    }
+
+    /** Clears faults and counters between tests. */
+    void reset() {
+        stack.faults().set(FaultSettings.none());
+        stack.counters().reset();
+    }
+
+    void faults(FaultSettings settings) {
+        stack.faults().set(settings);
+    }
+
+    long counter(String name) {
+        return stack.counters().get(name);
+    }
+
+    /** A PDF export of the default workspace's first Power BI report (3 pages: one render round). */
+    ExportJobSpec spec(String requestId, Instant notAfter) {
+        return spec(requestId, stack.defaults().reportId(), notAfter);
+    }
+
+    ExportJobSpec spec(String requestId, String reportId, Instant notAfter) {
+        ExportRequested r = ExportRequested.builder(requestId, TENANT, stack.defaults().workspaceId(), reportId,
+                ExportFormat.PDF).notAfter(notAfter).build();
+        return new ExportJobSpec(r, JsonNodeFactory.instance.objectNode().put("format", "PDF"), SINK, Instant.now(),
+                Optional.empty());
+    }
+
+    @Override
+    public void close() throws Exception {
+        timers.shutdownNow();
+        io.shutdownNow();
+        io.awaitTermination(5, TimeUnit.SECONDS);
+        client.close();
+        tokens.close();
+        tokenScheduler.shutdownNow();
+        stack.close();
+    }
+}
