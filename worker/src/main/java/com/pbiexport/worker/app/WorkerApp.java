@@ -1,6 +1,7 @@
 package com.pbiexport.worker.app;
 
 import com.pbiexport.contracts.EventCodec;
+import com.pbiexport.worker.auth.MsalTokenSource;
 import com.pbiexport.worker.auth.TenantCredentials;
 import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.auth.TokenService;
@@ -16,7 +17,8 @@ import com.pbiexport.worker.intake.RequestParser;
 import com.pbiexport.worker.intake.RequestRouter;
 import com.pbiexport.worker.intake.RequestValidator;
 import com.pbiexport.worker.metrics.AdminServer;
-import com.pbiexport.worker.metrics.MeterCatalogue;
+import com.pbiexport.worker.metrics.JsonLogging;
+import com.pbiexport.worker.metrics.Readiness;
 import com.pbiexport.worker.metrics.WorkerMetrics;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
@@ -88,6 +90,7 @@ public final class WorkerApp implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         WorkerMetrics metrics = new WorkerMetrics(registry);
+        metrics.permitLimit(config.limits().maxInFlight());
 
         this.tokens = TokenService.create(config.tenants().entrySet().stream()
                 .map(e -> credentials(e.getKey(), e.getValue(), env)).toList(), tokenPolicy(config), clock);
@@ -97,8 +100,7 @@ public final class WorkerApp implements AutoCloseable {
         config.tenants().forEach((alias, t) -> {
             TokenSource source = tokens.forTenant(alias);
             clients.put(alias, new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()), source, http, clock));
-            metrics.tenantGauge(MeterCatalogue.TOKEN_EXPIRY, alias, source, s -> s.expiresOn()
-                    .map(exp -> (double) Duration.between(clock.instant(), exp).toSeconds()).orElse(-1.0));
+            metrics.tokenSource(alias, source, s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock);
         });
         Map<String, FileSink> sinks = new LinkedHashMap<>();
         config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env)));
@@ -136,14 +138,9 @@ public final class WorkerApp implements AutoCloseable {
 
         try {
             Map<String, Supplier<AdminServer.Check>> ready = new LinkedHashMap<>();
-            ready.put("intake", () -> new AdminServer.Check(intakeThread.isAlive(),
-                    intakeThread.isAlive() ? "consumer thread running" : "consumer thread stopped"));
-            ready.put("tokens", () -> {
-                List<String> unhealthy = tokens.health().values().stream().filter(h -> !h.healthy())
-                        .map(h -> h.tenantAlias()).toList();
-                return new AdminServer.Check(unhealthy.isEmpty(), unhealthy.isEmpty() ? "all tenants have usable tokens"
-                        : "no usable token for " + unhealthy);
-            });
+            ready.put("partitions", Readiness.partitions(intakeThread::isAlive, metrics::assignedPartitions));
+            ready.put("broker", Readiness.broker(consumer::metrics, Readiness.MAX_HEARTBEAT_AGE));
+            ready.put("tokens", Readiness.tokens(tokens::health));
             this.admin = new AdminServer(config.admin().bindAddress(), config.admin().port(), registry, ready);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the admin port " + config.admin().port()
@@ -157,6 +154,9 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     public static WorkerApp start(WorkerConfig config, Clock clock, Map<String, String> env) {
+        if (config.logging().json()) {
+            JsonLogging.install();
+        }
         WorkerApp app = new WorkerApp(config, clock, env);
         app.intakeThread.start();
         log.info("worker {} started: {} tenant(s), sinks {}, requests topic {}", config.instanceId(),

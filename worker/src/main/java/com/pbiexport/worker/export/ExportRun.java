@@ -20,6 +20,7 @@ import com.pbiexport.worker.storage.SinkResult;
 import com.pbiexport.worker.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +105,7 @@ final class ExportRun {
             ApiResponse<ExportJob> r = client().startExport(target, spec.body());
             note(r.requestId());
             exportId = r.value().id();
+            MDC.put("exportId", exportId);
             acceptedAt = now();
             transientErrors = 0;
             enter(Stage.RENDERING);
@@ -290,11 +292,27 @@ final class ExportRun {
         try {
             d.io().execute(() -> {
                 if (!cancelled) {
-                    step.run();
+                    inJobContext(step);
                 }
             });
         } catch (RejectedExecutionException e) {
             cancel();
+        }
+    }
+
+    /** Runs one step with the job's MDC (requestId, tenant, exportId) so every log line of the job names it. */
+    private void inJobContext(Runnable step) {
+        MDC.put("requestId", spec.requestId());
+        MDC.put("tenant", spec.tenant());
+        if (exportId != null) {
+            MDC.put("exportId", exportId);
+        }
+        try {
+            step.run();
+        } finally {
+            MDC.remove("requestId");
+            MDC.remove("tenant");
+            MDC.remove("exportId");
         }
     }
 

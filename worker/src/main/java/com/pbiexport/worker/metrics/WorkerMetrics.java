@@ -1,26 +1,42 @@
 package com.pbiexport.worker.metrics;
 
+import com.pbiexport.worker.auth.TokenHealth;
+import com.pbiexport.worker.auth.TokenSource;
 import com.pbiexport.worker.export.ExportObserver;
 import com.pbiexport.worker.export.JobResult;
 import com.pbiexport.worker.intake.IntakeObserver;
 import com.pbiexport.worker.intake.RequestRouter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.common.TopicPartition;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 
 import static com.pbiexport.worker.metrics.MeterCatalogue.*;
 
-/** Turns what the pipeline stages report into the meters of {@link MeterCatalogue}. Thread-safe. */
+/**
+ * Turns what the pipeline stages report into the meters of {@link MeterCatalogue}, and keeps the little state the
+ * readiness checks read ({@link #assignedPartitions()}). Every meter is built through {@link #tags} so a tag the
+ * catalogue does not allow fails fast. Thread-safe.
+ */
 public final class WorkerMetrics implements ExportObserver, IntakeObserver, RequestRouter.RouterObserver {
     /** Histogram buckets for export phases: exports take seconds to an hour. */
     static final Duration[] PHASE_BUCKETS = Arrays.stream(new long[]{1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600})
@@ -28,48 +44,84 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
 
     private final MeterRegistry registry;
     private final Map<Stage, AtomicInteger> inFlight = new EnumMap<>(Stage.class);
+    private final Map<String, AtomicInteger> permitsInUse = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
+    private final AtomicInteger assigned = new AtomicInteger();
+    private final Counter offsetsCommitted;
+    private final Counter pollFailures;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (Stage s : Stage.values()) {
             AtomicInteger n = new AtomicInteger();
             inFlight.put(s, n);
-            Gauge.builder(IN_FLIGHT.meterName(), n, AtomicInteger::get).description(IN_FLIGHT.description())
-                    .tag("stage", s.name().toLowerCase()).register(registry);
+            gauge(IN_FLIGHT, Tags.of("stage", s.name().toLowerCase()), n, AtomicInteger::get);
         }
-        Gauge.builder(INTAKE_PAUSED.meterName(), paused, AtomicInteger::get)
-                .description(INTAKE_PAUSED.description()).register(registry);
+        gauge(INTAKE_PAUSED, Tags.empty(), paused, AtomicInteger::get);
+        gauge(ASSIGNED_PARTITIONS, Tags.empty(), assigned, AtomicInteger::get);
         counter(REQUESTS_RECEIVED, Tags.empty());
         counter(PUBLISH_RETRIES, Tags.empty());
+        offsetsCommitted = counter(OFFSETS_COMMITTED, Tags.empty());
+        pollFailures = counter(POLL_FAILURES, Tags.empty());
     }
 
     public MeterRegistry registry() {
         return registry;
     }
 
-    /** Registers a per-tenant gauge (token expiry and failures are read from the token sources). */
-    public <T> void tenantGauge(MeterCatalogue meter, String tenant, T source, ToDoubleFunction<T> value) {
-        Gauge.builder(meter.meterName(), source, value).description(meter.description())
-                .baseUnit(meter.baseUnit()).tag("tenant", tenant).register(registry);
+    /** The instance's export budget (limits.maxInFlight), shown beside the permits in use. */
+    public void permitLimit(int maxInFlight) {
+        gauge(PERMITS_LIMIT, Tags.empty(), new AtomicInteger(maxInFlight), AtomicInteger::get);
+    }
+
+    /**
+     * Token meters of one tenant: seconds until expiry, health, requests started and failures seen. Registers
+     * every meter at once (with zero values) so dashboards and alerts see each configured tenant from the start.
+     *
+     * @param acquisitions how many token requests the source has started (e.g. {@code MsalTokenSource::fetchesStarted})
+     */
+    public <S extends TokenSource> void tokenSource(String tenant, S source, ToLongFunction<S> acquisitions,
+                                                    Clock clock) {
+        Tags t = Tags.of("tenant", tenant);
+        gauge(TOKEN_EXPIRY, t, source, s -> s.expiresOn()
+                .map(exp -> (double) Duration.between(clock.instant(), exp).toSeconds()).orElse(-1.0));
+        gauge(TOKEN_HEALTHY, t, source, s -> s.health().healthy() ? 1 : 0);
+        functionCounter(TOKEN_ACQUISITIONS, t, source, s -> acquisitions.applyAsLong(s));
+        FailureSampler sampler = new FailureSampler(source);
+        functionCounter(TOKEN_FAILURES, t, sampler, FailureSampler::count);
+        // meters that otherwise appear only on the first event, registered now so rate() sees the first one
+        counter(THROTTLED, Tags.of("tenant", tenant, "operation", "start"));
+        counter(BYTES_STORED, t);
+        permits(tenant);
+    }
+
+    /** Request-topic partitions currently assigned (readiness). */
+    public int assignedPartitions() {
+        return assigned.get();
     }
 
     @Override
     public void stageEntered(String tenant, Stage stage) {
         inFlight.get(stage).incrementAndGet();
+        if (holdsPermit(stage)) {
+            permits(tenant).incrementAndGet();
+        }
     }
 
     @Override
     public void stageLeft(String tenant, Stage stage) {
         inFlight.get(stage).decrementAndGet();
+        if (holdsPermit(stage)) {
+            permits(tenant).decrementAndGet();
+        }
     }
 
     @Override
     public void throttled(String tenant, String operation, Duration retryAfter) {
         counter(THROTTLED, Tags.of("tenant", tenant, "operation", operation)).increment();
         DistributionSummary.builder(RETRY_AFTER_WAIT.meterName()).description(RETRY_AFTER_WAIT.description())
-                .baseUnit("seconds").tag("tenant", tenant).register(registry)
-                .record(retryAfter.toMillis() / 1000.0);
+                .baseUnit(RETRY_AFTER_WAIT.baseUnit()).tags(tags(RETRY_AFTER_WAIT, Tags.of("tenant", tenant)))
+                .register(registry).record(retryAfter.toMillis() / 1000.0);
     }
 
     @Override
@@ -98,7 +150,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         }
     }
 
-    /** An invalid request answered without running an export. */
+    /** An invalid request answered without running an export (its tenant may be unknown: not used as a tag). */
     @Override
     public void rejected(String code) {
         outcome("failed", code, "invalid_request", "unknown", "unknown");
@@ -124,6 +176,33 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         paused.set(isPaused ? 1 : 0);
     }
 
+    @Override
+    public void assigned(Collection<TopicPartition> assignment) {
+        assigned.set(assignment.size());
+    }
+
+    @Override
+    public void committed(int partitions) {
+        offsetsCommitted.increment(partitions);
+    }
+
+    @Override
+    public void pollFailed(Exception e) {
+        pollFailures.increment();
+    }
+
+    private static boolean holdsPermit(Stage stage) {
+        return stage != Stage.QUEUED;
+    }
+
+    private AtomicInteger permits(String tenant) {
+        return permitsInUse.computeIfAbsent(tenant, t -> {
+            AtomicInteger n = new AtomicInteger();
+            gauge(PERMITS_IN_USE, Tags.of("tenant", t), n, AtomicInteger::get);
+            return n;
+        });
+    }
+
     private void outcome(String result, String code, String category, String format, String tenant) {
         counter(OUTCOMES, Tags.of("result", result, "code", code, "category", category,
                 "format", format == null ? "unknown" : format, "tenant", tenant == null ? "unknown" : tenant))
@@ -132,12 +211,59 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
 
     private void phase(String phase, String tenant, long millis) {
         Timer.builder(PHASE_DURATION.meterName()).description(PHASE_DURATION.description())
-                .serviceLevelObjectives(PHASE_BUCKETS).tags("phase", phase, "tenant", tenant).register(registry)
-                .record(Duration.ofMillis(millis));
+                .serviceLevelObjectives(PHASE_BUCKETS).tags(tags(PHASE_DURATION, Tags.of("phase", phase, "tenant", tenant)))
+                .register(registry).record(Duration.ofMillis(millis));
     }
 
     private Counter counter(MeterCatalogue meter, Tags tags) {
         return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
-                .tags(tags).register(registry);
+                .tags(tags(meter, tags)).register(registry);
+    }
+
+    private <T> void gauge(MeterCatalogue meter, Tags tags, T source, java.util.function.ToDoubleFunction<T> value) {
+        Gauge.builder(meter.meterName(), source, value).description(meter.description()).baseUnit(meter.baseUnit())
+                .tags(tags(meter, tags)).strongReference(true).register(registry);
+    }
+
+    private <T> void functionCounter(MeterCatalogue meter, Tags tags, T source,
+                                     java.util.function.ToDoubleFunction<T> value) {
+        FunctionCounter.builder(meter.meterName(), source, value).description(meter.description())
+                .baseUnit(meter.baseUnit()).tags(tags(meter, tags)).register(registry);
+    }
+
+    /** The catalogue is the one list of allowed tags: anything else is a programming error. */
+    static Tags tags(MeterCatalogue meter, Tags tags) {
+        for (Tag t : tags) {
+            if (!meter.tags().contains(t.getKey())) {
+                throw new IllegalArgumentException("meter " + meter.meterName() + " may not carry tag '" + t.getKey()
+                        + "'; allowed: " + meter.tags() + " (MeterCatalogue)");
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * Counts failed acquisitions from {@link TokenHealth#lastFailureAt()}: the auth package exposes the latest
+     * failure, not a count, so each distinct failure instant seen at a scrape counts once.
+     */
+    private static final class FailureSampler {
+        private final TokenSource source;
+        private final AtomicReference<Instant> lastSeen = new AtomicReference<>();
+        private final AtomicLong count = new AtomicLong();
+
+        FailureSampler(TokenSource source) {
+            this.source = source;
+        }
+
+        double count() {
+            Optional<Instant> at = source.health().lastFailureAt();
+            if (at.isPresent()) {
+                Instant previous = lastSeen.getAndSet(at.get());
+                if (!at.get().equals(previous)) {
+                    count.incrementAndGet();
+                }
+            }
+            return count.get();
+        }
     }
 }
