@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  * storing needs bounded memory. Run it in a small heap (see docs/BENCHMARKS.md):
  *
  * <pre>
- * ./mvnw -q -Dbuild.dir.name=target-storage -pl worker -am test-compile
- * ./mvnw -q -Dbuild.dir.name=target-storage -pl worker dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -Xmx128m -cp "$(cat worker/cp.txt):worker/target-storage/test-classes:worker/target-storage/classes" \
+ * ./mvnw -q -Dbuild.dir.name=target-storage -pl worker -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile="$PWD/worker/target-storage/cp.txt" -Dmdep.includeScope=test
+ * java -Xmx128m -cp "$(cat worker/target-storage/cp.txt):worker/target-storage/test-classes:worker/target-storage/classes" \
  *     com.pbiexport.worker.storage.bench.LargeFileBench [sizeMB] [filesystem,azurite]
  * </pre>
  *
