@@ -224,6 +224,14 @@ class ExportFilesTest {
     }
 
     @Test
+    void scenarioReportsReadFileSizeBytesAndDefaultItToNull() throws IOException {
+        Report sized = JSON.readValue("{\"id\":\"r\",\"workspaceId\":\"w\",\"fileSizeBytes\":262144000}", Report.class);
+        assertThat(sized.fileSizeBytes()).isEqualTo(262_144_000L);
+        assertThat(sized.pages()).isEqualTo(3);
+        assertThat(JSON.readValue("{\"id\":\"r\",\"workspaceId\":\"w\"}", Report.class).fileSizeBytes()).isNull();
+    }
+
+    @Test
     void quarterGigabyteFileStreamsWithoutBeingHeldInMemory() throws IOException {
         long size = 250L * 1024 * 1024;
         Report big = new Report("b", "Big", "ws", "PaginatedReport", 1, false, null, size);
