@@ -20,6 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,6 +145,38 @@ class SimExportEngineTest {
         engine.sweep();
         assertThat(counters.get("concurrentExports.cap-f64")).isZero();
         assertThat(engine.activeExports("cap-f64")).isZero();
+    }
+
+    @Test
+    void neverAdmitsMoreThanTheLimitWhenStartsRace() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    int started = 0;
+                    for (int i = 0; i < 100; i++) {
+                        if (engine.start("tenant", F64, "ws", THREE_PAGES, "PDF", 3, "app", null) instanceof Started) {
+                            started++;
+                        }
+                    }
+                    return started;
+                }));
+            }
+            go.countDown();
+            int total = 0;
+            for (Future<Integer> f : results) {
+                total += f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(500);
+            assertThat(counters.get("concurrentExports.cap-f64")).isEqualTo(500);
+            assertThat(counters.get("maxConcurrentExports.cap-f64")).isEqualTo(500);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
