@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "export-worker", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Turns Power BI reports into files, from Kafka events.",
-        subcommands = {RunCommand.class, DemoCommand.class, SubmitCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, SubmitCommand.class, DoctorCommand.class,
+                VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -162,6 +162,35 @@ public final class Classifier {
         return code == ErrorCode.PBI_THROTTLED ? d.withRetryable(true) : d;
     }
 
+    /**
+     * The audience verdict for a token before it is sent (the {@code doctor} checks claims before calling Power BI):
+     * the same rule that explains a 401/403, so both name the same cause. Empty when the audience is acceptable.
+     */
+    public Optional<Diagnosis> classifyAudience(TokenClaims claims, String expectedAudience) {
+        ClassificationContext ctx = ClassificationContext.empty().withTokenClaims(claims)
+                .withExpectedAudience(expectedAudience);
+        return audience(ctx).map(code -> Diagnosis.of(code, "The token's audience is "
+                + claims.audience().orElse("?") + (expectedAudience == null ? "" : ", expected " + expectedAudience)));
+    }
+
+    /**
+     * Whether a report type accepts a format, by the same rules Power BI's 400 answers are read with: empty when
+     * it does, {@link ErrorCode#INVALID_FORMAT} for an unknown format, else
+     * {@link ErrorCode#PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE}.
+     */
+    public Optional<Diagnosis> classifyFormat(String format, ClassificationContext.ReportType type) {
+        String f = format == null ? "" : format.strip().toUpperCase(Locale.ROOT);
+        if (!FORMATS_POWER_BI.contains(f) && !FORMATS_PAGINATED.contains(f)) {
+            return Optional.of(Diagnosis.of(ErrorCode.INVALID_FORMAT, "Unknown export format '" + quote(format) + "'"));
+        }
+        if (formatMismatch(ClassificationContext.empty().withFormat(f).withReportType(type))) {
+            return Optional.of(Diagnosis.of(ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE, f + " cannot be "
+                    + "exported from a " + (type == ClassificationContext.ReportType.PAGINATED_REPORT ? "paginated"
+                    : "Power BI") + " report"));
+        }
+        return Optional.empty();
+    }
+
     /** A token for the wrong audience explains any 401/403, whatever the body says. */
     private static Optional<ErrorCode> audience(ClassificationContext ctx) {
         Optional<String> aud = ctx.tokenClaims().flatMap(TokenClaims::audience);

@@ -1,0 +1,392 @@
+package com.pbiexport.worker.diagnose.doctor;
+
+import com.pbiexport.worker.auth.AccessToken;
+import com.pbiexport.worker.auth.TokenAcquisitionException;
+import com.pbiexport.worker.diagnose.ClassificationContext;
+import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
+import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.TokenClaims;
+import com.pbiexport.worker.powerbi.CapacityInfo;
+import com.pbiexport.worker.powerbi.GroupInfo;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.PowerBiException;
+import com.pbiexport.worker.powerbi.ReportInfo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Names the first broken prerequisite of exporting for one tenant: credential, token, audience, Power BI,
+ * workspace, capacity, report, format, and optionally a real export. Every verdict comes from the worker's own
+ * {@link Classifier} and {@link ErrorCode}s, so a failed check carries the same code and remediation as the
+ * worker's {@code ExportFailed} event for that cause. Where Power BI answers two causes alike (an unknown
+ * workspace and one the service principal is not a member of), the doctor adds what evidence it can and says
+ * what it cannot tell apart instead of guessing.
+ *
+ * <p>Never prints a secret or a token: claims only. One run per instance of {@link Run}; the doctor itself is
+ * stateless and thread-safe.
+ */
+public final class Doctor {
+    private final Classifier classifier;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public Doctor(Classifier classifier, Clock clock, Sleeper sleeper) {
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** Runs every check in order; after the first failure the rest are skipped. */
+    public DoctorReport run(DoctorTarget target, DoctorRequest request, DoctorConnections connections) {
+        Run run = new Run(target, request, connections);
+        List<CheckResult> results = new ArrayList<>();
+        CheckResult failed = null;
+        for (DoctorCheck check : DoctorCheck.values()) {
+            if (failed != null) {
+                results.add(CheckResult.skip(check, "not checked: '" + failed.name() + "' failed first"));
+                continue;
+            }
+            CheckResult r;
+            try {
+                r = run.check(check);
+            } catch (RuntimeException e) {
+                // a bug or an answer nobody foresaw: still one line with a code, never a stack trace on stdout
+                r = CheckResult.fail(check, classifier.classify(e, run.context(check.wireName())));
+            }
+            results.add(r);
+            if (r.status() == CheckStatus.FAIL) {
+                failed = r;
+            }
+        }
+        String subject = "tenant '" + target.tenantAlias() + "' (cloud " + target.cloud() + ", Power BI API "
+                + target.apiRoot() + ")";
+        return new DoctorReport(subject, results);
+    }
+
+    /** The state of one doctor run: what the checks so far established. */
+    private final class Run {
+        private final DoctorTarget target;
+        private final DoctorRequest request;
+        private final DoctorConnections conn;
+        private AccessToken token;
+        private TokenClaims claims;
+        private List<CapacityInfo> capacities = List.of();
+        private GroupInfo group;
+        private ReportInfo report;
+
+        Run(DoctorTarget target, DoctorRequest request, DoctorConnections conn) {
+            this.target = target;
+            this.request = request;
+            this.conn = conn;
+        }
+
+        CheckResult check(DoctorCheck check) {
+            return switch (check) {
+                case CREDENTIALS -> credentials();
+                case TOKEN -> token();
+                case TOKEN_CLAIMS -> claims();
+                case POWER_BI -> powerBi();
+                case WORKSPACE -> workspace();
+                case CAPACITY -> capacity();
+                case REPORT -> report();
+                case FORMAT -> format();
+                case TRIAL -> trial();
+            };
+        }
+
+        /** What the classifier should know about a failed call: the token sent, the audience expected, the report. */
+        ClassificationContext context(String operation) {
+            ClassificationContext ctx = ClassificationContext.empty().withOperation(operation)
+                    .withExpectedAudience(expectedAudience());
+            if (claims != null) {
+                ctx = ctx.withTokenClaims(claims);
+            }
+            if (request.format().isPresent()) {
+                ctx = ctx.withFormat(request.format().get());
+            }
+            if (report != null) {
+                ctx = ctx.withReportType(reportType().orElse(null));
+            }
+            return ctx;
+        }
+
+        /** The configured cloud's audience, unless the API root is a known host of another cloud. */
+        private String expectedAudience() {
+            return target.apiRootCloud().map(DoctorTarget.CloudAudience::audience).orElse(target.expectedAudience());
+        }
+
+        private Optional<String> profile() {
+            return request.profileId();
+        }
+
+        private Optional<ReportType> reportType() {
+            return report == null ? Optional.empty() : report.reportType().flatMap(ReportType::parse);
+        }
+
+        // ---- credential and token -------------------------------------------------------------------
+
+        private CheckResult credentials() {
+            try {
+                return CheckResult.pass(DoctorCheck.CREDENTIALS, conn.readCredential());
+            } catch (TokenAcquisitionException e) {
+                return CheckResult.fail(DoctorCheck.CREDENTIALS, classifier.classify(e));
+            }
+        }
+
+        private CheckResult token() {
+            try {
+                token = conn.tokens().token();
+            } catch (TokenAcquisitionException e) {
+                String wait = e.failure() == null ? "" : e.failure().retryAfter()
+                        .map(d -> "Entra ID asks to retry after " + d.toSeconds() + " s").orElse("");
+                return CheckResult.fail(DoctorCheck.TOKEN, classifier.classify(e), wait);
+            }
+            return CheckResult.pass(DoctorCheck.TOKEN, "token acquired, valid until " + token.expiresOn()
+                    + " (" + minutesLeft(token.expiresOn()) + ")");
+        }
+
+        private CheckResult claims() {
+            Optional<TokenClaims> decoded = TokenClaims.decode(token.value());
+            if (decoded.isEmpty()) {
+                return CheckResult.pass(DoctorCheck.TOKEN_CLAIMS, "the token is not a JWT (opaque): no claims to "
+                        + "decode, audience not checked");
+            }
+            claims = decoded.get();
+            String summary = "aud=" + claims.audience().orElse("?") + ", tid=" + claims.tenantId().orElse("?")
+                    + ", appid=" + claims.appId().orElse("?") + ", roles=" + claims.roles()
+                    + ", exp=" + claims.expiresAt().map(Instant::toString).orElse("?")
+                    + " (decoded for diagnosis only, signature not checked)";
+            String expected = expectedAudience();
+            String rootNote = target.apiRootCloud()
+                    .filter(c -> !c.cloud().equalsIgnoreCase(target.cloud()))
+                    .map(c -> "; the API root " + target.apiRoot() + " is " + c.cloud() + "'s, but tenants."
+                            + target.tenantAlias() + ".cloud is " + target.cloud())
+                    .orElse("");
+            Optional<Diagnosis> problem = classifier.classifyAudience(claims, expected);
+            if (problem.isPresent()) {
+                return CheckResult.fail(DoctorCheck.TOKEN_CLAIMS, problem.get(), summary + rootNote);
+            }
+            if (claims.expiresAt().filter(exp -> !exp.isAfter(clock.instant())).isPresent()) {
+                return CheckResult.fail(DoctorCheck.TOKEN_CLAIMS, Diagnosis.of(ErrorCode.TOKEN_EXPIRED,
+                        "A token fresh from Entra ID is already expired by this host's clock (" + clock.instant()
+                                + ")"), summary);
+            }
+            return CheckResult.pass(DoctorCheck.TOKEN_CLAIMS, summary + "; the audience is " + target.cloud()
+                    + "'s Power BI");
+        }
+
+        // ---- Power BI -------------------------------------------------------------------------------
+
+        private CheckResult powerBi() {
+            try {
+                capacities = conn.powerBi().listCapacities(profile()).value();
+                return CheckResult.pass(DoctorCheck.POWER_BI, target.apiRoot() + " accepted the token (GET capacities: "
+                        + capacities.size() + " visible)");
+            } catch (PowerBiException e) {
+                ClassificationContext ctx = context("listCapacities");
+                Diagnosis d = classifier.classify(e, ctx);
+                if (d.code() == ErrorCode.PBI_UNAUTHORIZED) {
+                    Optional<CheckResult> otherCloud = probeOtherClouds(e, ctx);
+                    if (otherCloud.isPresent()) {
+                        return otherCloud.get();
+                    }
+                }
+                return CheckResult.fail(DoctorCheck.POWER_BI, d);
+            }
+        }
+
+        /**
+         * A 401 to a token of the right audience (for the configured cloud) may mean the API root is another
+         * cloud's. Clouds that share the Entra authority can issue the other audience: when Power BI accepts
+         * that token, the API root provably belongs to that cloud, and the classifier, told the audience the API
+         * really expects, names it. Without such proof the generic 401 verdict stands.
+         */
+        private Optional<CheckResult> probeOtherClouds(PowerBiException original, ClassificationContext ctx) {
+            for (DoctorTarget.CloudAudience other : target.siblingClouds()) {
+                try {
+                    PowerBiClient probe = conn.powerBiWithScope(other.scope());
+                    probe.listCapacities(profile());
+                } catch (RuntimeException refusedToo) {
+                    continue;
+                }
+                Diagnosis d = classifier.classify(original, ctx.withExpectedAudience(other.audience()));
+                return Optional.of(CheckResult.fail(DoctorCheck.POWER_BI, d, "Power BI at " + target.apiRoot()
+                        + " refused the " + target.cloud() + " token (aud " + target.expectedAudience()
+                        + ") but accepted a " + other.cloud() + " token (aud " + other.audience() + "): this API "
+                        + "root is " + other.cloud() + "'s, while tenants." + target.tenantAlias() + ".cloud is "
+                        + target.cloud()));
+            }
+            return Optional.empty();
+        }
+
+        private CheckResult workspace() {
+            if (request.workspaceId().isEmpty()) {
+                return request.reportId().isPresent() ? myWorkspace(request.reportId().get())
+                        : CheckResult.skip(DoctorCheck.WORKSPACE, "no --workspace given (the worker always needs one: "
+                        + "a service principal has no My workspace)");
+            }
+            String ws = request.workspaceId().get();
+            List<GroupInfo> match;
+            try {
+                match = conn.powerBi().listGroups("id eq '" + ws + "'", profile()).value();
+            } catch (PowerBiException e) {
+                return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.classify(e, context("listGroups")));
+            }
+            Optional<GroupInfo> found = match.stream().filter(g -> g.id().equalsIgnoreCase(ws)).findFirst();
+            if (found.isPresent()) {
+                group = found.get();
+                return CheckResult.pass(DoctorCheck.WORKSPACE, "'" + group.name() + "' (" + group.id() + ") is visible"
+                        + " to the service principal" + profile().map(p -> " (profile " + p + ")").orElse(""));
+            }
+            String evidence = "Not visible to the service principal: not a member, or a wrong id (Power BI answers "
+                    + "both alike and the doctor cannot tell them apart). Evidence: GET groups?$filter=id eq '" + ws
+                    + "' listed nothing; " + visibleWorkspaces();
+            Diagnosis d = Diagnosis.of(ErrorCode.PBI_WORKSPACE_NOT_FOUND, "Workspace " + ws + " was not found");
+            if (request.reportId().isPresent()) {
+                // Power BI's own answer for the same route the worker uses: the classifier reads it as the worker would
+                try {
+                    conn.powerBi().getReport(ws, request.reportId().get(), profile());
+                } catch (PowerBiException e) {
+                    d = classifier.classify(e, context("getReport"));
+                }
+            }
+            return CheckResult.fail(DoctorCheck.WORKSPACE, d, evidence);
+        }
+
+        private String visibleWorkspaces() {
+            try {
+                List<GroupInfo> all = conn.powerBi().listGroups(null, profile()).value();
+                return "the service principal sees " + all.size() + " workspace(s) and " + capacities.size()
+                        + " capacity(ies)";
+            } catch (RuntimeException e) {
+                return "listing all its workspaces failed too";
+            }
+        }
+
+        /** No workspace but a report: the My-workspace route, which a service principal cannot use. */
+        private CheckResult myWorkspace(String reportId) {
+            try {
+                conn.powerBi().getReport(null, reportId, profile());
+            } catch (PowerBiException e) {
+                return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.classify(e,
+                        context("getReport (My workspace)").withMyWorkspaceRoute(true)), "No --workspace given, so "
+                        + "the report was looked up on the My-workspace route /v1.0/myorg/reports/" + reportId);
+            }
+            return CheckResult.fail(DoctorCheck.WORKSPACE, Diagnosis.of(ErrorCode.PBI_MY_WORKSPACE_ROUTE,
+                    "The report was found in the caller's My workspace, but the worker only exports from workspaces"));
+        }
+
+        private CheckResult capacity() {
+            if (group == null) {
+                return CheckResult.skip(DoctorCheck.CAPACITY, "needs --workspace");
+            }
+            if (!group.isOnDedicatedCapacity() || group.capacityId().isEmpty()) {
+                return CheckResult.fail(DoctorCheck.CAPACITY, Diagnosis.of(ErrorCode.PBI_NO_DEDICATED_CAPACITY,
+                        "Workspace '" + group.name() + "' is on shared (Pro) capacity"
+                                + group.capacityId().map(id -> " (capacity " + id + ")").orElse("")));
+            }
+            String id = group.capacityId().get();
+            Optional<CapacityInfo> cap = capacities.stream().filter(c -> c.id().equalsIgnoreCase(id)).findFirst();
+            if (cap.isEmpty()) {
+                return CheckResult.pass(DoctorCheck.CAPACITY, "dedicated capacity " + id + " (its SKU and state are not "
+                        + "visible to the service principal)");
+            }
+            CapacityInfo c = cap.get();
+            String desc = "capacity '" + c.displayName() + "' (" + c.id() + "), SKU " + c.sku().orElse("?") + ", state "
+                    + c.state().orElse("?");
+            if (c.state().filter(s -> !s.equalsIgnoreCase("Active")).isPresent()) {
+                return CheckResult.fail(DoctorCheck.CAPACITY, Diagnosis.of(ErrorCode.PBI_CAPACITY_NOT_ACTIVE,
+                        "The workspace's " + desc));
+            }
+            if (c.sku().map(s -> s.toUpperCase(Locale.ROOT).startsWith("PP")).orElse(false)) {
+                return premiumPerUser(desc);
+            }
+            return CheckResult.pass(DoctorCheck.CAPACITY, desc);
+        }
+
+        /** Premium Per User exports paginated reports (one per 5 minutes) but never Power BI reports. */
+        private CheckResult premiumPerUser(String desc) {
+            if (request.reportId().isPresent() && report == null) {
+                try {
+                    report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
+                } catch (PowerBiException e) {
+                    // the report check reports it
+                }
+            }
+            if (reportType().filter(t -> t == ReportType.PAGINATED_REPORT).isPresent()) {
+                return CheckResult.pass(DoctorCheck.CAPACITY, desc + "; Premium Per User: paginated exports only, "
+                        + "at most one per 5 minutes");
+            }
+            return CheckResult.fail(DoctorCheck.CAPACITY, Diagnosis.of(ErrorCode.PBI_PPU_NOT_SUPPORTED,
+                    "The workspace is on Premium Per User: " + desc + "; Power BI reports cannot be exported there"
+                            + (report == null ? " (paginated reports can, one per 5 minutes)" : "")));
+        }
+
+        private CheckResult report() {
+            if (request.reportId().isEmpty()) {
+                return CheckResult.skip(DoctorCheck.REPORT, "no --report given");
+            }
+            if (group == null) {
+                return CheckResult.skip(DoctorCheck.REPORT, "needs --workspace");
+            }
+            if (report == null) {
+                try {
+                    report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
+                } catch (PowerBiException e) {
+                    return CheckResult.fail(DoctorCheck.REPORT, classifier.classify(e, context("getReport")),
+                            "The workspace itself is visible, so the report id is wrong for it");
+                }
+            }
+            return CheckResult.pass(DoctorCheck.REPORT, "'" + report.name() + "' (" + report.id() + "), type "
+                    + report.reportType().orElse("unknown"));
+        }
+
+        private CheckResult format() {
+            if (request.format().isEmpty()) {
+                return CheckResult.skip(DoctorCheck.FORMAT, "no --format given");
+            }
+            String f = request.format().get().toUpperCase(Locale.ROOT);
+            if (report == null) {
+                return CheckResult.skip(DoctorCheck.FORMAT, "needs --workspace and --report to know the report type");
+            }
+            Optional<ReportType> type = reportType();
+            if (type.isEmpty()) {
+                return CheckResult.pass(DoctorCheck.FORMAT, "report type '" + report.reportType().orElse("")
+                        + "' is unknown to the doctor; Power BI decides on export");
+            }
+            Optional<Diagnosis> problem = classifier.classifyFormat(f, type.get());
+            if (problem.isPresent()) {
+                return CheckResult.fail(DoctorCheck.FORMAT, problem.get());
+            }
+            return CheckResult.pass(DoctorCheck.FORMAT, f + " is a format of " + (type.get() == ReportType.PAGINATED_REPORT
+                    ? "paginated" : "Power BI") + " reports; tenant export settings and sensitivity labels show "
+                    + "only on a real export (--trial)");
+        }
+
+        private CheckResult trial() {
+            if (!request.trial()) {
+                return CheckResult.skip(DoctorCheck.TRIAL, "not requested (--trial runs one real export)");
+            }
+            if (report == null) {
+                return CheckResult.skip(DoctorCheck.TRIAL, "needs --workspace and --report");
+            }
+            return new TrialExport(conn.powerBi(), classifier, clock, sleeper).run(group.id(), report,
+                    request.format().orElse("PDF").toUpperCase(Locale.ROOT), profile(), request.trialTimeout(),
+                    context("start"));
+        }
+
+        private String minutesLeft(Instant expiresOn) {
+            long minutes = Duration.between(clock.instant(), expiresOn).toMinutes();
+            return minutes >= 0 ? "in " + minutes + " min" : "expired " + (-minutes) + " min ago";
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package com.pbiexport.worker.diagnose.doctor;
+
+/**
+ * The doctor's checks, in the order they run. Each link needs the ones before it, so the first failure ends
+ * the explanation and every later check is {@link CheckStatus#SKIP}. {@link #wireName()} is stable: scripts
+ * read it from the {@code --json} output.
+ */
+public enum DoctorCheck {
+    CREDENTIALS("credentials", "credential present and readable"),
+    TOKEN("token", "token acquired from Entra ID"),
+    TOKEN_CLAIMS("token-claims", "token claims decoded; audience is this cloud's Power BI"),
+    POWER_BI("powerbi", "Power BI reachable and accepts the token"),
+    WORKSPACE("workspace", "service principal sees the workspace"),
+    CAPACITY("capacity", "workspace on dedicated capacity"),
+    REPORT("report", "report exists (and its type)"),
+    FORMAT("format", "format allowed for the report type"),
+    TRIAL("trial-export", "real export end to end (--trial)");
+
+    private final String wireName;
+    private final String title;
+
+    DoctorCheck(String wireName, String title) {
+        this.wireName = wireName;
+        this.title = title;
+    }
+
+    /** The {@code name} in the JSON output, e.g. {@code token-claims}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** What the check establishes, for the human checklist. */
+    public String title() {
+        return title;
+    }
+}
