@@ -18,6 +18,7 @@ import com.pbiexport.worker.intake.RequestRouter;
 import com.pbiexport.worker.intake.RequestValidator;
 import com.pbiexport.worker.metrics.AdminServer;
 import com.pbiexport.worker.metrics.JsonLogging;
+import com.pbiexport.worker.metrics.KafkaMeterFilters;
 import com.pbiexport.worker.metrics.Readiness;
 import com.pbiexport.worker.metrics.WorkerMetrics;
 import com.pbiexport.worker.powerbi.PowerBiClient;
@@ -86,7 +87,8 @@ public final class WorkerApp implements AutoCloseable {
     private WorkerApp(WorkerConfig config, Clock clock, Map<String, String> env) {
         this.config = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags("instance_id", config.instanceId());
+        registry.config().commonTags("instance_id", config.instanceId())
+                .meterFilter(KafkaMeterFilters.promtoolClean());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         WorkerMetrics metrics = new WorkerMetrics(registry);
@@ -100,7 +102,7 @@ public final class WorkerApp implements AutoCloseable {
         config.tenants().forEach((alias, t) -> {
             TokenSource source = tokens.forTenant(alias);
             clients.put(alias, new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()), source, http, clock));
-            metrics.tokenSource(alias, source, s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock);
+            metrics.tenantMeters(alias, source, s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock);
         });
         Map<String, FileSink> sinks = new LinkedHashMap<>();
         config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env)));

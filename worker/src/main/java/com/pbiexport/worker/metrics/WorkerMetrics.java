@@ -75,13 +75,14 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     }
 
     /**
-     * Token meters of one tenant: seconds until expiry, health, requests started and failures seen. Registers
-     * every meter at once (with zero values) so dashboards and alerts see each configured tenant from the start.
+     * The meters of one configured tenant: its token (seconds until expiry, health, requests started, failures
+     * seen), and, at zero, the per-tenant counters that otherwise appear on their first event, so that dashboards
+     * and alerts see every configured tenant from the start and {@code rate()} counts the first event too.
      *
      * @param acquisitions how many token requests the source has started (e.g. {@code MsalTokenSource::fetchesStarted})
      */
-    public <S extends TokenSource> void tokenSource(String tenant, S source, ToLongFunction<S> acquisitions,
-                                                    Clock clock) {
+    public <S extends TokenSource> void tenantMeters(String tenant, S source, ToLongFunction<S> acquisitions,
+                                                     Clock clock) {
         Tags t = Tags.of("tenant", tenant);
         gauge(TOKEN_EXPIRY, t, source, s -> s.expiresOn()
                 .map(exp -> (double) Duration.between(clock.instant(), exp).toSeconds()).orElse(-1.0));
@@ -89,9 +90,11 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         functionCounter(TOKEN_ACQUISITIONS, t, source, s -> acquisitions.applyAsLong(s));
         FailureSampler sampler = new FailureSampler(source);
         functionCounter(TOKEN_FAILURES, t, sampler, FailureSampler::count);
-        // meters that otherwise appear only on the first event, registered now so rate() sees the first one
         counter(THROTTLED, Tags.of("tenant", tenant, "operation", "start"));
         counter(BYTES_STORED, t);
+        counter(POLLS, t);
+        counter(BUSY_RESTARTS, t);
+        retryAfter(tenant);
         permits(tenant);
     }
 
@@ -119,9 +122,13 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     @Override
     public void throttled(String tenant, String operation, Duration retryAfter) {
         counter(THROTTLED, Tags.of("tenant", tenant, "operation", operation)).increment();
-        DistributionSummary.builder(RETRY_AFTER_WAIT.meterName()).description(RETRY_AFTER_WAIT.description())
+        retryAfter(tenant).record(retryAfter.toMillis() / 1000.0);
+    }
+
+    private DistributionSummary retryAfter(String tenant) {
+        return DistributionSummary.builder(RETRY_AFTER_WAIT.meterName()).description(RETRY_AFTER_WAIT.description())
                 .baseUnit(RETRY_AFTER_WAIT.baseUnit()).tags(tags(RETRY_AFTER_WAIT, Tags.of("tenant", tenant)))
-                .register(registry).record(retryAfter.toMillis() / 1000.0);
+                .register(registry);
     }
 
     @Override
