@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  */
 @Command(name = "doctor", description = "Check credentials, token, workspace, capacity, report and format for a "
         + "tenant and name the first broken prerequisite (exit 0 ok, 1 a check failed, 2 usage/config error).")
-final class DoctorCommand implements Callable<Integer> {
+public final class DoctorCommand implements Callable<Integer> {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Set<String> FORMATS =
@@ -147,11 +147,17 @@ final class DoctorCommand implements Callable<Integer> {
      *
      * @throws IllegalArgumentException when the alias is not configured
      */
-    static DoctorReport diagnose(WorkerConfig cfg, String alias, DoctorRequest request, Map<String, String> env,
-                                 Clock clock) {
+    public static DoctorReport diagnose(WorkerConfig cfg, String alias, DoctorRequest request,
+                                        Map<String, String> env, Clock clock) {
+        return diagnose(cfg, alias, request, env, clock, Sleeper.SYSTEM);
+    }
+
+    /** The same, with the waits of the trial export going through {@code sleeper} (tests). */
+    public static DoctorReport diagnose(WorkerConfig cfg, String alias, DoctorRequest request,
+                                        Map<String, String> env, Clock clock, Sleeper sleeper) {
         TenantConfig t = tenantConfig(cfg, alias);
         try (Connections connections = new Connections(cfg, alias, t, env, clock)) {
-            return new Doctor(new Classifier(), clock, Sleeper.SYSTEM).run(target(alias, t), request, connections);
+            return new Doctor(new Classifier(), clock, sleeper).run(target(alias, t), request, connections);
         }
     }
 
