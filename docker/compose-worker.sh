@@ -1,0 +1,16 @@
+#!/bin/sh
+# docker-compose only: a worker replica shares the devstack container's network namespace (the simulator listens
+# on loopback, on ports it picks), waits for the devstack's ready line, exports the simulator URLs for the
+# ${ENTRA_URL}/${POWERBI_URL} placeholders of deploy/compose/worker.yaml, then starts the worker.
+set -eu
+ready=/run/devstack/ready.json
+i=0
+until [ -s "$ready" ]; do
+  i=$((i + 1))
+  if [ "$i" -gt 120 ]; then echo "devstack not ready after 120 s ($ready empty)" >&2; exit 1; fi
+  sleep 1
+done
+ENTRA_URL=$(sed -n 's/.*"entraUrl":"\([^"]*\)".*/\1/p' "$ready")
+POWERBI_URL=$(sed -n 's/.*"powerBiUrl":"\([^"]*\)".*/\1/p' "$ready")
+export ENTRA_URL POWERBI_URL
+exec /app/bin/export-worker "$@"
