@@ -177,17 +177,11 @@ class MisconfigurationIT {
     }
 
     @Test
-    void unparseableAndWronglyTypedRecordsAreAnsweredAndTheWorkerKeepsRunning() {
-        try (Lane own = harness.lane("invalid")) {
+    void malformedJsonGoesToTheDeadLetterTopicAndTheWorkerKeepsRunning() {
+        try (Lane own = harness.lane("malformed")) {
             own.startWorker();
             byte[] garbage = "{ this is not JSON".getBytes(StandardCharsets.UTF_8);
             own.publishRaw("contoso", garbage);
-            String wrongType = "{\"requestId\":\"wrong-type-1\",\"tenant\":\"contoso\",\"workspaceId\":42,"
-                    + "\"reportId\":\"" + SALES_REPORT + "\",\"format\":\"PDF\"}";
-            own.publishRaw("contoso", wrongType.getBytes(StandardCharsets.UTF_8));
-            String objectForString = "{\"requestId\":\"wrong-type-2\",\"tenant\":\"contoso\",\"workspaceId\":{\"id\":1},"
-                    + "\"reportId\":\"" + SALES_REPORT + "\",\"format\":\"PDF\"}";
-            own.publishRaw("contoso", objectForString.getBytes(StandardCharsets.UTF_8));
             ExportRequested valid = ExportRequested.builder("after-garbage-" + UUID.randomUUID(), DemoStack.CONTOSO,
                     SALES_WS, SALES_REPORT, ExportFormat.PDF).build();
             own.publish(valid);
@@ -196,24 +190,43 @@ class MisconfigurationIT {
             assertThat(dead.header(DeadLetterHeaders.REASON)).isEqualTo("MALFORMED_JSON");
             assertThat(dead.header(DeadLetterHeaders.ERROR)).isNotBlank();
             assertThat(dead.header(DeadLetterHeaders.TOPIC)).isEqualTo(own.config().topics().requests());
-            assertThat(dead.header(DeadLetterHeaders.OFFSET)).isNotBlank();
+            assertThat(dead.header(DeadLetterHeaders.PARTITION)).matches("\\d+");
+            assertThat(dead.header(DeadLetterHeaders.OFFSET)).isEqualTo("0");
             assertThat(dead.value()).isEqualTo(garbage);
             assertThat(dead.key()).isEqualTo("contoso");
+            own.awaitOutcome(valid.requestId(), TIMEOUT).completed();
+            // the contract (DeadLetterHeaders.TIMESTAMP): the original record's timestamp in epoch milliseconds
+            assertThat(dead.header(DeadLetterHeaders.TIMESTAMP)).as("dlq.timestamp").matches("\\d+");
+        }
+    }
 
-            // a JSON number where a string belongs reads as its text (Jackson's scalar coercion): not a GUID
-            ExportFailed number = own.awaitOutcome("wrong-type-1", TIMEOUT).failed();
-            assertThat(number.requestId()).isEqualTo("wrong-type-1");
-            assertThat(number.error().category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
-            assertThat(number.error().code()).isEqualTo("INVALID_GUID");
-            assertThat(number.error().message()).contains("workspaceId");
-            // an object where a string belongs cannot be read at all beyond its requestId
-            ExportFailed object = own.awaitOutcome("wrong-type-2", TIMEOUT).failed();
-            assertThat(object.requestId()).isEqualTo("wrong-type-2");
-            assertThat(object.error().category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
-            assertThat(object.error().code()).isEqualTo("INVALID_REQUEST");
-            assertThat(object.error().message()).contains("workspaceId");
+    @Test
+    void wronglyTypedRequestsGetExportFailedWithTheirRequestIdAndTheWorkerKeepsRunning() {
+        try (Lane own = harness.lane("wrong-type")) {
+            own.startWorker();
+            String number = "{\"requestId\":\"wrong-type-1\",\"tenant\":\"contoso\",\"workspaceId\":42,"
+                    + "\"reportId\":\"" + SALES_REPORT + "\",\"format\":\"PDF\"}";
+            own.publishRaw("contoso", number.getBytes(StandardCharsets.UTF_8));
+            String object = "{\"requestId\":\"wrong-type-2\",\"tenant\":\"contoso\",\"workspaceId\":{\"id\":1},"
+                    + "\"reportId\":\"" + SALES_REPORT + "\",\"format\":\"PDF\"}";
+            own.publishRaw("contoso", object.getBytes(StandardCharsets.UTF_8));
+            ExportRequested valid = ExportRequested.builder("after-wrong-type-" + UUID.randomUUID(), DemoStack.CONTOSO,
+                    SALES_WS, SALES_REPORT, ExportFormat.PDF).build();
+            own.publish(valid);
 
             own.awaitOutcome(valid.requestId(), TIMEOUT).completed();
+            // a JSON number where a string belongs reads as its text (Jackson's scalar coercion): not a GUID
+            ExportFailed n = own.awaitOutcome("wrong-type-1", TIMEOUT).failed();
+            assertThat(n.requestId()).isEqualTo("wrong-type-1");
+            assertThat(n.error().category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
+            assertThat(n.error().code()).isEqualTo("INVALID_GUID");
+            assertThat(n.error().message()).contains("workspaceId");
+            // an object where a string belongs cannot be read beyond its requestId; the message must name the field
+            ExportFailed o = own.awaitOutcome("wrong-type-2", TIMEOUT).failed();
+            assertThat(o.requestId()).isEqualTo("wrong-type-2");
+            assertThat(o.error().category()).isEqualTo(ErrorCategory.INVALID_REQUEST);
+            assertThat(o.error().code()).isEqualTo("INVALID_REQUEST");
+            assertThat(o.error().message()).contains("workspaceId");
         }
     }
 
