@@ -16,7 +16,7 @@ public enum MeterCatalogue {
     REQUESTS_RECEIVED("pbiexport.requests.received", Type.COUNTER, "Records read from the requests topic",
             null, List.of()),
     OUTCOMES("pbiexport.outcomes", Type.COUNTER,
-            "Outcome events published, by result (completed|failed), error code, category, format and tenant alias",
+            "Outcome events published, by result (completed or failed), error code, category, format and tenant alias",
             null, List.of("result", "code", "category", "format", "tenant")),
     DEAD_LETTERS("pbiexport.dead.letters", Type.COUNTER, "Records sent to the dead-letter topic, by reason",
             null, List.of("reason")),
