@@ -90,8 +90,10 @@ final class ExportRun {
 
     void cancel() {
         cancelled = true;
-        if (done.compareAndSet(false, true)) {
-            leaveStage();
+        synchronized (this) {
+            if (done.compareAndSet(false, true)) {
+                leaveStage();
+            }
         }
     }
 
@@ -333,21 +335,28 @@ final class ExportRun {
     }
 
     private void finish(JobResult result) {
-        if (cancelled || !done.compareAndSet(false, true)) {
-            return;
+        synchronized (this) {
+            if (cancelled || !done.compareAndSet(false, true)) {
+                return;
+            }
+            leaveStage();
         }
-        leaveStage();
         d.observer().finished(result);
         onResult.accept(result);
     }
 
-    private void enter(Stage next) {
+    /** Stage changes and cancellation lock the run: a step still running when its job is cancelled must not
+     *  count a stage that nothing will ever leave. */
+    private synchronized void enter(Stage next) {
+        if (done.get()) {
+            return;
+        }
         leaveStage();
         stage = next;
         d.observer().stageEntered(spec.tenant(), next);
     }
 
-    private void leaveStage() {
+    private synchronized void leaveStage() {
         if (stage != null) {
             d.observer().stageLeft(spec.tenant(), stage);
             stage = null;

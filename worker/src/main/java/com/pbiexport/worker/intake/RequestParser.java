@@ -2,6 +2,7 @@ package com.pbiexport.worker.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.contracts.CloudEventHeaders;
@@ -21,6 +22,7 @@ import java.util.Optional;
 public final class RequestParser {
     /** Larger values are refused before parsing (Kafka's default max message is 1 MiB). */
     public static final int MAX_VALUE_BYTES = 1024 * 1024;
+    static final int MAX_REQUEST_ID_LENGTH = com.pbiexport.contracts.RequestValidator.MAX_REQUEST_ID_LENGTH;
     static final String TRACEPARENT = "traceparent";
 
     private final EventCodec codec;
@@ -87,11 +89,29 @@ public final class RequestParser {
             return new ParseResult.Unparseable("MISSING_REQUEST_ID",
                     "requestId is missing or not a non-empty string; without it no outcome can be keyed");
         }
+        if (id.asText().length() > MAX_REQUEST_ID_LENGTH) {
+            // an answer keyed by it could not be valid against the published schema either
+            return new ParseResult.Unparseable("REQUEST_ID_TOO_LONG", "requestId has " + id.asText().length()
+                    + " characters; at most " + MAX_REQUEST_ID_LENGTH + " are allowed");
+        }
         try {
             return new ParseResult.Parsed(codec.convert(tree, ExportRequested.class), traceparent);
         } catch (RuntimeException e) {
-            return new ParseResult.Malformed(id.asText(), "a field has the wrong type: " + shortMessage(e), traceparent);
+            return new ParseResult.Malformed(id.asText(), wrongTypeMessage(e), traceparent);
         }
+    }
+
+    /** Names the offending field ({@code workspaceId has the wrong type: ...}) from Jackson's path. */
+    static String wrongTypeMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+                String field = m.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("a field");
+                return printable(field) + " has the wrong type: " + shortMessage(m);
+            }
+        }
+        return "a field has the wrong type: " + shortMessage(e instanceof Exception x ? x : new RuntimeException(e));
     }
 
     private static String shortMessage(Exception e) {

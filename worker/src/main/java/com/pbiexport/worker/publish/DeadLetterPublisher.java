@@ -42,7 +42,8 @@ public final class DeadLetterPublisher {
         headers.add(DeadLetterHeaders.TOPIC, utf8(original.topic()));
         headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(original.partition())));
         headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(original.offset())));
-        headers.add(DeadLetterHeaders.TIMESTAMP, utf8(clock.instant().toString()));
+        // the contract: the ORIGINAL record's timestamp, epoch milliseconds
+        headers.add(DeadLetterHeaders.TIMESTAMP, utf8(Long.toString(original.timestamp())));
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), headers), (m, e) -> {

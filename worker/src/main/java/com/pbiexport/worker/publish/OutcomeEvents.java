@@ -4,6 +4,7 @@ import com.pbiexport.contracts.ExportCompleted;
 import com.pbiexport.contracts.ExportError;
 import com.pbiexport.contracts.ExportFailed;
 import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.StoredFile;
 import com.pbiexport.contracts.Timings;
 import com.pbiexport.worker.diagnose.Diagnosis;
@@ -11,9 +12,13 @@ import com.pbiexport.worker.export.JobResult;
 import com.pbiexport.worker.storage.SinkResult;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** Maps the export stage's results and diagnoses onto the public event contracts. */
 public final class OutcomeEvents {
+    /** Longest identity field echoed on a rejection (the failure schema's limit). */
+    static final int MAX_ECHO = 1024;
+
     private OutcomeEvents() {
     }
 
@@ -32,7 +37,20 @@ public final class OutcomeEvents {
 
     /** A failure decided before any export ran (invalid request). */
     public static ExportFailed rejected(ExportRequested request, Diagnosis diagnosis, Instant at) {
-        return ExportFailed.of(request, error(diagnosis), null, 0, at);
+        // the request was rejected, maybe for its size: echo only what keeps the answer valid by the schema
+        Map<String, String> attributes = fitsSchema(request.attributes()) ? request.attributes() : Map.of();
+        return new ExportFailed(request.requestId(), echo(request.tenant()), echo(request.workspaceId()),
+                echo(request.reportId()), echo(request.format()), error(diagnosis), null, 0, at, attributes);
+    }
+
+    private static String echo(String field) {
+        return field == null || field.length() > MAX_ECHO ? null : field;
+    }
+
+    private static boolean fitsSchema(Map<String, String> attributes) {
+        return attributes.size() <= RequestValidator.MAX_ATTRIBUTES && attributes.entrySet().stream().allMatch(e ->
+                e.getKey().length() <= RequestValidator.MAX_ATTRIBUTE_KEY_LENGTH
+                        && (e.getValue() == null || e.getValue().length() <= RequestValidator.MAX_ATTRIBUTE_VALUE_LENGTH));
     }
 
     /** A failure for a record whose fields could not be read beyond its requestId. */

@@ -203,9 +203,17 @@ class RequestParserTest {
 
         assertThat(r).isInstanceOfSatisfying(ParseResult.Malformed.class, m -> {
             assertThat(m.requestId()).isEqualTo("r-5");
-            assertThat(m.problem()).startsWith("a field has the wrong type: ");
+            assertThat(m.problem()).startsWith("notAfter has the wrong type: ");
             assertThat(m.traceparent()).contains(TRACEPARENT);
         });
+    }
+
+    @Test
+    void deadLettersARequestIdTooLongForAnyValidAnswer() {
+        ParseResult.Unparseable u = unparseable(bytes(request("x".repeat(201))), Map.of());
+
+        assertThat(u.reason()).isEqualTo("REQUEST_ID_TOO_LONG");
+        assertThat(u.detail()).isEqualTo("requestId has 201 characters; at most 200 are allowed");
     }
 
     @Test

@@ -39,7 +39,7 @@ class DeadLetterPublisherTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> original(RecordHeaders headers) {
-        return new ConsumerRecord<>("pbi.export.requests", 3, 42L, 1L, TimestampType.CREATE_TIME, 3, 5,
+        return new ConsumerRecord<>("pbi.export.requests", 3, 42L, 1_772_359_500_000L, TimestampType.CREATE_TIME, 3, 5,
                 utf8("key"), utf8("{not json"), headers, Optional.empty());
     }
 
@@ -62,7 +62,8 @@ class DeadLetterPublisherTest {
         assertThat(header(r, DeadLetterHeaders.TOPIC)).isEqualTo("pbi.export.requests");
         assertThat(header(r, DeadLetterHeaders.PARTITION)).isEqualTo("3");
         assertThat(header(r, DeadLetterHeaders.OFFSET)).isEqualTo("42");
-        assertThat(header(r, DeadLetterHeaders.TIMESTAMP)).isEqualTo("2026-03-01T10:05:00Z");
+        // the original record's timestamp in epoch milliseconds, as DeadLetterHeaders documents
+        assertThat(header(r, DeadLetterHeaders.TIMESTAMP)).isEqualTo("1772359500000");
     }
 
     @Test
