@@ -194,6 +194,17 @@ public final class Doctor {
             } catch (PowerBiException e) {
                 ClassificationContext ctx = context("listCapacities");
                 Diagnosis d = classifier.classify(e, ctx);
+                if (d.code() == ErrorCode.PBI_FORBIDDEN) {
+                    // listing capacities may be refused where workspaces are not: reachability is what counts here
+                    try {
+                        int groups = conn.powerBi().listGroups(null, profile()).value().size();
+                        return CheckResult.pass(DoctorCheck.POWER_BI, target.apiRoot() + " accepted the token (GET "
+                                + "groups: " + groups + " visible; GET capacities refused, so capacity details are "
+                                + "unknown)");
+                    } catch (PowerBiException refusedToo) {
+                        return CheckResult.fail(DoctorCheck.POWER_BI, d);
+                    }
+                }
                 if (d.code() == ErrorCode.PBI_UNAUTHORIZED) {
                     Optional<CheckResult> otherCloud = probeOtherClouds(e, ctx);
                     if (otherCloud.isPresent()) {
