@@ -239,13 +239,23 @@ public final class IntakeLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            release(partitions, true);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // lost (not revoked): another member may already own them, so committing is not allowed
+            release(partitions, false);
+        }
+
+        private void release(Collection<TopicPartition> partitions, boolean commit) {
             applyCompletions();
             Set<TopicPartition> revoked = new HashSet<>(partitions);
             waiting.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
             try {
                 Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
                 offsets.keySet().retainAll(revoked);
-                if (!offsets.isEmpty()) {
+                if (commit && !offsets.isEmpty()) {
                     consumer.commitSync(offsets, Duration.ofSeconds(15));
                 }
             } catch (KafkaException e) {
@@ -262,11 +272,6 @@ public final class IntakeLoop implements Runnable {
             if (!revoked.isEmpty()) {
                 log.info("partitions revoked: {}", revoked);
             }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            onPartitionsRevoked(partitions);
         }
 
         @Override

@@ -116,9 +116,10 @@ public final class RequestValidator {
             return;
         }
         String name = r.output().fileName();
-        if (name != null && (name.length() > MAX_FILE_NAME || name.codePoints().anyMatch(Character::isISOControl))) {
+        if (name != null && (name.isEmpty() || name.length() > MAX_FILE_NAME
+                || name.codePoints().anyMatch(Character::isISOControl))) {
             out.add(new Violation(ErrorCode.INVALID_FILE_NAME,
-                    "output.fileName must be at most " + MAX_FILE_NAME + " printable characters"));
+                    "output.fileName must be 1-" + MAX_FILE_NAME + " printable characters"));
         }
         String sink = r.output().sink();
         if (sink != null && !sinks.contains(sink)) {

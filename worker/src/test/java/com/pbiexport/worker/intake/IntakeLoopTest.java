@@ -281,6 +281,24 @@ class IntakeLoopTest {
     }
 
     @Test
+    void lostPartitionsAreNotCommittedBecauseAnotherMemberMayOwnThemAlready() {
+        start(10, WAIT, P0);
+        add(P0, 0);
+        await().atMost(WAIT).until(() -> handler.handed.size() == 1);
+        java.util.concurrent.atomic.AtomicInteger before = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+        consumer.schedulePollTask(() -> {
+            before.set(consumer.commits.size());
+            handler.get(P0, 0).finished().run(); // finished just as the partition is lost: revocation would commit it
+            consumer.losePartitions(List.of(P0));
+        });
+
+        await().atMost(WAIT).until(() -> before.get() >= 0 && consumer.assignment().isEmpty());
+        assertThat(consumer.commits.subList(before.get(), consumer.commits.size()))
+                .noneMatch(c -> c.containsKey(P0));
+    }
+
+    @Test
     void shutdownWaitsForInFlightWorkThenCommitsAndCloses() throws InterruptedException {
         start(10, WAIT, P0);
         add(P0, 0);

@@ -140,6 +140,8 @@ class RequestValidatorTest {
                 .containsExactly(ErrorCode.INVALID_FILE_NAME);
         assertThat(codes(valid(ExportFormat.PDF).output(OutputSpec.fileName("sales\r\n.pdf")).build()))
                 .containsExactly(ErrorCode.INVALID_FILE_NAME);
+        assertThat(codes(valid(ExportFormat.PDF).output(OutputSpec.fileName("")).build()))
+                .as("the schema asks for at least one character").containsExactly(ErrorCode.INVALID_FILE_NAME);
     }
 
     @Test
