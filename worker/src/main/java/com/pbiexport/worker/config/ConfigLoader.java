@@ -203,7 +203,10 @@ public final class ConfigLoader {
             Limits limits = new Limits(num("limits.maxInFlight").intValue(), num("limits.maxFileBytes").longValue(),
                     dur("limits.exportTimeout"), dur("limits.pollFallbackInterval"), dur("limits.maxPollInterval"),
                     num("limits.busyRetries").intValue(), dur("limits.startThrottleMaxWait"),
-                    num("limits.pollErrorBudget").intValue());
+                    num("limits.pollErrorBudget").intValue(),
+                    Math.max(num("limits.maxQueued").intValue(), num("limits.maxInFlight").intValue()),
+                    num("limits.capacityInitialConcurrency").intValue(), num("limits.capacityMaxConcurrency").intValue(),
+                    num("limits.tenantRequestsPerSecond").doubleValue(), dur("limits.capacityLookupTtl"));
             if (limits.pollFallbackInterval().compareTo(limits.maxPollInterval()) > 0) {
                 raw.problems.add(label("limits.pollFallbackInterval") + " must not exceed "
                         + label("limits.maxPollInterval") + " (" + limits.maxPollInterval() + "), was "

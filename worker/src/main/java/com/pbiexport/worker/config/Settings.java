@@ -130,6 +130,28 @@ public final class Settings {
             Setting.of("limits.pollErrorBudget", INT).defaultValue(Limits.DEFAULT_POLL_ERROR_BUDGET)
                     .check(Check.atLeast(0))
                     .doc("Consecutive transient poll errors tolerated before the export fails.").build(),
+            Setting.of("limits.maxQueued", INT).defaultValue(Limits.DEFAULT_MAX_QUEUED).check(Check.atLeast(1))
+                    .doc("Requests taken from Kafka and not finished (waiting or running); intake pauses beyond it. "
+                            + "Waiting costs memory, not threads; exports start round-robin across tenants within "
+                            + "`limits.maxInFlight`, so one tenant's burst does not starve another. At least "
+                            + "`limits.maxInFlight`.").build(),
+            Setting.of("limits.capacityInitialConcurrency", INT)
+                    .defaultValue(Limits.DEFAULT_CAPACITY_INITIAL_CONCURRENCY).check(Check.atLeast(1))
+                    .doc("Concurrent exports per capacity to start with. The limit halves on a 429 (and no export "
+                            + "of that capacity starts until its `Retry-After` has passed) and grows back by about "
+                            + "one per round of successful starts while fully used.").build(),
+            Setting.of("limits.capacityMaxConcurrency", INT).defaultValue(Limits.DEFAULT_CAPACITY_MAX_CONCURRENCY)
+                    .check(Check.atLeast(1))
+                    .doc("Ceiling of a capacity's concurrency limit (Power BI accepts 500 concurrent exports per "
+                            + "capacity).").build(),
+            Setting.of("limits.tenantRequestsPerSecond", DOUBLE)
+                    .defaultValue(Limits.DEFAULT_TENANT_REQUESTS_PER_SECOND, "100").check(Check.atLeast(0))
+                    .doc("Power BI calls per second per tenant (starts, polls, downloads, look-ups), bursts of "
+                            + "one second allowed; calls beyond it wait on a timer. 0 = unlimited.").build(),
+            Setting.of("limits.capacityLookupTtl", DURATION).defaultValue(Limits.DEFAULT_CAPACITY_LOOKUP_TTL)
+                    .check(Check.positiveDuration())
+                    .doc("How long a workspace's capacity (from `GET groups?$filter=id eq '...'`) is cached; "
+                            + "unknown capacities are limited per workspace.").build(),
 
             Setting.of("http.connectTimeout", DURATION).defaultValue(HttpSettings.DEFAULT_CONNECT_TIMEOUT)
                     .check(Check.positiveDuration()).doc("TCP/TLS connect timeout for Power BI and Entra ID.").build(),

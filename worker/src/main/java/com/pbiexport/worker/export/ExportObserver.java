@@ -19,6 +19,19 @@ public interface ExportObserver {
 
     default void finished(JobResult result) { }
 
+    /** The concurrency limit (AIMD) of a capacity changed or was first set; {@code capacity} is the limiter key
+     *  ({@code capacity:<id>} or {@code workspace:<id>}), bounded by the capacities the tenants use. */
+    default void capacityLimit(String capacity, int limit) { }
+
+    /** Exports of a capacity holding a permit (started, not yet Succeeded/Failed). */
+    default void capacityPermits(String capacity, int inUse) { }
+
+    /** Power BI answered a start with 429 for this capacity (the limit shrinks, starts wait out Retry-After). */
+    default void capacityThrottled(String capacity) { }
+
+    /** A Power BI call of this tenant waited for the tenant's request-rate limit. */
+    default void rateLimited(String tenant, Duration wait) { }
+
     enum Stage { QUEUED, STARTING, RENDERING, DOWNLOADING }
 
     ExportObserver NONE = new ExportObserver() { };

@@ -1,0 +1,78 @@
+package com.pbiexport.worker.export.limits;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The concurrency limit of one capacity, additive-increase / multiplicative-decrease. Not thread-safe: the
+ * {@link AdmissionScheduler} guards it.
+ * <ul>
+ *   <li>A 429 multiplies the limit by {@code decreaseFactor} - once per throttle window, so the burst of 429s one
+ *       overload produces counts once - and blocks new starts until its Retry-After has passed.</li>
+ *   <li>A successful start while the limit is fully used adds {@code 1 / limit}: about +1 per round of starts, so
+ *       the limit grows back slowly and only when there is demand to prove it.</li>
+ * </ul>
+ */
+final class AimdLimit {
+    static final double DECREASE_FACTOR = 0.5;
+
+    private final int max;
+    private double limit;
+    private int inUse;
+    private Instant blockedUntil = Instant.MIN;
+    private long throttles;
+
+    AimdLimit(int initial, int max) {
+        this.max = Math.max(1, max);
+        this.limit = Math.max(1, Math.min(initial, this.max));
+    }
+
+    boolean hasRoom(Instant now) {
+        return inUse < (int) limit && !now.isBefore(blockedUntil);
+    }
+
+    Instant blockedUntil() {
+        return blockedUntil;
+    }
+
+    void acquire() {
+        inUse++;
+    }
+
+    void release() {
+        if (inUse > 0) {
+            inUse--;
+        }
+    }
+
+    /** A start was accepted while holding a permit. */
+    void succeeded() {
+        if (inUse >= (int) limit) {
+            limit = Math.min(max, limit + 1.0 / limit);
+        }
+    }
+
+    /** A start was answered 429: shrink (once per window) and wait out Retry-After. */
+    void throttled(Instant now, Duration retryAfter) {
+        throttles++;
+        if (!now.isBefore(blockedUntil)) {
+            limit = Math.max(1, limit * DECREASE_FACTOR);
+        }
+        Instant until = now.plus(retryAfter);
+        if (until.isAfter(blockedUntil)) {
+            blockedUntil = until;
+        }
+    }
+
+    int limit() {
+        return (int) limit;
+    }
+
+    int inUse() {
+        return inUse;
+    }
+
+    long throttles() {
+        return throttles;
+    }
+}

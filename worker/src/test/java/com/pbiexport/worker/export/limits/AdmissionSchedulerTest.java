@@ -1,0 +1,180 @@
+package com.pbiexport.worker.export.limits;
+
+import com.pbiexport.worker.export.ExportObserver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AdmissionSchedulerTest {
+    private static final Instant NEVER = Instant.MAX;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final List<String> admitted = new CopyOnWriteArrayList<>();
+    private final List<AdmissionScheduler.Ticket> holding = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    private AdmissionScheduler.Ticket submit(AdmissionScheduler s, String tenant, String capacity, String name) {
+        return s.submit(tenant, capacity, NEVER, t -> {
+            admitted.add(name);
+            holding.add(t);
+        }, () -> { });
+    }
+
+    @Test
+    void aSingleRequestOfTenantBStartsAtTheNextFreedSlotAheadOfFiveThousandOfTenantA() {
+        AdmissionScheduler s = new AdmissionScheduler(64, 500, 500, new FakeClock(), timers, null);
+        for (int i = 0; i < 5_000; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        assertThat(admitted).hasSize(64);
+        submit(s, "B", "capacity:b", "B");
+        assertThat(admitted).hasSize(64).doesNotContain("B");
+        assertThat(s.queued()).isEqualTo(5_000 - 64 + 1);
+
+        holding.get(0).close(); // one of A's exports ends
+        assertThat(admitted).hasSize(65).last().isEqualTo("B");
+        holding.get(1).close();
+        assertThat(admitted).hasSize(66).last().isEqualTo("A64"); // A's queue resumes in order
+    }
+
+    @Test
+    void tenantBStartsAtOnceWhenOnlyTenantAsCapacityIsFull() {
+        AdmissionScheduler s = new AdmissionScheduler(64, 2, 500, new FakeClock(), timers, null);
+        for (int i = 0; i < 100; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        assertThat(admitted).containsExactly("A0", "A1");
+        submit(s, "B", "capacity:b", "B");
+        assertThat(admitted).containsExactly("A0", "A1", "B");
+    }
+
+    @Test
+    void tenantsAreServedRoundRobinLeastRecentlyServedFirst() {
+        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new FakeClock(), timers, null);
+        submit(s, "A", "capacity:a", "A0");
+        for (int i = 1; i <= 3; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+            submit(s, "B", "capacity:b", "B" + i);
+            submit(s, "C", "capacity:c", "C" + i);
+        }
+        for (int i = 0; i < 9; i++) {
+            holding.get(i).close();
+        }
+        // A was just served (A0), so B and C go first; then strict rotation
+        assertThat(admitted.subList(1, 10)).containsExactly("B1", "C1", "A1", "B2", "C2", "A2", "B3", "C3", "A3");
+    }
+
+    @Test
+    void aPermitIsHeldUntilRenderEndsAndTheSlotUntilTheExportEnds() {
+        AdmissionScheduler s = new AdmissionScheduler(10, 1, 500, new FakeClock(), timers, null);
+        submit(s, "A", "capacity:a", "first");
+        submit(s, "A", "capacity:a", "second");
+        assertThat(admitted).containsExactly("first");
+        holding.get(0).renderEnded(); // downloading: the capacity no longer counts it
+        assertThat(admitted).containsExactly("first", "second");
+        assertThat(s.slotsInUse()).isEqualTo(2);
+        assertThat(s.permitsInUse("capacity:a")).isEqualTo(1);
+        holding.get(0).close();
+        assertThat(s.slotsInUse()).isEqualTo(1);
+        assertThat(s.permitsInUse("capacity:a")).isEqualTo(1);
+    }
+
+    @Test
+    void aThrottleHalvesTheLimitAndNothingStartsOnThatCapacityUntilRetryAfterPassed() {
+        Map<String, Integer> limits = new ConcurrentHashMap<>();
+        AtomicInteger throttles = new AtomicInteger();
+        ExportObserver observer = new ExportObserver() {
+            @Override
+            public void capacityLimit(String capacity, int limit) {
+                limits.put(capacity, limit);
+            }
+
+            @Override
+            public void capacityThrottled(String capacity) {
+                throttles.incrementAndGet();
+            }
+        };
+        AdmissionScheduler s = new AdmissionScheduler(100, 8, 500, Clock.systemUTC(), timers, observer);
+        for (int i = 0; i < 20; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        submit(s, "B", "capacity:b", "B");
+        assertThat(admitted).hasSize(9);
+        Instant throttledAt = Instant.now();
+        holding.get(0).throttled(Duration.ofMillis(400));
+        holding.get(1).throttled(Duration.ofMillis(400)); // the same overload: shrinks once
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(4);
+        assertThat(limits).containsEntry("capacity:a", 4);
+        assertThat(throttles).hasValue(2);
+        for (int i = 2; i < 8; i++) {
+            holding.get(i).close(); // 6 exports end: 0 permits in use, limit 4, but Retry-After is pending
+        }
+        assertThat(admitted).hasSize(9);
+        await().atMost(Duration.ofSeconds(5)).until(() -> admitted.size() == 13);
+        assertThat(Duration.between(throttledAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        // the throttled exports start first again, then the queue in order
+        assertThat(admitted.subList(9, 13)).containsExactly("A1", "A0", "A8", "A9");
+        assertThat(s.permitsInUse("capacity:a")).isEqualTo(4);
+    }
+
+    @Test
+    void theLimitGrowsBackSlowlyAndOnlyWhileFullyUsed() {
+        AdmissionScheduler s = new AdmissionScheduler(100, 2, 3, new FakeClock(), timers, null);
+        submit(s, "A", "capacity:a", "A0");
+        holding.get(0).started();
+        holding.get(0).started();
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(2); // one of two permits used: no evidence of demand
+        submit(s, "A", "capacity:a", "A1");
+        holding.get(1).started(); // 2.5
+        holding.get(1).started(); // 2.9
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(2);
+        holding.get(1).started(); // 3.24 -> capped at 3
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(3);
+        for (int i = 0; i < 10; i++) {
+            submit(s, "A", "capacity:a", "more" + i);
+        }
+        assertThat(s.permitsInUse("capacity:a")).isEqualTo(3);
+    }
+
+    @Test
+    void aTicketStillQueuedAtItsDeadlineExpiresWithoutEverStarting() {
+        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, Clock.systemUTC(), timers, null);
+        submit(s, "A", "capacity:a", "running");
+        List<String> expired = new ArrayList<>();
+        s.submit("A", "capacity:a", Instant.now().plusMillis(200), t -> admitted.add("late"),
+                () -> expired.add("late"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> expired.size() == 1);
+        assertThat(s.queued()).isZero();
+        holding.get(0).close();
+        assertThat(admitted).containsExactly("running");
+    }
+
+    @Test
+    void aClosedTicketLeavesItsQueue() {
+        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new FakeClock(), timers, null);
+        submit(s, "A", "capacity:a", "running");
+        AdmissionScheduler.Ticket waiting = submit(s, "B", "capacity:b", "cancelled");
+        submit(s, "C", "capacity:c", "next");
+        waiting.close();
+        holding.get(0).close();
+        assertThat(admitted).containsExactly("running", "next");
+        assertThat(s.queued()).isZero();
+    }
+}
