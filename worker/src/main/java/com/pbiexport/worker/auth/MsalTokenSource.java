@@ -112,6 +112,11 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
         return cache.health();
     }
 
+    @Override
+    public long failureCount() {
+        return cache.failureCount();
+    }
+
     /** Token requests started so far. */
     public long fetchesStarted() {
         return cache.fetchesStarted();

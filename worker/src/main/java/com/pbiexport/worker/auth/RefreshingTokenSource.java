@@ -55,6 +55,7 @@ public final class RefreshingTokenSource implements TokenSource, AutoCloseable {
     private CompletableFuture<AccessToken> inflight;
     private ScheduledFuture<?> refreshTask;
     private int consecutiveFailures;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private Instant lastSuccess;
     private TokenFailure lastFailure;
     private Instant lastFailureAt;
@@ -203,6 +204,7 @@ public final class RefreshingTokenSource implements TokenSource, AutoCloseable {
                 lastFailure = failure.failure();
                 lastFailureAt = now;
                 consecutiveFailures++;
+                failures.incrementAndGet();
                 if (current != null && usable(current, now)) {
                     scheduleRetryWhileValid(now, failure.failure());
                 }
@@ -289,5 +291,10 @@ public final class RefreshingTokenSource implements TokenSource, AutoCloseable {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    @Override
+    public long failureCount() {
+        return failures.get();
     }
 }

@@ -36,4 +36,9 @@ public interface TokenSource {
 
     /** What the doctor and health endpoint show. */
     TokenHealth health();
+
+    /** Failed token acquisitions since start (a monotonic count, for metrics). */
+    default long failureCount() {
+        return 0;
+    }
 }

@@ -18,16 +18,12 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToLongFunction;
 
 import static com.pbiexport.worker.metrics.MeterCatalogue.*;
@@ -88,8 +84,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
                 .map(exp -> (double) Duration.between(clock.instant(), exp).toSeconds()).orElse(-1.0));
         gauge(TOKEN_HEALTHY, t, source, s -> s.health().healthy() ? 1 : 0);
         functionCounter(TOKEN_ACQUISITIONS, t, source, s -> acquisitions.applyAsLong(s));
-        FailureSampler sampler = new FailureSampler(source);
-        functionCounter(TOKEN_FAILURES, t, sampler, FailureSampler::count);
+        functionCounter(TOKEN_FAILURES, t, source, s -> s.failureCount());
         counter(THROTTLED, Tags.of("tenant", tenant, "operation", "start"));
         counter(BYTES_STORED, t);
         counter(POLLS, t);
@@ -249,28 +244,4 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         return tags;
     }
 
-    /**
-     * Counts failed acquisitions from {@link TokenHealth#lastFailureAt()}: the auth package exposes the latest
-     * failure, not a count, so each distinct failure instant seen at a scrape counts once.
-     */
-    private static final class FailureSampler {
-        private final TokenSource source;
-        private final AtomicReference<Instant> lastSeen = new AtomicReference<>();
-        private final AtomicLong count = new AtomicLong();
-
-        FailureSampler(TokenSource source) {
-            this.source = source;
-        }
-
-        double count() {
-            Optional<Instant> at = source.health().lastFailureAt();
-            if (at.isPresent()) {
-                Instant previous = lastSeen.getAndSet(at.get());
-                if (!at.get().equals(previous)) {
-                    count.incrementAndGet();
-                }
-            }
-            return count.get();
-        }
-    }
 }

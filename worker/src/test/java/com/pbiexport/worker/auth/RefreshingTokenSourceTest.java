@@ -162,6 +162,17 @@ class RefreshingTokenSourceTest {
     }
 
     @Test
+    void countsEveryFailedFetchForMetrics() {
+        source(policy(0.75, Duration.ofSeconds(10)), n -> CompletableFuture.failedFuture(rejected()));
+        assertThat(source.failureCount()).isZero();
+
+        assertThatThrownBy(() -> source.token()).isInstanceOf(TokenAcquisitionException.class);
+        assertThatThrownBy(() -> source.token()).isInstanceOf(TokenAcquisitionException.class);
+
+        assertThat(source.failureCount()).isEqualTo(2);
+    }
+
+    @Test
     void aFetchThatNeverAnswersTimesOutAsUnavailable() {
         source(new TokenPolicy(0.75, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ZERO), n -> new CompletableFuture<>());
