@@ -1,5 +1,7 @@
 package com.pbiexport.devstack.powerbi;
 
+import com.pbiexport.devstack.sim.ManualClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -103,7 +105,7 @@ final class ApiHarness implements AutoCloseable {
     /** Builds the engine under test from the simulator's shared parts. */
     @FunctionalInterface
     interface EngineFactory {
-        ExportEngine create(Scenario scenario, Faults faults, Counters counters, TestClock clock);
+        ExportEngine create(Scenario scenario, Faults faults, Counters counters, ManualClock clock);
     }
 
     /** Records every wait the API asks for, and really waits (so latency and pacing are observable). */
@@ -144,7 +146,7 @@ final class ApiHarness implements AutoCloseable {
         }
     }
 
-    final TestClock clock = new TestClock(Instant.parse("2025-03-01T10:00:00Z"));
+    final ManualClock clock = new ManualClock(Instant.parse("2025-03-01T10:00:00Z"));
     /** RSA key generation is slow on a small machine: one signer for every harness (each has its own clock). */
     private static final AccessTokens SHARED_TOKENS = new AccessTokens();
 

@@ -1,5 +1,7 @@
 package com.pbiexport.worker.doctor;
 
+import com.pbiexport.devstack.sim.ShiftedClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.contracts.ExportFailed;
@@ -64,7 +66,7 @@ class DoctorIT {
     private static WorkerHarness harness;
     /** A Kafka-less devstack whose simulator clock the tests move, and whose token endpoint they throttle. */
     private static DevStack clocked;
-    private static final DoctorStacks.ShiftedClock simulatorClock = new DoctorStacks.ShiftedClock();
+    private static final ShiftedClock simulatorClock = new ShiftedClock();
 
     @BeforeAll
     static void start() {

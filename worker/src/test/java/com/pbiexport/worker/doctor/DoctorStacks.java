@@ -12,11 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /** Ids of the default devstack scenario, and the extra stacks and tenant entries the doctor's ITs need. */
@@ -79,27 +74,4 @@ final class DoctorStacks {
         return contoso(stack, cloud, CredentialConfig.Secret.inline(CONTOSO_SECRET));
     }
 
-    /** The simulator's clock: real time plus an offset a test moves forward (tokens then expire at once). */
-    static final class ShiftedClock extends Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void shift(Duration by) {
-            offset = offset.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-    }
 }

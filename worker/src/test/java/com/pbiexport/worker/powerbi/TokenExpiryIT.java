@@ -1,5 +1,7 @@
 package com.pbiexport.worker.powerbi;
 
+import com.pbiexport.devstack.sim.ShiftedClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pbiexport.devstack.DevStack;
@@ -12,9 +14,6 @@ import com.pbiexport.worker.auth.TokenSource;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,25 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class TokenExpiryIT {
 
-    /** The simulator's clock: real time plus an offset the test moves. */
-    static final class ShiftedClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-    }
 
     @Test
     void aTokenExpiredAnswerMidJobRefreshesTheTokenAndRetriesOnce() {
@@ -62,7 +42,7 @@ class TokenExpiryIT {
                 AccessToken first = tokens.token();
                 long tokenRequests = stack.counters().get("tokenRequests." + d.tenantId());
 
-                simulatorClock.offset = Duration.ofHours(2); // the token's exp is now in the simulator's past
+                simulatorClock.shift(Duration.ofHours(2)); // the token's exp is now in the simulator's past
 
                 ApiResponse<ReportInfo> report = client.getReport(d.workspaceId(), d.reportId());
 

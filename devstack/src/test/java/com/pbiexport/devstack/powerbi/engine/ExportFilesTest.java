@@ -1,5 +1,7 @@
 package com.pbiexport.devstack.powerbi.engine;
 
+import com.pbiexport.devstack.sim.ManualClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.devstack.powerbi.ExportEngine.ExportFile;
@@ -37,12 +39,12 @@ class ExportFilesTest {
     static final Capacity F64 = new Capacity("cap", null, "F64", null, null, null, null);
     static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    MutableClock clock;
+    ManualClock clock;
     SimExportEngine engine;
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
         engine = new SimExportEngine(new Scenario("t", null, null, 10L, 1, List.of()), new Faults(clock), new Counters(), clock);
     }
 

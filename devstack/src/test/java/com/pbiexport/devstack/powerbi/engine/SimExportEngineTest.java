@@ -1,5 +1,7 @@
 package com.pbiexport.devstack.powerbi.engine;
 
+import com.pbiexport.devstack.sim.ManualClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.devstack.powerbi.ExportEngine.ExportJob;
@@ -33,14 +35,14 @@ class SimExportEngineTest {
     static final Capacity F64 = new Capacity("cap-f64", null, "F64", null, null, null, null);
     static final Report THREE_PAGES = new Report("r3", "Sales Overview", "ws", "PowerBIReport", 3, false, null);
 
-    MutableClock clock;
+    ManualClock clock;
     Faults faults;
     Counters counters;
     SimExportEngine engine;
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+        clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
         faults = new Faults(clock);
         counters = new Counters();
         // 1 s per render round, Retry-After 2 s on polls, files kept 1 hour

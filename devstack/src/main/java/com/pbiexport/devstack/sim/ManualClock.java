@@ -1,4 +1,4 @@
-package com.pbiexport.devstack.powerbi.engine;
+package com.pbiexport.devstack.sim;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,20 +6,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/**
+ * A clock that only moves when told to (Kafka's {@code MockTime} idea): for tests of token expiry, render
+ * time, file expiry and retry timing without waiting. Shipped beside the simulator it drives; thread-safe.
+ */
+public final class ManualClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
-    void advanceMillis(long millis) {
+    public void advanceMillis(long millis) {
         advance(Duration.ofMillis(millis));
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
