@@ -116,6 +116,11 @@ public final class WorkerApp implements AutoCloseable {
             }
 
             @Override
+            public boolean resolvesCapacities() {
+                return true; // limits per capacity, not per workspace
+            }
+
+            @Override
             public ClassificationContext context(String alias) {
                 ClassificationContext ctx = ClassificationContext.empty()
                         .withExpectedAudience(config.tenants().get(alias).cloud().powerBiResource());
@@ -134,7 +139,8 @@ public final class WorkerApp implements AutoCloseable {
         RequestRouter router = new RequestRouter(new RequestParser(codec),
                 new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
                 deadLetters, config.sinks().defaultSink(), clock, timers, metrics);
-        this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxInFlight(),
+        // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
+        this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxQueued(),
                 Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics);
         this.intakeThread = new Thread(intake, "intake");
 

@@ -8,6 +8,8 @@ import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.export.ExportObserver.Stage;
+import com.pbiexport.worker.export.limits.AdmissionScheduler;
+import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.powerbi.ApiResponse;
 import com.pbiexport.worker.powerbi.ExportJob;
 import com.pbiexport.worker.powerbi.ExportStatus;
@@ -49,7 +51,7 @@ final class ExportRun {
 
     record Deps(ExportService.TenantClients clients, Function<String, FileSink> sinks, Classifier classifier,
                 Limits limits, Clock clock, ScheduledExecutorService timers, ExecutorService io,
-                ExportObserver observer) { }
+                ExportObserver observer, ExportLimits limiting) { }
 
     private final ExportJobSpec spec;
     private final Deps d;
@@ -67,6 +69,7 @@ final class ExportRun {
     private Instant acceptedAt;
     private Instant renderedAt;
     private Stage stage;
+    private volatile AdmissionScheduler.Ticket ticket; // null until admitted once (and for resumed exports)
 
     ExportRun(ExportJobSpec spec, Deps deps, Consumer<JobResult> onResult) {
         this.spec = spec;
@@ -95,10 +98,62 @@ final class ExportRun {
                 leaveStage();
             }
         }
+        releaseLimits();
+    }
+
+    /**
+     * Waits for admission (a slot of the instance and a permit of the workspace's capacity, fair across tenants)
+     * without holding a thread: resolves the capacity, queues a ticket, and starts when the scheduler says so.
+     * A ticket still queued at the deadline expires there.
+     */
+    private void admit() {
+        d.limiting().capacities().resolve(spec.tenant(), target.workspaceId(), spec.profileId())
+                .whenComplete((capacity, error) -> {
+                    if (cancelled || done.get()) {
+                        return;
+                    }
+                    String key = capacity != null ? capacity : "workspace:" + target.workspaceId();
+                    AdmissionScheduler.Ticket t = d.limiting().admission().submit(spec.tenant(), key, deadline,
+                            admitted -> {
+                                ticket = admitted;
+                                runGated(this::start);
+                            }, () -> runNow(this::expired));
+                    ticket = t;
+                    if (cancelled || done.get()) {
+                        t.close(); // cancelled while it was being queued
+                    }
+                });
+    }
+
+    /** Gives the slot and capacity permit back (idempotent: the scheduler tracks what the ticket holds). */
+    private void releaseLimits() {
+        AdmissionScheduler.Ticket t = ticket;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** Runs a step that calls Power BI once the tenant's request rate allows, waiting on a timer if it must. */
+    private void runGated(Runnable step) {
+        Duration wait = d.limiting().rate().reserve(spec.tenant());
+        if (wait.isZero()) {
+            runNow(step);
+            return;
+        }
+        d.observer().rateLimited(spec.tenant(), wait);
+        try {
+            d.timers().schedule(() -> runNow(step), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            cancel();
+        }
     }
 
     private void start() {
         if (expired()) {
+            return;
+        }
+        if (ticket == null) {
+            admit(); // the first start of this run (fresh, or a resumed export that Power BI no longer knows)
             return;
         }
         enter(Stage.STARTING);
@@ -109,6 +164,7 @@ final class ExportRun {
             exportId = r.value().id();
             MDC.put("exportId", exportId);
             acceptedAt = now();
+            ticket.started();
             transientErrors = 0;
             enter(Stage.RENDERING);
             schedule(this::poll, pollDelay(r.retryAfter()));
@@ -136,7 +192,8 @@ final class ExportRun {
             ExportStatus status = job.status();
             if (status instanceof ExportStatus.Succeeded) {
                 renderedAt = now();
-                download(job);
+                renderEnded(); // the capacity no longer counts this export: downloading holds no permit
+                runGated(() -> download(job));
             } else if (status instanceof ExportStatus.Failed) {
                 onExportFailed(r.retryAfter());
             } else {
@@ -164,7 +221,8 @@ final class ExportRun {
                     retryAfter.get());
             exportId = null;
             enter(Stage.QUEUED);
-            schedule(this::start, retryAfter.get());
+            renderEnded();
+            schedule(this::readmit, retryAfter.get());
         }
     }
 
@@ -208,6 +266,11 @@ final class ExportRun {
             boolean startTooLong = "start".equals(operation)
                     && now().plus(wait).isAfter(spec.receivedAt().plus(d.limits().startThrottleMaxWait()));
             if (!startTooLong && !now().plus(wait).isAfter(deadline)) {
+                if ("start".equals(operation) && ticket != null) {
+                    enter(Stage.QUEUED);
+                    ticket.throttled(wait); // the capacity's starts wait out Retry-After; this one starts again first
+                    return;
+                }
                 schedule(retry, wait);
                 return;
             }
@@ -281,7 +344,7 @@ final class ExportRun {
         Instant at = now().plus(delay);
         Duration wait = at.isAfter(deadline) ? Duration.between(now(), deadline) : delay;
         try {
-            d.timers().schedule(() -> runNow(step), Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
+            d.timers().schedule(() -> runGated(step), Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             cancel(); // shutting down: the record stays uncommitted and runs again after restart
         }
@@ -334,6 +397,23 @@ final class ExportRun {
         finish(new JobResult.Failed(spec, diagnosis, Optional.ofNullable(exportId), attempts, List.copyOf(requestIds)));
     }
 
+    private void renderEnded() {
+        AdmissionScheduler.Ticket t = ticket;
+        if (t != null) {
+            t.renderEnded();
+        }
+    }
+
+    /** A busy restart queues for admission again, behind the exports already waiting. */
+    private void readmit() {
+        AdmissionScheduler.Ticket t = ticket;
+        if (t == null) {
+            start();
+        } else {
+            t.requeue();
+        }
+    }
+
     private void finish(JobResult result) {
         synchronized (this) {
             if (cancelled || !done.compareAndSet(false, true)) {
@@ -341,6 +421,7 @@ final class ExportRun {
             }
             leaveStage();
         }
+        releaseLimits();
         d.observer().finished(result);
         onResult.accept(result);
     }

@@ -3,12 +3,15 @@ package com.pbiexport.worker.export;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.export.limits.ExportLimits;
+import com.pbiexport.worker.powerbi.GroupInfo;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.storage.FileSink;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +37,15 @@ public final class ExportService {
         default ClassificationContext context(String tenantAlias) {
             return ClassificationContext.empty();
         }
+
+        /**
+         * Whether to look up which capacity each workspace runs on ({@code GET groups}, once per workspace per
+         * {@code limits.capacityLookupTtl}) and keep concurrency limits per capacity. Without it (the default, for
+         * tests that count every call) limits are kept per workspace.
+         */
+        default boolean resolvesCapacities() {
+            return false;
+        }
     }
 
     private final TenantClients clients;
@@ -45,6 +57,7 @@ public final class ExportService {
     private final ExecutorService io;
     private final ExportObserver observer;
     private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
+    private final ExportLimits exportLimits;
 
     public ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
                          Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer) {
@@ -56,6 +69,21 @@ public final class ExportService {
         this.timers = Objects.requireNonNull(timers);
         this.io = Objects.requireNonNull(io);
         this.observer = observer == null ? ExportObserver.NONE : observer;
+        this.exportLimits = ExportLimits.create(limits, clock, timers, io, this.observer,
+                clients.resolvesCapacities() ? this::capacityOf : (tenant, workspace, profile) -> Optional.empty());
+    }
+
+    /** The capacity a workspace runs on ({@code GET groups?$filter=id eq '...'}); empty on shared capacity. */
+    private Optional<String> capacityOf(String tenant, String workspaceId, Optional<String> profileId) {
+        String filter = "id eq '" + workspaceId.replace("'", "''") + "'";
+        return clients.client(tenant).listGroups(filter, profileId).value().stream()
+                .filter(g -> g.id().equalsIgnoreCase(workspaceId) && g.isOnDedicatedCapacity())
+                .map(GroupInfo::capacityId).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The shared limits (admission, capacity limits, request rate), for diagnostics and tests. */
+    public ExportLimits exportLimits() {
+        return exportLimits;
     }
 
     /**
@@ -67,7 +95,7 @@ public final class ExportService {
         Objects.requireNonNull(onResult);
         ExportRun[] holder = new ExportRun[1];
         ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
-                observer), result -> {
+                observer, exportLimits), result -> {
                     running.remove(holder[0]);
                     onResult.accept(result);
                 });
