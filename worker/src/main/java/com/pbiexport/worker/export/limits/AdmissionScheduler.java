@@ -95,7 +95,7 @@ public final class AdmissionScheduler {
         public void started() {
             synchronized (AdmissionScheduler.this) {
                 AimdLimit l = limit(capacity);
-                l.succeeded();
+                l.succeeded(clock.instant());
                 observer.capacityLimit(capacity, l.limit());
             }
         }

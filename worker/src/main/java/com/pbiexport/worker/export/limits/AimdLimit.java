@@ -7,20 +7,26 @@ import java.time.Instant;
  * The concurrency limit of one capacity, additive-increase / multiplicative-decrease. Not thread-safe: the
  * {@link AdmissionScheduler} guards it.
  * <ul>
- *   <li>A 429 multiplies the limit by {@code decreaseFactor} - once per throttle window, so the burst of 429s one
- *       overload produces counts once - and blocks new starts until its Retry-After has passed.</li>
+ *   <li>A 429 multiplies the limit by {@code DECREASE_FACTOR} - once per throttle window, so the burst of 429s one
+ *       overload produces counts once - but never below the exports this instance still has running there (Power
+ *       BI demonstrably carries those), and blocks new starts until its Retry-After has passed.</li>
  *   <li>A successful start while the limit is fully used adds {@code 1 / limit}: about +1 per round of starts, so
  *       the limit grows back slowly and only when there is demand to prove it.</li>
+ *   <li>Growing past the limit at which the last 429 came (the ceiling) waits {@code PROBE_AFTER}: a capacity
+ *       whose real limit is known is probed again every few minutes, not every round.</li>
  * </ul>
  */
 final class AimdLimit {
     static final double DECREASE_FACTOR = 0.5;
+    static final Duration PROBE_AFTER = Duration.ofMinutes(5);
 
     private final int max;
     private double limit;
     private int inUse;
     private Instant blockedUntil = Instant.MIN;
     private long throttles;
+    private double ceiling = Double.MAX_VALUE;
+    private Instant lastThrottle = Instant.MIN;
 
     AimdLimit(int initial, int max) {
         this.max = Math.max(1, max);
@@ -46,17 +52,25 @@ final class AimdLimit {
     }
 
     /** A start was accepted while holding a permit. */
-    void succeeded() {
-        if (inUse >= (int) limit) {
-            limit = Math.min(max, limit + 1.0 / limit);
+    void succeeded(Instant now) {
+        if (inUse < (int) limit) {
+            return;
         }
+        double next = Math.min(max, limit + 1.0 / limit);
+        if ((int) next >= (int) ceiling && now.isBefore(lastThrottle.plus(PROBE_AFTER))) {
+            return; // the last 429 came at that limit, recently: do not provoke the next one yet
+        }
+        limit = next;
     }
 
-    /** A start was answered 429: shrink (once per window) and wait out Retry-After. */
+    /** A start holding a permit was answered 429: shrink (once per window) and wait out Retry-After. */
     void throttled(Instant now, Duration retryAfter) {
         throttles++;
         if (!now.isBefore(blockedUntil)) {
-            limit = Math.max(1, limit * DECREASE_FACTOR);
+            ceiling = limit;
+            lastThrottle = now;
+            int stillRunning = Math.max(0, inUse - 1); // the throttled start's own permit goes back
+            limit = Math.max(1, Math.max(limit * DECREASE_FACTOR, stillRunning));
         }
         Instant until = now.plus(retryAfter);
         if (until.isAfter(blockedUntil)) {

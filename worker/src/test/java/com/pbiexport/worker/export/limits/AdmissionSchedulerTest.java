@@ -112,26 +112,34 @@ class AdmissionSchedulerTest {
             }
         };
         AdmissionScheduler s = new AdmissionScheduler(100, 8, 500, Clock.systemUTC(), timers, observer);
-        for (int i = 0; i < 20; i++) {
-            submit(s, "A", "capacity:a", "A" + i);
-        }
-        submit(s, "B", "capacity:b", "B");
-        assertThat(admitted).hasSize(9);
+        submit(s, "A", "capacity:a", "A0");
+        submit(s, "A", "capacity:a", "A1");
         Instant throttledAt = Instant.now();
-        holding.get(0).throttled(Duration.ofMillis(400));
+        holding.get(0).throttled(Duration.ofMillis(400)); // other load fills the capacity: 1 of ours still runs
         holding.get(1).throttled(Duration.ofMillis(400)); // the same overload: shrinks once
         assertThat(s.capacityLimit("capacity:a")).isEqualTo(4);
         assertThat(limits).containsEntry("capacity:a", 4);
         assertThat(throttles).hasValue(2);
-        for (int i = 2; i < 8; i++) {
-            holding.get(i).close(); // 6 exports end: 0 permits in use, limit 4, but Retry-After is pending
+        for (int i = 2; i < 20; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
         }
-        assertThat(admitted).hasSize(9);
-        await().atMost(Duration.ofSeconds(5)).until(() -> admitted.size() == 13);
+        submit(s, "B", "capacity:b", "B");
+        assertThat(admitted).containsExactly("A0", "A1", "B"); // capacity a waits out Retry-After, b does not
+        await().atMost(Duration.ofSeconds(5)).until(() -> admitted.size() == 7);
         assertThat(Duration.between(throttledAt, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(400));
-        // the throttled exports start first again, then the queue in order
-        assertThat(admitted.subList(9, 13)).containsExactly("A1", "A0", "A8", "A9");
+        // the throttled exports start first again, then the queue in order, up to the new limit
+        assertThat(admitted.subList(3, 7)).containsExactly("A1", "A0", "A2", "A3");
         assertThat(s.permitsInUse("capacity:a")).isEqualTo(4);
+    }
+
+    @Test
+    void aThrottleNeverShrinksTheLimitBelowTheExportsStillRunningThere() {
+        AdmissionScheduler s = new AdmissionScheduler(100, 20, 500, new FakeClock(), timers, null);
+        for (int i = 0; i < 20; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        holding.get(19).throttled(Duration.ofSeconds(1)); // 19 accepted exports still render there
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(19);
     }
 
     @Test
@@ -151,6 +159,26 @@ class AdmissionSchedulerTest {
             submit(s, "A", "capacity:a", "more" + i);
         }
         assertThat(s.permitsInUse("capacity:a")).isEqualTo(3);
+    }
+
+    @Test
+    void theLimitProbesPastTheLastThrottleOnlyAfterFiveMinutes() {
+        FakeClock clock = new FakeClock();
+        AdmissionScheduler s = new AdmissionScheduler(100, 10, 500, clock, timers, null);
+        for (int i = 0; i < 30; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        holding.get(9).throttled(Duration.ofSeconds(1)); // the capacity carries 9 of ours: its limit is about 10
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(9);
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < 100; i++) {
+            holding.get(0).started(); // fully used all along
+        }
+        assertThat(s.capacityLimit("capacity:a")).as("stays below the limit that was answered 429").isEqualTo(9);
+        clock.advance(Duration.ofMinutes(5));
+        holding.get(0).started();
+        holding.get(0).started();
+        assertThat(s.capacityLimit("capacity:a")).as("probes again").isEqualTo(10);
     }
 
     @Test
