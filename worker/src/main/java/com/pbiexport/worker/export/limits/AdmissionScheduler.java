@@ -77,6 +77,7 @@ public final class AdmissionScheduler {
         private boolean queuedNow;
         private boolean slot;
         private boolean permit;
+        private boolean accepted; // Power BI accepted the start made with the current permit
 
         private Ticket(String tenant, String capacity, Instant deadline, Consumer<Ticket> onAdmitted,
                        Runnable onExpired) {
@@ -93,11 +94,18 @@ public final class AdmissionScheduler {
 
         /** The start was accepted (Power BI answered 202): grows the capacity's limit when it was full. */
         public void started() {
+            List<Runnable> admitted;
             synchronized (AdmissionScheduler.this) {
+                if (!permit || accepted) {
+                    return;
+                }
+                accepted = true;
                 AimdLimit l = limit(capacity);
                 l.succeeded(clock.instant());
                 observer.capacityLimit(capacity, l.limit());
+                admitted = admit(); // a grown limit has room for one more
             }
+            admitted.forEach(Runnable::run);
         }
 
         /**
@@ -127,7 +135,8 @@ public final class AdmissionScheduler {
                 }
                 permit = false;
                 AimdLimit l = limit(capacity);
-                l.release();
+                l.release(accepted);
+                accepted = false;
                 observer.capacityPermits(capacity, l.inUse());
                 admitted = admit();
             }
@@ -238,7 +247,8 @@ public final class AdmissionScheduler {
         if (t.permit) {
             t.permit = false;
             AimdLimit l = limit(t.capacity);
-            l.release();
+            l.release(t.accepted);
+            t.accepted = false;
             observer.capacityPermits(t.capacity, l.inUse());
         }
         if (t.slot) {

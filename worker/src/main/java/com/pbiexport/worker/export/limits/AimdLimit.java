@@ -23,6 +23,7 @@ final class AimdLimit {
     private final int max;
     private double limit;
     private int inUse;
+    private int accepted; // permits whose start Power BI accepted: exports demonstrably running there
     private Instant blockedUntil = Instant.MIN;
     private long throttles;
     private double ceiling = Double.MAX_VALUE;
@@ -45,7 +46,10 @@ final class AimdLimit {
         inUse++;
     }
 
-    void release() {
+    void release(boolean wasAccepted) {
+        if (wasAccepted && accepted > 0) {
+            accepted--;
+        }
         if (inUse > 0) {
             inUse--;
         }
@@ -53,6 +57,7 @@ final class AimdLimit {
 
     /** A start was accepted while holding a permit. */
     void succeeded(Instant now) {
+        accepted++;
         if (inUse < (int) limit) {
             return;
         }
@@ -69,8 +74,8 @@ final class AimdLimit {
         if (!now.isBefore(blockedUntil)) {
             ceiling = limit;
             lastThrottle = now;
-            int stillRunning = Math.max(0, inUse - 1); // the throttled start's own permit goes back
-            limit = Math.max(1, Math.max(limit * DECREASE_FACTOR, stillRunning));
+            // starts still in flight may be refused too: only accepted exports prove what the capacity carries
+            limit = Math.max(1, Math.max(limit * DECREASE_FACTOR, accepted));
         }
         Instant until = now.plus(retryAfter);
         if (until.isAfter(blockedUntil)) {

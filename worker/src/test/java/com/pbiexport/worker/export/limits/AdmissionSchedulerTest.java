@@ -133,13 +133,16 @@ class AdmissionSchedulerTest {
     }
 
     @Test
-    void aThrottleNeverShrinksTheLimitBelowTheExportsStillRunningThere() {
+    void aThrottleNeverShrinksTheLimitBelowTheAcceptedExportsStillRunningThere() {
         AdmissionScheduler s = new AdmissionScheduler(100, 20, 500, new FakeClock(), timers, null);
         for (int i = 0; i < 20; i++) {
             submit(s, "A", "capacity:a", "A" + i);
         }
-        holding.get(19).throttled(Duration.ofSeconds(1)); // 19 accepted exports still render there
-        assertThat(s.capacityLimit("capacity:a")).isEqualTo(19);
+        for (int i = 0; i < 15; i++) {
+            holding.get(i).started(); // 15 accepted; 5 starts still in flight
+        }
+        holding.get(19).throttled(Duration.ofSeconds(1));
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(15);
     }
 
     @Test
@@ -147,37 +150,43 @@ class AdmissionSchedulerTest {
         AdmissionScheduler s = new AdmissionScheduler(100, 2, 3, new FakeClock(), timers, null);
         submit(s, "A", "capacity:a", "A0");
         holding.get(0).started();
-        holding.get(0).started();
+        holding.get(0).started(); // counted once
         assertThat(s.capacityLimit("capacity:a")).isEqualTo(2); // one of two permits used: no evidence of demand
-        submit(s, "A", "capacity:a", "A1");
-        holding.get(1).started(); // 2.5
-        holding.get(1).started(); // 2.9
-        assertThat(s.capacityLimit("capacity:a")).isEqualTo(2);
-        holding.get(1).started(); // 3.24 -> capped at 3
-        assertThat(s.capacityLimit("capacity:a")).isEqualTo(3);
-        for (int i = 0; i < 10; i++) {
-            submit(s, "A", "capacity:a", "more" + i);
+        for (int i = 1; i < 10; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
         }
+        holding.get(1).started(); // full: 2.5
+        holding.get(0).renderEnded();
+        holding.get(2).started(); // 2.9
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(2);
+        holding.get(1).renderEnded();
+        holding.get(3).started(); // 3.24 -> capped at 3, and one more starts at once
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(3);
+        assertThat(admitted).containsExactly("A0", "A1", "A2", "A3", "A4");
         assertThat(s.permitsInUse("capacity:a")).isEqualTo(3);
     }
 
     @Test
     void theLimitProbesPastTheLastThrottleOnlyAfterFiveMinutes() {
         FakeClock clock = new FakeClock();
-        AdmissionScheduler s = new AdmissionScheduler(100, 10, 500, clock, timers, null);
-        for (int i = 0; i < 30; i++) {
+        AdmissionScheduler s = new AdmissionScheduler(1000, 10, 500, clock, timers, null);
+        for (int i = 0; i < 300; i++) {
             submit(s, "A", "capacity:a", "A" + i);
         }
-        holding.get(9).throttled(Duration.ofSeconds(1)); // the capacity carries 9 of ours: its limit is about 10
+        for (int i = 0; i < 9; i++) {
+            holding.get(i).started();
+        }
+        holding.get(9).throttled(Duration.ZERO); // the capacity carries 9 of ours: its limit is about 10
         assertThat(s.capacityLimit("capacity:a")).isEqualTo(9);
-        clock.advance(Duration.ofSeconds(2));
-        for (int i = 0; i < 100; i++) {
-            holding.get(0).started(); // fully used all along
+        int oldest = 0;
+        for (int round = 0; round < 100; round++) { // fully used all along: each end admits the next
+            holding.get(oldest++).renderEnded();
+            holding.get(holding.size() - 1).started();
         }
         assertThat(s.capacityLimit("capacity:a")).as("stays below the limit that was answered 429").isEqualTo(9);
         clock.advance(Duration.ofMinutes(5));
-        holding.get(0).started();
-        holding.get(0).started();
+        holding.get(oldest++).renderEnded();
+        holding.get(holding.size() - 1).started();
         assertThat(s.capacityLimit("capacity:a")).as("probes again").isEqualTo(10);
     }
 
