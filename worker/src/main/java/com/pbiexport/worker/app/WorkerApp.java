@@ -13,6 +13,8 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.IntakeLoop;
+import com.pbiexport.worker.intake.JobStateStore;
+import com.pbiexport.worker.intake.PartitionListener;
 import com.pbiexport.worker.intake.RequestParser;
 import com.pbiexport.worker.intake.RequestRouter;
 import com.pbiexport.worker.intake.RequestValidator;
@@ -25,6 +27,7 @@ import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
+import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
@@ -68,6 +71,7 @@ import java.util.function.Supplier;
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration JOB_STATE_LOAD_TIMEOUT = Duration.ofSeconds(30);
 
     private final WorkerConfig config;
     private final PrometheusMeterRegistry registry;
@@ -78,6 +82,7 @@ public final class WorkerApp implements AutoCloseable {
     private final ExportService exports;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> jobStateReader;
     private final IntakeLoop intake;
     private final Thread intakeThread;
     private final AdminServer admin;
@@ -136,12 +141,18 @@ public final class WorkerApp implements AutoCloseable {
         OutcomePublisher outcomes = new OutcomePublisher(producer, config.topics().results(),
                 "/export-worker/" + config.instanceId(), codec, clock);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().deadLetter(), clock);
+        // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
+        this.jobStateReader = new KafkaConsumer<>(jobStateReaderProps(config));
+        JobStateStore jobStates = new JobStateStore(jobStateReader, config.topics().jobState(), JOB_STATE_LOAD_TIMEOUT,
+                producer::flush, clock);
         RequestRouter router = new RequestRouter(new RequestParser(codec),
                 new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
-                deadLetters, config.sinks().defaultSink(), clock, timers, metrics);
+                deadLetters, config.sinks().defaultSink(), clock, timers, metrics, jobStates,
+                new JobStatePublisher(producer, config.topics().jobState()));
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxQueued(),
-                Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics);
+                Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
+                PartitionListener.all(jobStates, router));
         this.intakeThread = new Thread(intake, "intake");
 
         try {
@@ -201,6 +212,11 @@ public final class WorkerApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         exports.cancelAll();
+        try {
+            jobStateReader.close(Duration.ofSeconds(5)); // only the (now stopped) intake thread used it
+        } catch (RuntimeException e) {
+            log.warn("closing the job-state reader failed: {}", e.toString());
+        }
         timers.shutdownNow();
         io.shutdownNow();
         producer.close(Duration.ofSeconds(10));
@@ -267,6 +283,22 @@ public final class WorkerApp implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-intake");
         // the worker commits by itself, only up to the lowest unfinished record
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
+    private static Properties jobStateReaderProps(WorkerConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafka().consumerProperties());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;

@@ -56,6 +56,7 @@ final class ExportRun {
     private final ExportJobSpec spec;
     private final Deps d;
     private final Consumer<JobResult> onResult;
+    private final StartListener onStarted;
     private final ExportTarget target;
     private final Instant deadline;
     private final boolean deadlineIsRequests;
@@ -70,8 +71,14 @@ final class ExportRun {
     private Instant renderedAt;
     private Stage stage;
     private volatile AdmissionScheduler.Ticket ticket; // null until admitted once (and for resumed exports)
+    private boolean resumed; // true until the first poll of a resumed export answered
 
     ExportRun(ExportJobSpec spec, Deps deps, Consumer<JobResult> onResult) {
+        this(spec, deps, StartListener.NONE, onResult);
+    }
+
+    ExportRun(ExportJobSpec spec, Deps deps, StartListener onStarted, Consumer<JobResult> onResult) {
+        this.onStarted = onStarted == null ? StartListener.NONE : onStarted;
         this.spec = spec;
         this.d = deps;
         this.onResult = onResult;
@@ -89,6 +96,19 @@ final class ExportRun {
     void begin() {
         enter(Stage.QUEUED);
         runNow(this::start);
+    }
+
+    /**
+     * Resumes an export another run (maybe another instance) started: polls {@code runningExportId} instead of
+     * calling ExportTo. If Power BI no longer knows it (404 or another 4xx on the first poll), starts afresh.
+     */
+    void resume(String runningExportId, int attempt) {
+        exportId = runningExportId;
+        attempts = Math.max(1, attempt);
+        resumed = true;
+        acceptedAt = now();
+        enter(Stage.RENDERING);
+        runNow(this::poll);
     }
 
     void cancel() {
@@ -165,6 +185,7 @@ final class ExportRun {
             MDC.put("exportId", exportId);
             acceptedAt = now();
             ticket.started();
+            onStarted.started(exportId, attempts, acceptedAt);
             transientErrors = 0;
             enter(Stage.RENDERING);
             schedule(this::poll, pollDelay(r.retryAfter()));
@@ -185,6 +206,7 @@ final class ExportRun {
         }
         try {
             ApiResponse<ExportJob> r = client().getExportStatus(target, exportId);
+            resumed = false;
             note(r.requestId());
             d.observer().polled(spec.tenant());
             transientErrors = 0;
@@ -200,6 +222,18 @@ final class ExportRun {
                 schedule(this::poll, pollDelay(r.retryAfter()));
             }
         } catch (PowerBiException e) {
+            if (resumed && e.failure() instanceof PowerBiFailure.Http h && h.status() >= 400 && h.status() < 500
+                    && h.status() != 429) {
+                // the recorded export is gone (expired, or never reached this Power BI): start a new one
+                log.info("resumed export {} of request {} is unknown to Power BI ({}); starting again", exportId,
+                        spec.requestId(), h.status());
+                resumed = false;
+                exportId = null;
+                attempts--;
+                enter(Stage.QUEUED);
+                runNow(this::start);
+                return;
+            }
             onApiFailure(e, "poll", this::poll);
         } catch (TokenAcquisitionException e) {
             onTokenFailure(e, this::poll);

@@ -91,17 +91,43 @@ public final class ExportService {
      * partition is revoked and the next owner will run it again).
      */
     public JobHandle submit(ExportJobSpec spec, Consumer<JobResult> onResult) {
+        return submit(spec, StartListener.NONE, onResult);
+    }
+
+    /** The same, telling {@code onStarted} every time Power BI accepts an export of this job. */
+    public JobHandle submit(ExportJobSpec spec, StartListener onStarted, Consumer<JobResult> onResult) {
+        ExportRun run = newRun(spec, onStarted, onResult);
+        run.begin();
+        return handle(run);
+    }
+
+    /**
+     * Resumes a job whose export {@code exportId} (attempt {@code attempt}) is already running in Power BI,
+     * e.g. started by the previous owner of the request's partition: polls it instead of calling ExportTo.
+     */
+    public JobHandle resume(ExportJobSpec spec, String exportId, int attempt, StartListener onStarted,
+                            Consumer<JobResult> onResult) {
+        Objects.requireNonNull(exportId);
+        ExportRun run = newRun(spec, onStarted, onResult);
+        run.resume(exportId, attempt);
+        return handle(run);
+    }
+
+    private ExportRun newRun(ExportJobSpec spec, StartListener onStarted, Consumer<JobResult> onResult) {
         Objects.requireNonNull(spec);
         Objects.requireNonNull(onResult);
         ExportRun[] holder = new ExportRun[1];
         ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
-                observer, exportLimits), result -> {
+                observer, exportLimits), onStarted, result -> {
                     running.remove(holder[0]);
                     onResult.accept(result);
                 });
         holder[0] = run;
         running.add(run);
-        run.begin();
+        return run;
+    }
+
+    private JobHandle handle(ExportRun run) {
         return () -> {
             run.cancel();
             running.remove(run); // a cancelled job never reports, so it must leave the in-flight set here

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * The consumer thread. It alone touches the {@link Consumer}: polls, hands records to the {@link RecordHandler}
  * while the in-flight budget allows, pauses the assignment when it is full and resumes it after, and commits
  * offsets up to the lowest unfinished record. Completions arrive from other threads through a queue.
- * On revocation it cancels the partition's unfinished work (the next owner runs it again: at-least-once) and
- * commits what is finished. On {@link #shutdown} it stops taking records, lets in-flight work finish within
+ * On revocation it cancels the partition's unfinished work (the next owner runs it again, resuming running
+ * exports from the job-state topic: at-least-once) and commits what is finished. A {@link PartitionListener}
+ * hears of every assignment change and commit. On {@link #shutdown} it stops taking records, lets in-flight work finish within
  * the drain timeout, commits and closes the consumer.
  */
 public final class IntakeLoop implements Runnable {
@@ -48,6 +49,7 @@ public final class IntakeLoop implements Runnable {
     private final Duration drainTimeout;
     private final Clock clock;
     private final IntakeObserver observer;
+    private final PartitionListener partitions;
 
     private final OffsetTracker tracker = new OffsetTracker();
     private final Queue<Done> completions = new ConcurrentLinkedQueue<>();
@@ -61,6 +63,14 @@ public final class IntakeLoop implements Runnable {
 
     public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
                       Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer) {
+        this(consumer, topic, handler, maxInFlight, commitInterval, drainTimeout, clock, observer,
+                PartitionListener.NONE);
+    }
+
+    /** The same, telling {@code partitions} (e.g. the job-state store) about every assignment change. */
+    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
+                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
+                      PartitionListener partitions) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
@@ -72,6 +82,7 @@ public final class IntakeLoop implements Runnable {
         this.drainTimeout = drainTimeout;
         this.clock = clock;
         this.observer = observer == null ? IntakeObserver.NONE : observer;
+        this.partitions = partitions == null ? PartitionListener.NONE : partitions;
     }
 
     @Override
@@ -197,11 +208,13 @@ public final class IntakeLoop implements Runnable {
                 consumer.commitSync(offsets, Duration.ofSeconds(15));
                 tracker.committed(offsets);
                 observer.committed(offsets.size());
+                partitions.committed(offsets);
             } else {
                 consumer.commitAsync(offsets, (committed, error) -> {
                     if (error == null) {
                         tracker.committed(committed); // callback runs on this thread, inside poll()
                         observer.committed(committed.size());
+                        partitions.committed(committed);
                     } else {
                         log.warn("async commit failed (will retry): {}", error.toString());
                     }
@@ -257,6 +270,7 @@ public final class IntakeLoop implements Runnable {
                 offsets.keySet().retainAll(revoked);
                 if (commit && !offsets.isEmpty()) {
                     consumer.commitSync(offsets, Duration.ofSeconds(15));
+                    IntakeLoop.this.partitions.committed(offsets);
                 }
             } catch (KafkaException e) {
                 log.warn("commit on revocation failed; records will be redelivered: {}", e.toString());
@@ -269,6 +283,7 @@ public final class IntakeLoop implements Runnable {
                 }
             }
             tracker.forget(revoked);
+            IntakeLoop.this.partitions.released(revoked);
             if (!revoked.isEmpty()) {
                 log.info("partitions revoked: {}", revoked);
             }
@@ -276,6 +291,8 @@ public final class IntakeLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // before any record of these partitions is handed out: their running exports can then be resumed
+            IntakeLoop.this.partitions.assigned(partitions);
             observer.assigned(consumer.assignment());
             if (paused) {
                 consumer.pause(partitions); // newly assigned partitions obey the current budget

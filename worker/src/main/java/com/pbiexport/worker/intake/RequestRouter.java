@@ -4,22 +4,35 @@ import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.export.ExportJobSpec;
 import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.export.JobResult;
+import com.pbiexport.worker.export.StartListener;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
+import com.pbiexport.worker.publish.JobState;
+import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomeEvents;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -29,7 +42,7 @@ import java.util.stream.Collectors;
  * is finished only when its answer is acknowledged by the broker; failed publishes are retried with backoff
  * until they succeed or the record is cancelled (then it stays uncommitted and is redelivered).
  */
-public final class RequestRouter implements RecordHandler {
+public final class RequestRouter implements RecordHandler, PartitionListener {
     private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
 
     private final RequestParser parser;
@@ -41,6 +54,13 @@ public final class RequestRouter implements RecordHandler {
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final RouterObserver observer;
+    private final JobStateLookup states;
+    private final JobStatePublisher stateWriter;
+    /** Requests answered (state "done") whose offsets are not committed yet: tombstoned once they are. */
+    private final Map<TopicPartition, ConcurrentSkipListMap<Long, String>> answered = new ConcurrentHashMap<>();
+
+    /** Power BI keeps an export's file for 24 hours; a recorded export older than that is not resumed. */
+    static final Duration EXPORT_FILE_LIFETIME = Duration.ofHours(24);
 
     /** Counts what the router decided, for metrics. */
     public interface RouterObserver {
@@ -56,6 +76,21 @@ public final class RequestRouter implements RecordHandler {
     public RequestRouter(RequestParser parser, RequestValidator validator, ExportService exports,
                          OutcomePublisher outcomes, DeadLetterPublisher deadLetters, String defaultSink, Clock clock,
                          ScheduledExecutorService timers, RouterObserver observer) {
+        this(parser, validator, exports, outcomes, deadLetters, defaultSink, clock, timers, observer,
+                JobStateLookup.NONE, null);
+    }
+
+    /**
+     * The same with durable job state: every export Power BI accepts is recorded by {@code stateWriter} (same
+     * partition number as the request), its outcome's publication ends the record with a tombstone, and a
+     * request whose export {@code states} knows as running is resumed instead of started again.
+     */
+    public RequestRouter(RequestParser parser, RequestValidator validator, ExportService exports,
+                         OutcomePublisher outcomes, DeadLetterPublisher deadLetters, String defaultSink, Clock clock,
+                         ScheduledExecutorService timers, RouterObserver observer, JobStateLookup states,
+                         JobStatePublisher stateWriter) {
+        this.states = states == null ? JobStateLookup.NONE : states;
+        this.stateWriter = stateWriter;
         this.parser = parser;
         this.validator = validator;
         this.exports = exports;
@@ -96,9 +131,32 @@ public final class RequestRouter implements RecordHandler {
                         ? request.output().sink() : defaultSink;
                 ExportJobSpec spec = new ExportJobSpec(request, RequestValidator.exportBody(request), sink,
                         clock.instant(), p.traceparent());
-                ExportService.JobHandle job = exports.submit(spec, result -> deliver(
-                        () -> outcomes.publish(request.requestId(), OutcomeEvents.from(result, clock.instant()),
-                                p.traceparent()), finished, cancelled, 0));
+                int partition = record.partition();
+                TopicPartition tp = new TopicPartition(record.topic(), partition);
+                Optional<JobState> known = states.find(request.requestId());
+                if (known.isPresent() && known.get().isDone()) {
+                    // answered before (its offset was not committed when the partition moved): answer once only
+                    log.info("request {} was already answered; skipping its redelivery", request.requestId());
+                    answered.computeIfAbsent(tp, k -> new ConcurrentSkipListMap<>()).put(record.offset(),
+                            request.requestId());
+                    finished.run();
+                    return () -> cancelled.set(true);
+                }
+                Consumer<JobResult> onResult = result -> deliver(
+                        () -> ended(tp, record.offset(), result, outcomes.publish(request.requestId(),
+                                OutcomeEvents.from(result, clock.instant()), p.traceparent())),
+                        finished, cancelled, 0);
+                StartListener onStarted = (exportId, attempt, at) ->
+                        recordStarted(partition, request, exportId, attempt, at);
+                Optional<JobState> live = known.filter(s -> s.resumableAt(clock.instant()));
+                ExportService.JobHandle job;
+                if (live.isPresent()) {
+                    log.info("resuming export {} (attempt {}) of request {} recorded at {}", live.get().exportId(),
+                            live.get().attempt(), request.requestId(), live.get().startedAt());
+                    job = exports.resume(spec, live.get().exportId(), live.get().attempt(), onStarted, onResult);
+                } else {
+                    job = exports.submit(spec, onStarted, onResult);
+                }
                 return () -> {
                     cancelled.set(true);
                     job.cancel();
@@ -106,6 +164,80 @@ public final class RequestRouter implements RecordHandler {
             }
         }
         return () -> cancelled.set(true);
+    }
+
+    private void recordStarted(int partition, ExportRequested request, String exportId, int attempt, Instant at) {
+        if (stateWriter == null) {
+            return;
+        }
+        JobState state = new JobState(request.requestId(), request.tenant(), request.workspaceId(),
+                request.reportId(), exportId, attempt, at, JobState.STATUS_RUNNING, at.plus(EXPORT_FILE_LIFETIME));
+        stateWriter.write(partition, state).whenComplete((ok, error) -> {
+            if (error != null) {
+                // not fatal: without the record a later owner starts the export again
+                log.warn("recording the state of request {} failed: {}", request.requestId(), error.toString());
+            }
+        });
+    }
+
+    /**
+     * Once the outcome is acknowledged, marks the job state "done" (so a redelivered copy is not answered again)
+     * and remembers to tombstone it when the record's offset is committed. The state is sent from a timer
+     * thread, never from the producer's callback: a send there can block on metadata only that very thread
+     * would fetch. A failed state write is not retried: at worst a redelivery answers twice.
+     */
+    private CompletableFuture<Void> ended(TopicPartition tp, long offset, JobResult result,
+                                          CompletableFuture<Void> published) {
+        if (stateWriter == null) {
+            return published;
+        }
+        return published.whenCompleteAsync((ok, error) -> {
+            if (error != null) {
+                return;
+            }
+            ExportRequested r = result.spec().request();
+            String exportId = result instanceof JobResult.Stored s ? s.exportId()
+                    : ((JobResult.Failed) result).exportId().orElse("");
+            stateWriter.write(tp.partition(), JobState.done(r.requestId(), r.tenant(), r.workspaceId(), r.reportId(),
+                    exportId, result.attempts(), clock.instant())).whenComplete((v, e) -> {
+                        if (e != null) {
+                            log.warn("marking request {} answered failed: {}", r.requestId(), e.toString());
+                        }
+                    });
+            answered.computeIfAbsent(tp, k -> new ConcurrentSkipListMap<>()).put(offset, r.requestId());
+        }, timers);
+    }
+
+    @Override
+    public void assigned(Collection<TopicPartition> partitions) {
+        // states are loaded by the JobStateStore
+    }
+
+    @Override
+    public void released(Collection<TopicPartition> partitions) {
+        // the next owner sees the "done" states, skips those requests and tombstones them after its commit
+        partitions.forEach(answered::remove);
+    }
+
+    @Override
+    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (stateWriter == null) {
+            return;
+        }
+        offsets.forEach((tp, om) -> {
+            ConcurrentSkipListMap<Long, String> m = answered.get(tp);
+            if (m == null) {
+                return;
+            }
+            Map<Long, String> below = m.headMap(om.offset());
+            below.values().forEach(requestId -> stateWriter.tombstone(tp.partition(), requestId)
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            log.debug("tombstoning the state of {} failed: {}", requestId, e.toString());
+                        }
+                    }));
+            below.clear();
+        });
     }
 
     private void deliver(Supplier<CompletableFuture<Void>> send, Runnable finished, AtomicBoolean cancelled, int attempt) {

@@ -1,0 +1,146 @@
+package com.pbiexport.worker.intake;
+
+import com.pbiexport.worker.publish.JobState;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The job states of the request partitions this instance owns, read from the compacted job-state topic when
+ * partitions are assigned: state partition p holds the states of request partition p's requests. Loading reads
+ * each partition from the beginning up to its end offset (bounded by {@code loadTimeout}; what is not read in
+ * time is simply started again), applying tombstones. Uses its own consumer (assigned, never in a group).
+ * Called on the consumer thread; {@link #find} is also safe from other threads.
+ */
+public final class JobStateStore implements PartitionListener, JobStateLookup {
+    private static final Logger log = LoggerFactory.getLogger(JobStateStore.class);
+
+    private final Consumer<byte[], byte[]> reader;
+    private final String topic;
+    private final Duration loadTimeout;
+    private final Runnable flushWrites;
+    private final Clock clock;
+    /** request partition number -> requestId -> state. */
+    private final Map<Integer, Map<String, JobState>> byPartition = new ConcurrentHashMap<>();
+
+    /**
+     * @param reader      a consumer for the job-state topic ({@code read_committed}, no group, no auto commit)
+     * @param flushWrites makes this instance's pending state writes durable before its partitions move on
+     */
+    public JobStateStore(Consumer<byte[], byte[]> reader, String topic, Duration loadTimeout, Runnable flushWrites,
+                         Clock clock) {
+        this.reader = reader;
+        this.topic = topic;
+        this.loadTimeout = loadTimeout;
+        this.flushWrites = flushWrites == null ? () -> { } : flushWrites;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<JobState> find(String requestId) {
+        for (Map<String, JobState> states : byPartition.values()) {
+            JobState s = states.get(requestId);
+            if (s != null) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** States currently known (for tests and logs). */
+    public int size() {
+        return byPartition.values().stream().mapToInt(Map::size).sum();
+    }
+
+    @Override
+    public void assigned(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        numbers.removeAll(byPartition.keySet());
+        if (numbers.isEmpty()) {
+            return;
+        }
+        Instant started = clock.instant();
+        try {
+            List<TopicPartition> tps = existing(numbers);
+            Map<Integer, Map<String, JobState>> loaded = load(tps, started.plus(loadTimeout));
+            byPartition.putAll(loaded);
+            log.info("loaded {} job state(s) of partitions {} of {} in {} ms", loaded.values().stream()
+                    .mapToInt(Map::size).sum(), numbers, topic, Duration.between(started, clock.instant()).toMillis());
+        } catch (KafkaException e) {
+            // without states the requests are simply started again (at-least-once), never lost
+            log.warn("cannot read job states from {}; their exports will start again: {}", topic, e.toString());
+        }
+    }
+
+    @Override
+    public void released(Collection<TopicPartition> partitions) {
+        try {
+            flushWrites.run();
+        } catch (RuntimeException e) {
+            log.warn("flushing job-state writes failed: {}", e.toString());
+        }
+        partitions.forEach(tp -> byPartition.remove(tp.partition()));
+    }
+
+    private List<TopicPartition> existing(Set<Integer> numbers) {
+        List<PartitionInfo> infos = reader.partitionsFor(topic, loadTimeout);
+        List<TopicPartition> out = new ArrayList<>();
+        if (infos != null) {
+            infos.stream().filter(p -> numbers.contains(p.partition()))
+                    .forEach(p -> out.add(new TopicPartition(topic, p.partition())));
+        }
+        return out;
+    }
+
+    private Map<Integer, Map<String, JobState>> load(List<TopicPartition> tps, Instant until) {
+        Map<Integer, Map<String, JobState>> out = new HashMap<>();
+        tps.forEach(tp -> out.put(tp.partition(), new HashMap<>()));
+        if (tps.isEmpty()) {
+            return out;
+        }
+        reader.assign(tps);
+        reader.seekToBeginning(tps);
+        Map<TopicPartition, Long> end = new HashMap<>(reader.endOffsets(tps, loadTimeout));
+        end.entrySet().removeIf(e -> reader.position(e.getKey(), loadTimeout) >= e.getValue());
+        while (!end.isEmpty() && clock.instant().isBefore(until)) {
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
+                Map<String, JobState> states = out.get(r.partition());
+                if (r.key() == null || states == null) {
+                    continue;
+                }
+                String requestId = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    states.remove(requestId);
+                } else {
+                    JobState.fromJson(r.value()).ifPresent(s -> states.put(requestId, s));
+                }
+            }
+            end.entrySet().removeIf(e -> reader.position(e.getKey(), loadTimeout) >= e.getValue());
+        }
+        if (!end.isEmpty()) {
+            log.warn("job states of {} not fully read within {}; those requests start again", end.keySet(),
+                    loadTimeout);
+            end.keySet().forEach(tp -> out.remove(tp.partition())); // a partial read could miss a tombstone
+        }
+        reader.unsubscribe();
+        return out;
+    }
+}

@@ -1,0 +1,103 @@
+package com.pbiexport.worker.intake;
+
+import com.pbiexport.worker.publish.JobState;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Loading job states on assignment: same partition numbers, tombstones applied, forgotten on release. */
+class JobStateStoreTest {
+    private static final String TOPIC = "jobstate";
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+    private final MockConsumer<byte[], byte[]> reader = new MockConsumer<>("earliest");
+    private final AtomicInteger flushes = new AtomicInteger();
+    private final JobStateStore store = new JobStateStore(reader, TOPIC, Duration.ofSeconds(5), flushes::incrementAndGet,
+            Clock.systemUTC());
+
+    private void topicWithPartitions(int n) {
+        List<PartitionInfo> infos = new ArrayList<>();
+        Map<TopicPartition, Long> zero = new HashMap<>();
+        for (int p = 0; p < n; p++) {
+            infos.add(new PartitionInfo(TOPIC, p, Node.noNode(), new Node[0], new Node[0]));
+            zero.put(new TopicPartition(TOPIC, p), 0L);
+        }
+        reader.updatePartitions(TOPIC, infos);
+        reader.updateBeginningOffsets(zero);
+    }
+
+    private static JobState state(String requestId, String exportId) {
+        return new JobState(requestId, "contoso", "ws", "rep", exportId, 1, NOW, JobState.STATUS_RUNNING,
+                NOW.plus(Duration.ofHours(24)));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(int partition, long offset, String key, JobState value) {
+        return new ConsumerRecord<>(TOPIC, partition, offset, key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.toJson());
+    }
+
+    @Test
+    void loadsTheStatesOfTheSamePartitionNumberAndAppliesTombstones() {
+        topicWithPartitions(3);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 1), 3L));
+        reader.schedulePollTask(() -> {
+            reader.addRecord(record(1, 0, "r-a", state("r-a", "e-a")));
+            reader.addRecord(record(1, 1, "r-b", state("r-b", "e-b")));
+            reader.addRecord(record(1, 2, "r-a", null));
+        });
+
+        store.assigned(List.of(new TopicPartition("requests", 1)));
+
+        assertThat(store.find("r-b")).map(JobState::exportId).contains("e-b");
+        assertThat(store.find("r-a")).as("ended by a tombstone").isEmpty();
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(reader.assignment()).as("the reader leaves nothing assigned").isEmpty();
+    }
+
+    @Test
+    void releasedPartitionsForgetTheirStatesAfterFlushingPendingWrites() {
+        topicWithPartitions(2);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 1L));
+        reader.schedulePollTask(() -> reader.addRecord(record(0, 0, "r-c", state("r-c", "e-c"))));
+        store.assigned(List.of(new TopicPartition("requests", 0)));
+        assertThat(store.find("r-c")).isPresent();
+
+        store.released(List.of(new TopicPartition("requests", 0)));
+
+        assertThat(store.find("r-c")).isEmpty();
+        assertThat(flushes).hasValue(1);
+    }
+
+    @Test
+    void aMissingJobStateTopicMeansNothingToResume() {
+        store.assigned(List.of(new TopicPartition("requests", 0)));
+
+        assertThat(store.size()).isZero();
+        assertThat(store.find("anything")).isEmpty();
+    }
+
+    @Test
+    void jobStateJsonRoundTripsAndExpiredStatesAreNotResumable() {
+        JobState s = state("r-d", "e-d");
+
+        assertThat(JobState.fromJson(s.toJson())).contains(s);
+        assertThat(JobState.fromJson("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(s.resumableAt(NOW.plusSeconds(60))).isTrue();
+        assertThat(s.resumableAt(NOW.plus(Duration.ofHours(25)))).isFalse();
+    }
+}
