@@ -35,6 +35,16 @@ public enum MeterCatalogue {
             "Exports this instance may hold at once (limits.maxInFlight); per-capacity limits join once"
                     + " capacities are resolved",
             null, List.of()),
+    CAPACITY_LIMIT("pbiexport.capacity.concurrency.limit", Type.GAUGE,
+            "Current AIMD concurrency limit of a capacity (capacity:<id>, or workspace:<id> when unresolved)",
+            null, List.of("capacity")),
+    CAPACITY_IN_USE("pbiexport.capacity.concurrency.in.use", Type.GAUGE,
+            "Exports started on a capacity and not yet Succeeded or Failed (permits held)", null, List.of("capacity")),
+    CAPACITY_THROTTLED("pbiexport.capacity.throttled", Type.COUNTER,
+            "429 answers to ExportTo by capacity (each shrinks that capacity's limit)", null, List.of("capacity")),
+    RATE_LIMITED("pbiexport.tenant.rate.limited", Type.COUNTER,
+            "Power BI calls that waited for the tenant's request-rate limit (limits.tenantRequestsPerSecond)",
+            null, List.of("tenant")),
     THROTTLED("pbiexport.powerbi.throttled", Type.COUNTER, "429 answers from Power BI, by tenant alias and operation"
             + " (start, poll, download)", null, List.of("tenant", "operation")),
     RETRY_AFTER_WAIT("pbiexport.powerbi.retry.after", Type.SUMMARY, "Retry-After waits taken after 429 answers",

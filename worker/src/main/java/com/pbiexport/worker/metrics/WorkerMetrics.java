@@ -39,6 +39,8 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
             .mapToObj(Duration::ofSeconds).toArray(Duration[]::new);
 
     private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> capacityLimits = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> capacityInUse = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Stage, AtomicInteger> inFlight = new EnumMap<>(Stage.class);
     private final Map<String, AtomicInteger> permitsInUse = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
@@ -124,6 +126,35 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         return DistributionSummary.builder(RETRY_AFTER_WAIT.meterName()).description(RETRY_AFTER_WAIT.description())
                 .baseUnit(RETRY_AFTER_WAIT.baseUnit()).tags(tags(RETRY_AFTER_WAIT, Tags.of("tenant", tenant)))
                 .register(registry);
+    }
+
+    @Override
+    public void capacityLimit(String capacity, int limit) {
+        capacityGauge(CAPACITY_LIMIT, capacityLimits, capacity).set(limit);
+    }
+
+    @Override
+    public void capacityPermits(String capacity, int inUse) {
+        capacityGauge(CAPACITY_IN_USE, capacityInUse, capacity).set(inUse);
+    }
+
+    @Override
+    public void capacityThrottled(String capacity) {
+        counter(CAPACITY_THROTTLED, Tags.of("capacity", capacity)).increment();
+    }
+
+    @Override
+    public void rateLimited(String tenant, Duration wait) {
+        counter(RATE_LIMITED, Tags.of("tenant", tenant)).increment();
+    }
+
+    /** Capacities are few (the ones the configured tenants' workspaces use): a bounded tag. */
+    private AtomicInteger capacityGauge(MeterCatalogue meter, Map<String, AtomicInteger> values, String capacity) {
+        return values.computeIfAbsent(capacity, c -> {
+            AtomicInteger n = new AtomicInteger();
+            gauge(meter, Tags.of("capacity", c), n, AtomicInteger::get);
+            return n;
+        });
     }
 
     @Override

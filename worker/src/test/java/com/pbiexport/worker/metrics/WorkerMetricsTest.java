@@ -73,6 +73,24 @@ class WorkerMetricsTest {
         m.assigned(List.of(new TopicPartition("pbi.export.requests", 0), new TopicPartition("pbi.export.requests", 1)));
         m.committed(2);
         m.pollFailed(new KafkaException("broker away"));
+        m.capacityLimit("capacity:ca000000-0000-4000-a000-000000000001", 25);
+        m.capacityPermits("capacity:ca000000-0000-4000-a000-000000000001", 7);
+        m.capacityThrottled("capacity:ca000000-0000-4000-a000-000000000001");
+        m.rateLimited("contoso", Duration.ofMillis(20));
+    }
+
+    @Test
+    void capacityMetersFollowTheLimiter() {
+        metrics.capacityLimit("capacity:c1", 50);
+        metrics.capacityLimit("capacity:c1", 25);
+        metrics.capacityPermits("capacity:c1", 7);
+        metrics.capacityThrottled("capacity:c1");
+
+        String scrape = registry.scrape();
+
+        assertThat(scrape).contains("pbiexport_capacity_concurrency_limit{capacity=\"capacity:c1\"} 25.0");
+        assertThat(scrape).contains("pbiexport_capacity_concurrency_in_use{capacity=\"capacity:c1\"} 7.0");
+        assertThat(scrape).contains("pbiexport_capacity_throttled_total{capacity=\"capacity:c1\"} 1.0");
     }
 
     @Test
