@@ -9,5 +9,13 @@ import java.util.Optional;
 public interface JobStateLookup {
     Optional<JobState> find(String requestId);
 
+    /**
+     * Whether states of request partition {@code partition} can be written: false when the job-state topic has
+     * no partition with that number (a send there would block on metadata for {@code max.block.ms}).
+     */
+    default boolean writable(int partition) {
+        return true;
+    }
+
     JobStateLookup NONE = requestId -> Optional.empty();
 }

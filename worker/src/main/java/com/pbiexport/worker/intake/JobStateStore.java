@@ -40,6 +40,8 @@ public final class JobStateStore implements PartitionListener, JobStateLookup {
     private final Clock clock;
     /** request partition number -> requestId -> state. */
     private final Map<Integer, Map<String, JobState>> byPartition = new ConcurrentHashMap<>();
+    /** Request partition numbers whose job-state partition exists. */
+    private final Set<Integer> writable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param reader      a consumer for the job-state topic ({@code read_committed}, no group, no auto commit)
@@ -80,6 +82,12 @@ public final class JobStateStore implements PartitionListener, JobStateLookup {
         Instant started = clock.instant();
         try {
             List<TopicPartition> tps = existing(numbers);
+            tps.forEach(tp -> writable.add(tp.partition()));
+            if (tps.size() < numbers.size()) {
+                log.warn("job-state topic {} has no partition for request partitions {}: their exports are not "
+                        + "recorded and start again after a move; create it compacted, with as many partitions as the "
+                        + "request topic", topic, numbers.stream().filter(n -> !writable.contains(n)).sorted().toList());
+            }
             Map<Integer, Map<String, JobState>> loaded = load(tps, started.plus(loadTimeout));
             byPartition.putAll(loaded);
             log.info("loaded {} job state(s) of partitions {} of {} in {} ms", loaded.values().stream()
@@ -91,13 +99,21 @@ public final class JobStateStore implements PartitionListener, JobStateLookup {
     }
 
     @Override
+    public boolean writable(int partition) {
+        return writable.contains(partition);
+    }
+
+    @Override
     public void released(Collection<TopicPartition> partitions) {
         try {
             flushWrites.run();
         } catch (RuntimeException e) {
             log.warn("flushing job-state writes failed: {}", e.toString());
         }
-        partitions.forEach(tp -> byPartition.remove(tp.partition()));
+        partitions.forEach(tp -> {
+            byPartition.remove(tp.partition());
+            writable.remove(tp.partition());
+        });
     }
 
     private List<TopicPartition> existing(Set<Integer> numbers) {

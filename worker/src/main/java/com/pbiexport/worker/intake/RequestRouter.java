@@ -167,7 +167,7 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
     }
 
     private void recordStarted(int partition, ExportRequested request, String exportId, int attempt, Instant at) {
-        if (stateWriter == null) {
+        if (stateWriter == null || !states.writable(partition)) {
             return;
         }
         JobState state = new JobState(request.requestId(), request.tenant(), request.workspaceId(),
@@ -188,7 +188,7 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
      */
     private CompletableFuture<Void> ended(TopicPartition tp, long offset, JobResult result,
                                           CompletableFuture<Void> published) {
-        if (stateWriter == null) {
+        if (stateWriter == null || !states.writable(tp.partition())) {
             return published;
         }
         return published.whenCompleteAsync((ok, error) -> {

@@ -67,6 +67,8 @@ class JobStateStoreTest {
         assertThat(store.find("r-a")).as("ended by a tombstone").isEmpty();
         assertThat(store.size()).isEqualTo(1);
         assertThat(reader.assignment()).as("the reader leaves nothing assigned").isEmpty();
+        assertThat(store.writable(1)).isTrue();
+        assertThat(store.writable(2)).as("not assigned here").isFalse();
     }
 
     @Test
@@ -89,6 +91,20 @@ class JobStateStoreTest {
 
         assertThat(store.size()).isZero();
         assertThat(store.find("anything")).isEmpty();
+        assertThat(store.writable(0)).as("a write would block on metadata").isFalse();
+    }
+
+    @Test
+    void aRequestPartitionWithoutAJobStatePartitionIsNotWritable() {
+        topicWithPartitions(1);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 0L));
+
+        store.assigned(List.of(new TopicPartition("requests", 0), new TopicPartition("requests", 3)));
+
+        assertThat(store.writable(0)).isTrue();
+        assertThat(store.writable(3)).isFalse();
+        store.released(List.of(new TopicPartition("requests", 0)));
+        assertThat(store.writable(0)).isFalse();
     }
 
     @Test

@@ -58,6 +58,15 @@ class RequestRouterJobStateTest {
     }
 
     private RequestRouter router(Map<String, JobState> states) {
+        return router(new JobStateLookup() {
+            @Override
+            public Optional<JobState> find(String requestId) {
+                return Optional.ofNullable(states.get(requestId));
+            }
+        });
+    }
+
+    private RequestRouter router(JobStateLookup states) {
         EventCodec codec = EventCodec.shared();
         ExportObserver observer = new ExportObserver() {
             @Override
@@ -72,7 +81,7 @@ class RequestRouterJobStateTest {
         return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
                 exports, new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC()),
                 new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
-                null, id -> Optional.ofNullable(states.get(id)), new JobStatePublisher(producer, "jobstate"));
+                null, states, new JobStatePublisher(producer, "jobstate"));
     }
 
     private static ConsumerRecord<byte[], byte[]> record(int partition) {
@@ -121,6 +130,25 @@ class RequestRouterJobStateTest {
         assertThat(stages).isEmpty();
         router.committed(Map.of(new TopicPartition("requests", 1), new OffsetAndMetadata(6)));
         assertThat(producer.history()).singleElement().satisfies(r -> assertThat(r.value()).isNull());
+    }
+
+    @Test
+    void writesNoStateWhereTheJobStateTopicHasNoPartition() {
+        router(new JobStateLookup() {
+            @Override
+            public Optional<JobState> find(String requestId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean writable(int partition) {
+                return false;
+            }
+        }).handle(record(4), finished::incrementAndGet);
+
+        await().atMost(WAIT).until(() -> finished.get() == 1);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> producer.history().size() == 1);
+        assertThat(producer.history().get(0).topic()).isEqualTo("results");
     }
 
     @Test
