@@ -53,6 +53,14 @@ class SettingTest {
     }
 
     @Test
+    void readmeContainsTheGeneratedTableVerbatim() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+
+        assertThat(readme).as("README.md's configuration table is out of date: copy the generated table from"
+                + " docs/CONFIGURATION.md (com.pbiexport.worker.config.ConfigDocs)").contains(ConfigDocs.markdownTable());
+    }
+
+    @Test
     void tableHasARowPerSetting() {
         String table = ConfigDocs.markdownTable();
 
