@@ -5,10 +5,13 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.powerbi.GroupInfo;
+import com.pbiexport.worker.powerbi.PowerBiFailure;
+import com.pbiexport.worker.powerbi.PowerBiException;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.storage.FileSink;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,9 +79,17 @@ public final class ExportService {
     /** The capacity a workspace runs on ({@code GET groups?$filter=id eq '...'}); empty on shared capacity. */
     private Optional<String> capacityOf(String tenant, String workspaceId, Optional<String> profileId) {
         String filter = "id eq '" + workspaceId.replace("'", "''") + "'";
-        return clients.client(tenant).listGroups(filter, profileId).value().stream()
-                .filter(g -> g.id().equalsIgnoreCase(workspaceId) && g.isOnDedicatedCapacity())
-                .map(GroupInfo::capacityId).flatMap(Optional::stream).findFirst();
+        try {
+            return clients.client(tenant).listGroups(filter, profileId).value().stream()
+                    .filter(g -> g.id().equalsIgnoreCase(workspaceId) && g.isOnDedicatedCapacity())
+                    .map(GroupInfo::capacityId).flatMap(Optional::stream).findFirst();
+        } catch (PowerBiException e) {
+            // a throttled look-up is a 429 like any other: SREs must see it
+            if (e.failure() instanceof PowerBiFailure.Http h && h.status() == 429) {
+                observer.throttled(tenant, "lookup", h.retryAfter().orElse(Duration.ZERO));
+            }
+            throw e;
+        }
     }
 
     /** The shared limits (admission, capacity limits, request rate), for diagnostics and tests. */

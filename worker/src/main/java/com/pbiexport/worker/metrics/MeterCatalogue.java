@@ -46,7 +46,7 @@ public enum MeterCatalogue {
             "Power BI calls that waited for the tenant's request-rate limit (limits.tenantRequestsPerSecond)",
             null, List.of("tenant")),
     THROTTLED("pbiexport.powerbi.throttled", Type.COUNTER, "429 answers from Power BI, by tenant alias and operation"
-            + " (start, poll, download)", null, List.of("tenant", "operation")),
+            + " (start, poll, download, lookup)", null, List.of("tenant", "operation")),
     RETRY_AFTER_WAIT("pbiexport.powerbi.retry.after", Type.SUMMARY, "Retry-After waits taken after 429 answers",
             "seconds", List.of("tenant")),
     POLLS("pbiexport.powerbi.polls", Type.COUNTER, "Export status polls", null, List.of("tenant")),

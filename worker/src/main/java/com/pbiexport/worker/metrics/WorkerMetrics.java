@@ -88,11 +88,17 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         functionCounter(TOKEN_ACQUISITIONS, t, source, s -> acquisitions.applyAsLong(s));
         functionCounter(TOKEN_FAILURES, t, source, s -> s.failureCount());
         counter(THROTTLED, Tags.of("tenant", tenant, "operation", "start"));
+        counter(RATE_LIMITED, t);
         counter(BYTES_STORED, t);
         counter(POLLS, t);
         counter(BUSY_RESTARTS, t);
         retryAfter(tenant);
         permits(tenant);
+        // phase histograms at zero from the start: a rate() window then sees the first exports as increases
+        // (a series born after its only events has no increase, and its quantiles come back NaN)
+        for (String phase : new String[]{"queued", "render", "download", "total"}) {
+            phaseTimer(phase, tenant);
+        }
     }
 
     /** Request-topic partitions currently assigned (readiness). */
@@ -131,6 +137,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     @Override
     public void capacityLimit(String capacity, int limit) {
         capacityGauge(CAPACITY_LIMIT, capacityLimits, capacity).set(limit);
+        counter(CAPACITY_THROTTLED, Tags.of("capacity", capacity)); // at zero from the capacity's first use
     }
 
     @Override
@@ -243,9 +250,13 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     }
 
     private void phase(String phase, String tenant, long millis) {
-        Timer.builder(PHASE_DURATION.meterName()).description(PHASE_DURATION.description())
+        phaseTimer(phase, tenant).record(Duration.ofMillis(millis));
+    }
+
+    private Timer phaseTimer(String phase, String tenant) {
+        return Timer.builder(PHASE_DURATION.meterName()).description(PHASE_DURATION.description())
                 .serviceLevelObjectives(PHASE_BUCKETS).tags(tags(PHASE_DURATION, Tags.of("phase", phase, "tenant", tenant)))
-                .register(registry).record(Duration.ofMillis(millis));
+                .register(registry);
     }
 
     private Counter counter(MeterCatalogue meter, Tags tags) {
