@@ -6,6 +6,7 @@ import com.pbiexport.worker.auth.TenantCredentials;
 import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.auth.TokenService;
 import com.pbiexport.worker.auth.TokenSource;
+import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
@@ -128,7 +129,7 @@ public final class WorkerApp implements AutoCloseable {
             @Override
             public ClassificationContext context(String alias) {
                 ClassificationContext ctx = ClassificationContext.empty()
-                        .withExpectedAudience(config.tenants().get(alias).cloud().powerBiResource());
+                        .withExpectedAudience(expectedAudience(config.tenants().get(alias)));
                 return tokens.forTenant(alias).expiresOn().isPresent()
                         ? ctx.withAccessToken(tokens.forTenant(alias).token().value()) : ctx;
             }
@@ -247,6 +248,14 @@ public final class WorkerApp implements AutoCloseable {
         return new TenantCredentials(alias, t.tenantId(), t.clientId(),
                 java.net.URI.create("https://" + t.cloud().authorityHost()), t.effectiveScope(),
                 Credentials.from(alias, t.credential(), env), t.authorityUrl());
+    }
+
+    /**
+     * The audience the tenant's Power BI API host accepts: that of the host's cloud when it is a known Power BI
+     * host (so a public-cloud token sent to a sovereign API root is named as such), else the configured cloud's.
+     */
+    static String expectedAudience(TenantConfig t) {
+        return CloudName.forApiUrl(t.effectivePowerBiApiUrl()).orElse(t.cloud()).powerBiResource();
     }
 
     private static TokenPolicy tokenPolicy(WorkerConfig c) {

@@ -65,6 +65,20 @@ public enum CloudName {
      * Parses a cloud name: the display name ({@code USGovHigh}), the enum name ({@code US_GOV_HIGH}) or the
      * common aliases {@code GCC}, {@code GCCHigh}, {@code DoD}; case-insensitive.
      */
+    /**
+     * The cloud whose Power BI API is served at this URL's host (e.g. {@code api.powerbigov.us} -> USGov), empty
+     * for any other host (a proxy, the devstack). The API host, not the configured cloud, decides which token
+     * audience Power BI will accept.
+     */
+    public static Optional<CloudName> forApiUrl(java.net.URI url) {
+        if (url == null || url.getHost() == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values())
+                .filter(c -> java.net.URI.create(c.apiRoot).getHost().equalsIgnoreCase(url.getHost()))
+                .findFirst();
+    }
+
     public static Optional<CloudName> parse(String name) {
         if (name == null) {
             return Optional.empty();
