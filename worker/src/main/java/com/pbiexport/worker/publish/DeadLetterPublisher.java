@@ -44,19 +44,7 @@ public final class DeadLetterPublisher {
         headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(original.offset())));
         // the contract: the ORIGINAL record's timestamp, epoch milliseconds
         headers.add(DeadLetterHeaders.TIMESTAMP, utf8(Long.toString(original.timestamp())));
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, null, original.key(), original.value(), headers), (m, e) -> {
-                if (e == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
+        return Sends.send(producer, new ProducerRecord<>(topic, null, original.key(), original.value(), headers));
     }
 
     private static byte[] utf8(String s) {

@@ -39,18 +39,6 @@ public final class JobStatePublisher {
     }
 
     private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            producer.send(record, (meta, error) -> {
-                if (error == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
+        return Sends.send(producer, record);
     }
 }

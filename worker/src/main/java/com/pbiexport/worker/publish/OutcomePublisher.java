@@ -47,18 +47,6 @@ public final class OutcomePublisher {
         traceparent.ifPresent(tp -> headers.add(TRACEPARENT, tp.getBytes(StandardCharsets.UTF_8)));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
                 requestId.getBytes(StandardCharsets.UTF_8), codec.write(event), headers);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            producer.send(record, (meta, error) -> {
-                if (error == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
+        return Sends.send(producer, record);
     }
 }
