@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.pbiexport.worker.it.ScenarioIds.*;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -39,19 +40,6 @@ import static org.awaitility.Awaitility.await;
  * metrics}; every catalogue meter is on it; every alert rule evaluates without error against the real series.
  */
 class DashboardIT {
-    static final String SALES_WS = "3d5e0000-0000-4000-a000-000000000001";
-    static final String FINANCE_WS = "3d5e0000-0000-4000-a000-000000000002";
-    static final String TEAM_WS = "3d5e0000-0000-4000-a000-000000000003";
-    static final String FABRIKAM_WS = "3d5e0000-0000-4000-a000-000000000011";
-    static final String NORTHWIND_WS = "3d5e0000-0000-4000-a000-000000000021";
-    static final String SALES_REPORT = "7e000000-0000-4000-a000-000000000001";
-    static final String INVOICE_PAGINATED = "7e000000-0000-4000-a000-000000000002";
-    static final String BOARD_PACK_LABELLED = "7e000000-0000-4000-a000-000000000003";
-    static final String FINANCE_REPORT = "7e000000-0000-4000-a000-000000000006";
-    static final String TEAM_REPORT = "7e000000-0000-4000-a000-000000000007";
-    static final String FABRIKAM_REPORT = "7e000000-0000-4000-a000-000000000011";
-    static final String NORTHWIND_REPORT = "7e000000-0000-4000-a000-000000000021";
-
     /** What the test puts in for Grafana's variables: a concrete window, and each variable's "All" value. */
     static final Map<String, String> VARIABLES = Map.of(
             "$__rate_interval", "2m", "$__interval", "15s", "$__range", "5m", "$tenant", ".+", "$instance", ".+");

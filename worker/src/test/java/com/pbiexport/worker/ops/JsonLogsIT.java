@@ -1,5 +1,6 @@
 package com.pbiexport.worker.ops;
 
+import com.pbiexport.worker.it.ScenarioIds;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ class JsonLogsIT {
                 System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
                 lane.startWorker();
                 Outcome o = lane.publishAndAwait(ExportRequested.builder(requestId, DemoStack.CONTOSO,
-                        DashboardIT.SALES_WS, DashboardIT.SALES_REPORT, ExportFormat.PDF).build(), Duration.ofSeconds(90));
+                        ScenarioIds.SALES_WS, ScenarioIds.SALES_REPORT, ExportFormat.PDF).build(), Duration.ofSeconds(90));
                 assertThat(o.isCompleted()).as(o.describe()).isTrue();
             } finally {
                 System.setErr(originalErr);
