@@ -1,6 +1,7 @@
 package com.pbiexport.devstack;
 
 import com.pbiexport.devstack.admin.AdminApi;
+import com.pbiexport.devstack.entra.EntraCredentials;
 import com.pbiexport.devstack.entra.EntraSimulator;
 import com.pbiexport.devstack.kafka.EmbeddedKafka;
 import com.pbiexport.devstack.powerbi.PowerBiApi;
@@ -14,6 +15,7 @@ import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.ForeignHosts;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -69,6 +71,10 @@ public final class DevStack implements AutoCloseable {
     /** What to stop, newest first. */
     private final Deque<AutoCloseable> closeables;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Security-test hooks: issued tokens, rotatable app credentials, staged foreign hosts (set after start). */
+    private AccessTokens accessTokens;
+    private EntraCredentials entraCredentials;
+    private ForeignHosts foreignHosts;
 
     /**
      * The default scenario's ids and credentials a script or test needs first: the first tenant, its first
@@ -158,6 +164,21 @@ public final class DevStack implements AutoCloseable {
         return defaults;
     }
 
+    /** The simulator's token signer: {@link AccessTokens#issued()} lists every token Entra handed out. */
+    public AccessTokens accessTokens() {
+        return accessTokens;
+    }
+
+    /** The apps' live credentials: add and remove secrets/certificates while running (rotation). */
+    public EntraCredentials entraCredentials() {
+        return entraCredentials;
+    }
+
+    /** Opt-in hostile file locations of the Power BI simulator (off by default). */
+    public ForeignHosts foreignHosts() {
+        return foreignHosts;
+    }
+
     /** Stops the HTTP servers and the broker; idempotent. */
     @Override
     public void close() {
@@ -222,16 +243,22 @@ public final class DevStack implements AutoCloseable {
                     broker = EmbeddedKafka.start();
                     closeables.push(broker);
                 }
-                EntraSimulator entra = new EntraSimulator(scenario, tokens, liveFaults, counters, clock);
+                EntraCredentials credentials = new EntraCredentials(scenario);
+                ForeignHosts foreignHosts = new ForeignHosts();
+                EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, clock);
                 closeables.push(entra);
                 String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
                 SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, clock);
-                PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters, clock);
+                PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters, clock,
+                        foreignHosts);
                 String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
                         ADMIN_THREADS, closeables);
                 DevStack stack = new DevStack(this, broker, engine, closeables, entraUrl, powerBiUrl, adminUrl,
                         liveFaults, counters);
+                stack.accessTokens = tokens;
+                stack.entraCredentials = credentials;
+                stack.foreignHosts = foreignHosts;
                 log.info("devstack '{}' up: entra {}, power bi {}, admin {}, kafka {}", scenario.name(), entraUrl,
                         powerBiUrl, adminUrl, broker == null ? "off" : broker.bootstrapServers());
                 return stack;

@@ -69,9 +69,17 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
     private final Counters counters;
     private final Clock clock;
     private final TokenIssuer issuer;
+    private final EntraCredentials credentials;
     private final ScheduledExecutorService delayer;
 
     public EntraSimulator(Scenario scenario, AccessTokens tokens, Faults faults, Counters counters, Clock clock) {
+        this(scenario, tokens, new EntraCredentials(scenario), faults, counters, clock);
+    }
+
+    /** @param credentials the apps' live credentials (rotatable while running) */
+    public EntraSimulator(Scenario scenario, AccessTokens tokens, EntraCredentials credentials, Faults faults,
+                          Counters counters, Clock clock) {
+        this.credentials = credentials;
         this.scenario = scenario;
         this.faults = faults;
         this.counters = counters;
@@ -124,6 +132,11 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
         send(exchange, reply, traceId, tokenEndpoint ? faults.current().entraLatencyMillis() : 0);
     }
 
+    /** The apps' live credentials: rotate them here while the simulator runs. */
+    public EntraCredentials credentials() {
+        return credentials;
+    }
+
     // ---- token endpoint ----------------------------------------------------------------------------------
 
     private Reply tokenRequest(HttpExchange exchange, String tenantSegment, String traceId, String correlationId)
@@ -163,14 +176,22 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
         String clientId = form.require("client_id");
         String scope = form.require("scope");
         String resource = ScopeResolver.requestedResource(scope);
-        App app = tenant.app(clientId)
+        App app = tenant.app(clientId).map(a -> credentials.current(tenant, a))
                 .orElseThrow(() -> new EntraRejection(EntraError.applicationNotFound(clientId, tenant.domain())));
         if (!app.enabled()) {
             throw new EntraRejection(EntraError.applicationDisabled(app.clientId(), app.displayName()));
         }
         Cloud cloud = cloudOf(tenant);
         Instant now = clock.instant();
-        String appidacr = ClientAuthenticator.authenticate(form, app, realm(tenant, tenantSegment, cloud, exchange), now);
+        Optional<String> secret = form.get("client_secret");
+        String appidacr;
+        try {
+            appidacr = ClientAuthenticator.authenticate(form, app, realm(tenant, tenantSegment, cloud, exchange), now);
+        } catch (EntraRejection rejected) {
+            secret.ifPresent(s -> credentials.recordSecret(tenant, app, s, false));
+            throw rejected;
+        }
+        secret.ifPresent(s -> credentials.recordSecret(tenant, app, s, true));
         String audience = ScopeResolver.audience(resource, tenant, cloud);
         Map<String, Object> body = issuer.issue(tenant, cloud, app, audience, appidacr, now, scenario.tokenLifetimeSeconds());
         LOG.debug("issued token tenant={} app={} aud={} appidacr={}", tenant.id(), app.clientId(), audience, appidacr);

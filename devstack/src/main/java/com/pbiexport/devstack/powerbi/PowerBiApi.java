@@ -10,6 +10,7 @@ import com.pbiexport.devstack.sim.AccessTokens;
 import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.ForeignHosts;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -55,14 +56,27 @@ public final class PowerBiApi implements HttpHandler {
     private final BearerAuth auth;
     private final WorkspaceAccess access;
     private final PpuLimiter ppu;
+    private final ForeignHosts foreignHosts;
 
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                       Counters counters, Clock clock) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM);
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts());
+    }
+
+    /** @param foreignHosts opt-in hostile file locations (off unless a test stages one) */
+    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                      Counters counters, Clock clock, ForeignHosts foreignHosts) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts);
     }
 
     PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                Counters counters, Clock clock, Sleeper sleeper) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts());
+    }
+
+    private PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts) {
+        this.foreignHosts = foreignHosts;
         this.scenario = scenario;
         this.cloud = cloud;
         this.engine = engine;
@@ -71,7 +85,7 @@ public final class PowerBiApi implements HttpHandler {
         this.clock = clock;
         this.sleeper = sleeper;
         this.auth = new BearerAuth(scenario, cloud, tokens, clock);
-        this.access = new WorkspaceAccess(scenario);
+        this.access = new WorkspaceAccess(scenario, counters);
         this.ppu = new PpuLimiter(clock);
     }
 
@@ -218,7 +232,7 @@ public final class PowerBiApi implements HttpHandler {
         if (result instanceof ExportEngine.Throttled t) {
             throw ApiError.tooManyRequests(t.retryAfterSeconds()).toFailure();
         }
-        sendJson(ex, 202, JsonViews.export(((ExportEngine.Started) result).job(), baseUrl(ex), r.prefix()), Map.of());
+        sendJson(ex, 202, exportView(((ExportEngine.Started) result).job(), baseUrl(ex), r.prefix()), Map.of());
     }
 
     private ExportEngine.StartResult start(Caller caller, Capacity capacity, Workspace w, Report report,
@@ -232,7 +246,21 @@ public final class PowerBiApi implements HttpHandler {
         Map<String, String> headers = new LinkedHashMap<>();
         job.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", String.valueOf(s)));
         boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status());
-        sendJson(ex, running ? 202 : 200, JsonViews.export(job, baseUrl(ex), r.prefix()), headers);
+        sendJson(ex, running ? 202 : 200, exportView(job, baseUrl(ex), r.prefix()), headers);
+    }
+
+    /** The Export body; its resourceLocation points elsewhere only when a test staged {@link ForeignHosts}. */
+    private ObjectNode exportView(ExportEngine.ExportJob job, String baseUrl, String prefix) {
+        ObjectNode view = JsonViews.export(job, baseUrl, prefix);
+        if (view.has("resourceLocation")) {
+            String own = view.get("resourceLocation").asText();
+            String shown = foreignHosts.resourceLocation(own);
+            if (!shown.equals(own)) {
+                counters.increment("foreignResourceLocations");
+                view.put("resourceLocation", shown);
+            }
+        }
+        return view;
     }
 
     private void exportFile(HttpExchange ex, Caller caller, ApiRoute.ExportFileRoute r)
@@ -249,6 +277,14 @@ public final class PowerBiApi implements HttpHandler {
         if (file == null) {
             throw ApiError.entityNotFound("The export file expired at " + JsonViews.time(job.expirationTime()),
                     "ExportFileExpired").toFailure();
+        }
+        var redirect = foreignHosts.downloadRedirect(baseUrl(ex) + ex.getRequestURI().getRawPath());
+        if (redirect.isPresent()) {
+            counters.increment("foreignRedirects");
+            commonHeaders(ex);
+            ex.getResponseHeaders().set("Location", redirect.get().location());
+            ex.sendResponseHeaders(redirect.get().status(), -1);
+            return;
         }
         sendFile(ex, job, file);
     }

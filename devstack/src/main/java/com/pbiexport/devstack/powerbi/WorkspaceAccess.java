@@ -4,15 +4,21 @@ import com.pbiexport.devstack.scenario.Capacity;
 import com.pbiexport.devstack.scenario.Report;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.scenario.Workspace;
+import com.pbiexport.devstack.sim.Counters;
 
 import java.util.Locale;
 
 /** Resolves workspaces, reports and capacities for a caller, answering the way Power BI hides what it cannot see. */
 final class WorkspaceAccess {
-    private final Scenario scenario;
+    /** Counter of tokens of one tenant presented for another tenant's workspace (tenant-isolation tests read it). */
+    static final String FOREIGN_TENANT_TOKENS = "foreignTenantTokenRejected";
 
-    WorkspaceAccess(Scenario scenario) {
+    private final Scenario scenario;
+    private final Counters counters;
+
+    WorkspaceAccess(Scenario scenario, Counters counters) {
         this.scenario = scenario;
+        this.counters = counters;
     }
 
     /**
@@ -32,6 +38,7 @@ final class WorkspaceAccess {
             boolean elsewhere = scenario.tenants().stream()
                     .anyMatch(t -> t != caller.tenant() && t.workspace(groupId).isPresent());
             if (elsewhere) {
+                counters.increment(FOREIGN_TENANT_TOKENS);
                 // same answer as any other 401: the real service does not say the workspace lives elsewhere
                 throw ApiError.notAuthorized(null).toFailure();
             }

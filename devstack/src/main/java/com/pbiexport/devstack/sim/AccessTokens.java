@@ -8,8 +8,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,8 +27,16 @@ public final class AccessTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
+    /**
+     * How many of the newest issued tokens {@link #issued()} remembers: enough for every token a test run issues
+     * (one per tenant and lifetime), bounded so a benchmark signing millions cannot grow the heap.
+     */
+    public static final int ISSUED_KEPT = 10_000;
+
     private final KeyPair keys;
     private final String keyId = UUID.randomUUID().toString();
+    private final Deque<String> issued = new ArrayDeque<>(); // guarded by itself
+    private long issuedTotal; // guarded by issued
 
     public AccessTokens() {
         try {
@@ -49,7 +60,9 @@ public final class AccessTokens {
             Signature s = Signature.getInstance("SHA256withRSA");
             s.initSign(keys.getPrivate());
             s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + B64.encodeToString(s.sign());
+            String jwt = signingInput + "." + B64.encodeToString(s.sign());
+            remember(jwt);
+            return jwt;
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign token", e);
         }
@@ -77,6 +90,33 @@ public final class AccessTokens {
             return Optional.of(JSON.readValue(B64D.decode(parts[1]), new TypeReference<Map<String, Object>>() { }));
         } catch (Exception e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Every token signed so far (newest {@value #ISSUED_KEPT}, oldest first): what a secret scan must never find
+     * in the worker's logs, events or metrics. Test-only knowledge, never served over HTTP.
+     */
+    public List<String> issued() {
+        synchronized (issued) {
+            return List.copyOf(issued);
+        }
+    }
+
+    /** How many tokens were signed in all (may exceed {@link #issued()}'s size). */
+    public long issuedCount() {
+        synchronized (issued) {
+            return issuedTotal;
+        }
+    }
+
+    private void remember(String jwt) {
+        synchronized (issued) {
+            issuedTotal++;
+            issued.addLast(jwt);
+            if (issued.size() > ISSUED_KEPT) {
+                issued.removeFirst();
+            }
         }
     }
 }
