@@ -12,6 +12,7 @@ import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.IntakeLoop;
 import com.pbiexport.worker.intake.JobStateStore;
@@ -54,7 +55,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -115,6 +118,9 @@ public final class WorkerApp implements AutoCloseable {
 
         this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
         this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
+        CloudProbe cloudProbe = new CloudProbe(config.tenants(), CloudProbe.tokenServices(tokenPolicy(config), env,
+                clock), new PowerBiHttpSettings(config.http().connectTimeout(), config.http().responseTimeout(), 4),
+                clock, io);
         this.exports = new ExportService(new ExportService.TenantClients() {
             @Override
             public PowerBiClient client(String alias) {
@@ -124,6 +130,16 @@ public final class WorkerApp implements AutoCloseable {
             @Override
             public boolean resolvesCapacities() {
                 return true; // limits per capacity, not per workspace
+            }
+
+            @Override
+            public CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String alias) {
+                return cloudProbe.evidence(alias);
+            }
+
+            @Override
+            public String apiRoot(String alias) {
+                return config.tenants().get(alias).effectivePowerBiApiUrl().toString();
             }
 
             @Override

@@ -56,6 +56,18 @@ public final class Classifier {
             Set.of("PDF", "ACCESSIBLEPDF", "PPTX", "XLSX", "DOCX", "CSV", "XML", "MHTML", "IMAGE");
     private static final int MAX_PAGES = 50;
 
+    /**
+     * Re-reads a bare 401 ({@link ErrorCode#PBI_UNAUTHORIZED}) given proof that the API root is another cloud's:
+     * the same answer, named {@link ErrorCode#TOKEN_AUDIENCE_WRONG_CLOUD}. Status, Power BI code and RequestId
+     * are kept (support still asks for the RequestId).
+     */
+    public Diagnosis provenWrongCloud(Diagnosis unauthorized, CloudEvidence evidence, String apiRoot) {
+        ErrorCode code = ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD;
+        return new Diagnosis(code, code.category(), code.retryable(), evidence.explanation(apiRoot),
+                code.remediation(), unauthorized.httpStatus(), unauthorized.powerBiErrorCode(),
+                unauthorized.powerBiRequestId(), unauthorized.aadsts());
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // tokens
 

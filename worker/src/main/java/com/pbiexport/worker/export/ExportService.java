@@ -3,6 +3,8 @@ package com.pbiexport.worker.export;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.CloudEvidence;
+import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.powerbi.GroupInfo;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +51,20 @@ public final class ExportService {
          */
         default boolean resolvesCapacities() {
             return false;
+        }
+
+        /**
+         * After Power BI answered a bare 401 to the tenant's token: proof, if any, that its API root belongs to
+         * another cloud (a token of that cloud's audience is accepted there). Asked once per failed job; the
+         * implementation probes at most once per tenant in a while and must not block the caller.
+         */
+        default CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String tenantAlias) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        /** Where the tenant's Power BI calls go, for messages. */
+        default String apiRoot(String tenantAlias) {
+            return "the Power BI API";
         }
     }
 
@@ -131,11 +148,35 @@ public final class ExportService {
         ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
                 observer, exportLimits), onStarted, result -> {
                     running.remove(holder[0]);
-                    onResult.accept(result);
+                    deliver(result, onResult);
                 });
         holder[0] = run;
         running.add(run);
         return run;
+    }
+
+    /**
+     * Hands a result on. A bare 401 is first checked against the tenant's cloud evidence: Power BI says nothing
+     * more than "unauthorized" when the API root is another cloud's, so without the probe the worker could only
+     * give the generic code while {@code doctor} names the cloud (one classifier, one verdict).
+     */
+    private void deliver(JobResult result, Consumer<JobResult> onResult) {
+        if (!(result instanceof JobResult.Failed f) || f.diagnosis().code() != ErrorCode.PBI_UNAUTHORIZED) {
+            onResult.accept(result);
+            return;
+        }
+        String tenant = f.spec().tenant();
+        CompletableFuture<Optional<CloudEvidence>> evidence;
+        try {
+            evidence = clients.cloudEvidence(tenant);
+        } catch (RuntimeException e) {
+            evidence = CompletableFuture.completedFuture(Optional.empty());
+        }
+        evidence.handle((found, error) -> error == null && found != null && found.isPresent()
+                        ? new JobResult.Failed(f.spec(), classifier.provenWrongCloud(f.diagnosis(), found.get(),
+                                clients.apiRoot(tenant)), f.exportId(), f.attempts(), f.powerBiRequestIds())
+                        : f)
+                .thenAccept(onResult);
     }
 
     private JobHandle handle(ExportRun run) {

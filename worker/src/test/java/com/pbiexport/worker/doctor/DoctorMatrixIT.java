@@ -174,12 +174,12 @@ class DoctorMatrixIT {
                         ExportFormat.PPTX, ErrorCode.PBI_SENSITIVITY_LABEL),
                 trial("more-than-50-pages", DemoStack.CONTOSO, SALES_WS, SIXTY_PAGES, pdf,
                         ErrorCode.PBI_TOO_MANY_PAGES),
-                // the worker sees a 401 to a token of the configured cloud's audience: nothing on the wire says
-                // "other cloud", so it can only give the generic code (whose fix says to run doctor)
+                // a 401 to a token of the configured cloud's audience says nothing of "other cloud" on the wire:
+                // the worker, like the doctor, proves it by a sibling cloud's token being accepted (CloudProbe)
                 row("public-cloud-setting-against-usgov-api", PUBLIC_CLOUD_ON_USGOV_API, SALES_WS, SALES_REPORT, pdf,
-                        DoctorCheck.POWER_BI, ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD, "PBI_UNAUTHORIZED"),
+                        DoctorCheck.POWER_BI, ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD, "TOKEN_AUDIENCE_WRONG_CLOUD"),
                 row("usgov-cloud-setting-against-public-api", USGOV_CLOUD_ON_PUBLIC_API, SALES_WS, SALES_REPORT, pdf,
-                        DoctorCheck.POWER_BI, ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD, "PBI_UNAUTHORIZED"),
+                        DoctorCheck.POWER_BI, ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD, "TOKEN_AUDIENCE_WRONG_CLOUD"),
                 row("public-scope-against-usgov-api", PUBLIC_SCOPE_ON_USGOV_API, SALES_WS, SALES_REPORT, pdf,
                         DoctorCheck.TOKEN_CLAIMS, ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD, "TOKEN_AUDIENCE_WRONG_CLOUD"),
                 row("usgov-scope-against-public-api", USGOV_SCOPE_ON_PUBLIC_API, SALES_WS, SALES_REPORT, pdf,

@@ -5,6 +5,7 @@ import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
@@ -230,11 +231,10 @@ public final class Doctor {
                     continue;
                 }
                 Diagnosis d = classifier.classify(original, ctx.withExpectedAudience(other.audience()));
-                return Optional.of(CheckResult.fail(DoctorCheck.POWER_BI, d, "Power BI at " + target.apiRoot()
-                        + " refused the " + target.cloud() + " token (aud " + target.expectedAudience()
-                        + ") but accepted a " + other.cloud() + " token (aud " + other.audience() + "): this API "
-                        + "root is " + other.cloud() + "'s, while tenants." + target.tenantAlias() + ".cloud is "
-                        + target.cloud()));
+                CloudEvidence evidence = new CloudEvidence(target.tenantAlias(), target.cloud(),
+                        target.expectedAudience(), other.cloud(), other.audience());
+                return Optional.of(CheckResult.fail(DoctorCheck.POWER_BI, d,
+                        evidence.explanation(target.apiRoot().toString())));
             }
             return Optional.empty();
         }

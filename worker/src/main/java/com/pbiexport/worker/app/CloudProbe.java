@@ -1,0 +1,104 @@
+package com.pbiexport.worker.app;
+
+import com.pbiexport.worker.auth.TenantCredentials;
+import com.pbiexport.worker.auth.TokenPolicy;
+import com.pbiexport.worker.auth.TokenService;
+import com.pbiexport.worker.config.CloudName;
+import com.pbiexport.worker.config.TenantConfig;
+import com.pbiexport.worker.diagnose.CloudEvidence;
+import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.PowerBiEndpoint;
+import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The worker's side of the doctor's cloud check. After Power BI answers a bare 401 to a token of the configured
+ * cloud's audience, asks Entra for a token of each sibling cloud (same authority host, e.g. Public and USGov) and
+ * tries it on the SAME configured API root ({@code GET capacities}): if it is accepted, the API root provably
+ * belongs to that cloud. Bearer tokens never leave the configured Power BI host.
+ *
+ * <p>At most one probe per tenant runs at a time, and its answer is kept for {@link #TTL}, so a burst of failing
+ * jobs costs one extra token request per sibling cloud, not one per job. Skipped when the API host is a known
+ * cloud host: then the expected audience is already the host's and the classifier names the cloud without help.
+ * The probe runs on {@code executor}; callers chain on the future and never block.
+ */
+final class CloudProbe {
+    static final Duration TTL = Duration.ofMinutes(10);
+    private static final Logger log = LoggerFactory.getLogger(CloudProbe.class);
+
+    /** Builds a token service for the tenant with another scope (the sibling cloud's). */
+    interface TokenServices {
+        TokenService forScope(String alias, TenantConfig tenant, String scope);
+    }
+
+    private record Cached(Instant at, CompletableFuture<Optional<CloudEvidence>> answer) { }
+
+    private final Map<String, TenantConfig> tenants;
+    private final TokenServices tokenServices;
+    private final PowerBiHttpSettings http;
+    private final Clock clock;
+    private final Executor executor;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    CloudProbe(Map<String, TenantConfig> tenants, TokenServices tokenServices, PowerBiHttpSettings http, Clock clock,
+               Executor executor) {
+        this.tenants = Map.copyOf(tenants);
+        this.tokenServices = tokenServices;
+        this.http = http;
+        this.clock = clock;
+        this.executor = executor;
+    }
+
+    /** The token services the worker itself would build: same credentials and policy, another scope. */
+    static TokenServices tokenServices(TokenPolicy policy, Map<String, String> env, Clock clock) {
+        return (alias, t, scope) -> TokenService.create(List.of(new TenantCredentials(alias, t.tenantId(),
+                t.clientId(), URI.create("https://" + t.cloud().authorityHost()), scope,
+                Credentials.from(alias, t.credential(), env), t.authorityUrl())), policy, clock);
+    }
+
+    CompletableFuture<Optional<CloudEvidence>> evidence(String alias) {
+        TenantConfig t = tenants.get(alias);
+        if (t == null || CloudName.forApiUrl(t.effectivePowerBiApiUrl()).isPresent()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        Instant now = clock.instant();
+        return cache.compute(alias, (k, old) -> old != null && old.at().plus(TTL).isAfter(now) ? old
+                : new Cached(now, CompletableFuture.supplyAsync(() -> probe(alias, t), executor))).answer();
+    }
+
+    private Optional<CloudEvidence> probe(String alias, TenantConfig t) {
+        for (CloudName other : siblings(t.cloud())) {
+            try (TokenService tokens = tokenServices.forScope(alias, t, other.powerBiScope());
+                 PowerBiClient client = new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()),
+                         tokens.forTenant(alias), http, clock)) {
+                client.listCapacities(t.defaultProfileId());
+            } catch (RuntimeException refused) {
+                continue; // that cloud's token is refused too (or cannot be had): no proof from it
+            }
+            CloudEvidence e = new CloudEvidence(alias, t.cloud().displayName(), t.cloud().powerBiResource(),
+                    other.displayName(), other.powerBiResource());
+            log.warn("tenant {}: {}", alias, e.explanation(t.effectivePowerBiApiUrl().toString()));
+            return Optional.of(e);
+        }
+        return Optional.empty();
+    }
+
+    /** Clouds served by the same Entra authority as {@code cloud}, whose tokens it can therefore also issue. */
+    static List<CloudName> siblings(CloudName cloud) {
+        return Arrays.stream(CloudName.values())
+                .filter(c -> c != cloud && c.authorityHost().equalsIgnoreCase(cloud.authorityHost())).toList();
+    }
+}

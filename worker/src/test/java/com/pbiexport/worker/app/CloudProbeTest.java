@@ -1,0 +1,81 @@
+package com.pbiexport.worker.app;
+
+import com.pbiexport.devstack.sim.ManualClock;
+import com.pbiexport.worker.config.CloudName;
+import com.pbiexport.worker.config.CredentialConfig;
+import com.pbiexport.worker.config.TenantConfig;
+import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The probe's costs: at most one probe per tenant per {@link CloudProbe#TTL}, none for a known cloud host. The
+ * evidence itself (a sibling token accepted by a USGov-acting simulator) is proved end to end by
+ * {@code DoctorMatrixIT[public-cloud-setting-against-usgov-api]}.
+ */
+class CloudProbeTest {
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T12:00:00Z"));
+    private final AtomicInteger tokenServicesBuilt = new AtomicInteger();
+    private final CloudProbe.TokenServices refusing = (alias, t, scope) -> {
+        tokenServicesBuilt.incrementAndGet();
+        throw new IllegalStateException("no token for " + scope); // as if Entra refused the sibling scope
+    };
+
+    private static TenantConfig tenant(String apiUrl) {
+        return new TenantConfig("4a1f0c2e-0000-4000-a000-000000000001", "c11e7700-0000-4000-a000-000000000001",
+                CloudName.PUBLIC, new CredentialConfig.Secret(Optional.of("not-used"), Optional.empty(),
+                Optional.empty()), Optional.empty(), Optional.empty(), Optional.of(URI.create(apiUrl)),
+                Optional.empty());
+    }
+
+    private CloudProbe probe(TenantConfig t) {
+        return new CloudProbe(Map.of("contoso", t), refusing, new PowerBiHttpSettings(Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1), clock, Runnable::run);
+    }
+
+    @Test
+    void probesEverySiblingCloudOnceAndAnswersEmptyWhenNoTokenIsAccepted() throws Exception {
+        CloudProbe probe = probe(tenant("http://127.0.0.1:9/"));
+
+        assertThat(probe.evidence("contoso").get()).isEmpty();
+        assertThat(tokenServicesBuilt.get()).isEqualTo(CloudProbe.siblings(CloudName.PUBLIC).size()).isPositive();
+    }
+
+    @Test
+    void aBurstOfFailuresCostsOneProbePerTenantWithinTheTtl() throws Exception {
+        CloudProbe probe = probe(tenant("http://127.0.0.1:9/"));
+        for (int i = 0; i < 50; i++) {
+            probe.evidence("contoso").get();
+        }
+        int perProbe = CloudProbe.siblings(CloudName.PUBLIC).size();
+        assertThat(tokenServicesBuilt.get()).isEqualTo(perProbe);
+
+        clock.advance(CloudProbe.TTL.plusSeconds(1));
+        probe.evidence("contoso").get();
+        assertThat(tokenServicesBuilt.get()).isEqualTo(2 * perProbe);
+    }
+
+    @Test
+    void aKnownCloudApiHostIsNeverProbed() throws Exception {
+        CloudProbe probe = probe(tenant("https://api.powerbigov.us/v1.0/myorg"));
+
+        assertThat(probe.evidence("contoso").get()).isEmpty();
+        assertThat(tokenServicesBuilt.get()).isZero();
+    }
+
+    @Test
+    void onlyCloudsSharingTheEntraAuthorityAreSiblings() {
+        List<CloudName> siblings = CloudProbe.siblings(CloudName.PUBLIC);
+        assertThat(siblings).isNotEmpty().doesNotContain(CloudName.PUBLIC, CloudName.CHINA)
+                .allMatch(c -> c.authorityHost().equals(CloudName.PUBLIC.authorityHost()));
+    }
+}
