@@ -1,7 +1,9 @@
 package com.pbiexport.worker.intake;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +14,10 @@ import com.pbiexport.contracts.ExportRequested;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads an export request from a Kafka record: plain JSON, a CloudEvent in binary mode ({@code ce_*} headers,
@@ -22,21 +27,56 @@ import java.util.Optional;
 public final class RequestParser {
     /** Larger values are refused before parsing (Kafka's default max message is 1 MiB). */
     public static final int MAX_VALUE_BYTES = 1024 * 1024;
+    /** Far deeper than any real request (about 6 levels); deeper input is refused as malformed. */
+    static final int MAX_NESTING_DEPTH = 64;
     static final int MAX_REQUEST_ID_LENGTH = com.pbiexport.contracts.RequestValidator.MAX_REQUEST_ID_LENGTH;
     static final String TRACEPARENT = "traceparent";
+    /** Every dead-letter reason this parser gives (the {@code dlq.reason} header): a stable list to alert on. */
+    public static final Set<String> DEAD_LETTER_REASONS = Set.of("EMPTY_VALUE", "TOO_LARGE",
+            "UNSUPPORTED_CLOUDEVENTS_VERSION", "UNEXPECTED_EVENT_TYPE", "MALFORMED_JSON", "NOT_AN_OBJECT",
+            "MISSING_REQUEST_ID", "REQUEST_ID_TOO_LONG");
 
     private final EventCodec codec;
     private final ObjectMapper guarded;
+    private final Consumer<ParseResult> listener;
 
     public RequestParser(EventCodec codec) {
+        this(codec, result -> { });
+    }
+
+    /**
+     * The same, telling {@code listener} every result on the calling thread (the dead-letter breaker learns from
+     * it which records the router dead-letters: exactly the {@link ParseResult.Unparseable} ones).
+     */
+    public RequestParser(EventCodec codec, Consumer<ParseResult> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.codec = codec;
         this.guarded = codec.mapper().copy();
-        // hostile input: bound nesting and string sizes so a crafted record cannot cost seconds or megabytes
+        // hostile input: bound nesting (no deep recursion, no stack overflow) and number sizes (no costly
+        // BigDecimal/BigInteger work). Strings are bounded by the value's size, refused before parsing: a lower
+        // string limit would only turn an answerable request (one long attribute) into a dead letter.
         this.guarded.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxStringLength(256 * 1024).maxNumberLength(64).build());
+                .maxNestingDepth(MAX_NESTING_DEPTH).maxStringLength(MAX_VALUE_BYTES).maxNumberLength(64).build());
+        // one record is one request: a second value after it, or a key given twice, means two readers (a schema
+        // validator, a log viewer, this worker) could disagree about what was asked (e.g. which requestId)
+        this.guarded.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.guarded.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     public ParseResult parse(byte[] value, Map<String, byte[]> headers) {
+        ParseResult result;
+        try {
+            result = read(value, headers == null ? Map.of() : headers);
+        } catch (RuntimeException e) {
+            // a bug here must not become a poison pill that stalls the partition: the record is dead-lettered
+            result = new ParseResult.Unparseable("MALFORMED_JSON", "the value could not be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        listener.accept(result);
+        return result;
+    }
+
+    private ParseResult read(byte[] value, Map<String, byte[]> headers) {
         Optional<String> traceparent = Optional.ofNullable(CloudEventHeaders.text(headers, TRACEPARENT));
         if (value == null || value.length == 0) {
             return new ParseResult.Unparseable("EMPTY_VALUE", "the record has no value");
@@ -61,7 +101,10 @@ public final class RequestParser {
         } catch (IOException e) {
             return new ParseResult.Unparseable("MALFORMED_JSON", "the value is not valid JSON: " + shortMessage(e));
         }
-        if (tree == null || !tree.isObject()) {
+        if (tree == null || tree.isMissingNode()) {
+            return new ParseResult.Unparseable("MALFORMED_JSON", "the value holds no JSON (only white space)");
+        }
+        if (!tree.isObject()) {
             return new ParseResult.Unparseable("NOT_AN_OBJECT", "the value is JSON but not an object");
         }
         String contentType = CloudEventHeaders.text(headers, CloudEventHeaders.CONTENT_TYPE);

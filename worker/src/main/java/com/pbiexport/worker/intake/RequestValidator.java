@@ -135,8 +135,10 @@ public final class RequestValidator {
             return;
         }
         for (Map.Entry<String, String> e : attributes.entrySet()) {
-            if (e.getKey().length() > MAX_ATTRIBUTE_KEY || (e.getValue() != null && e.getValue().length() > MAX_ATTRIBUTE_VALUE)) {
-                out.add(new Violation(ErrorCode.INVALID_ATTRIBUTES, "attribute keys may have at most "
+            // an empty key is refused too: the outcome echoes the attributes, and the schema wants 1+ characters
+            if (e.getKey().isEmpty() || e.getKey().length() > MAX_ATTRIBUTE_KEY
+                    || (e.getValue() != null && e.getValue().length() > MAX_ATTRIBUTE_VALUE)) {
+                out.add(new Violation(ErrorCode.INVALID_ATTRIBUTES, "attribute keys must have 1-"
                         + MAX_ATTRIBUTE_KEY + " characters and values at most " + MAX_ATTRIBUTE_VALUE));
                 return;
             }
