@@ -14,7 +14,10 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.intake.AtLeastOnceDelivery;
+import com.pbiexport.worker.intake.Delivery;
 import com.pbiexport.worker.intake.IntakeLoop;
+import com.pbiexport.worker.intake.TransactionalDelivery;
 import com.pbiexport.worker.intake.JobStateStore;
 import com.pbiexport.worker.intake.PartitionListener;
 import com.pbiexport.worker.intake.RequestParser;
@@ -31,6 +34,8 @@ import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
 import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
+import com.pbiexport.worker.publish.Outbox;
+import com.pbiexport.worker.publish.RecordSender;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.FilesystemSink;
@@ -151,25 +156,33 @@ public final class WorkerApp implements AutoCloseable {
             }
         }, sinks::get, new Classifier(), config.limits(), clock, timers, io, metrics);
 
-        this.producer = new KafkaProducer<>(producerProps(config));
+        // exactly-once: the intake thread owns a transactional producer and sends what the outbox collects;
+        // at-least-once: one idempotent producer shared by every thread
+        boolean exactlyOnce = config.delivery().exactlyOnce();
+        Outbox outbox = new Outbox();
+        this.producer = exactlyOnce ? null : new KafkaProducer<>(producerProps(config));
+        RecordSender sender = exactlyOnce ? outbox : RecordSender.direct(producer, timers);
+        Delivery delivery = exactlyOnce ? new TransactionalDelivery(outbox,
+                () -> new KafkaProducer<>(transactionalProducerProps(config)), clock) : new AtLeastOnceDelivery();
         this.consumer = new KafkaConsumer<>(consumerProps(config));
-        this.meterBinders = List.of(bind(new KafkaClientMetrics(producer)), bind(new KafkaClientMetrics(consumer)));
+        this.meterBinders = producer == null ? List.of(bind(new KafkaClientMetrics(consumer)))
+                : List.of(bind(new KafkaClientMetrics(producer)), bind(new KafkaClientMetrics(consumer)));
         EventCodec codec = EventCodec.shared();
-        OutcomePublisher outcomes = new OutcomePublisher(producer, config.topics().results(),
+        OutcomePublisher outcomes = new OutcomePublisher(sender, config.topics().results(),
                 "/export-worker/" + config.instanceId(), codec, clock);
-        DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().deadLetter(), clock);
+        DeadLetterPublisher deadLetters = new DeadLetterPublisher(sender, config.topics().deadLetter(), clock);
         // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
         this.jobStateReader = new KafkaConsumer<>(jobStateReaderProps(config));
         JobStateStore jobStates = new JobStateStore(jobStateReader, config.topics().jobState(), JOB_STATE_LOAD_TIMEOUT,
-                producer::flush, clock);
+                producer == null ? () -> { } : producer::flush, clock);
         RequestRouter router = new RequestRouter(new RequestParser(codec),
                 new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
                 deadLetters, config.sinks().defaultSink(), clock, timers, metrics, jobStates,
-                new JobStatePublisher(producer, config.topics().jobState()));
+                new JobStatePublisher(sender, config.topics().jobState()));
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxQueued(),
                 Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
-                PartitionListener.all(jobStates, router));
+                PartitionListener.all(jobStates, router), delivery, handOverPatience(config));
         this.intakeThread = new Thread(intake, "intake");
 
         try {
@@ -236,7 +249,9 @@ public final class WorkerApp implements AutoCloseable {
         }
         timers.shutdownNow();
         io.shutdownNow();
-        producer.close(Duration.ofSeconds(10));
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
         meterBinders.forEach(b -> {
             try {
                 b.close();
@@ -308,8 +323,39 @@ public final class WorkerApp implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-intake");
         // the worker commits by itself, only up to the lowest unfinished record
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        if (c.delivery().exactlyOnce()) {
+            // read_committed makes the offset fetch after a rebalance wait for our transactions still committing
+            // (KIP-447), so a new owner never starts below offsets a committed transaction moved past
+            p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /**
+     * How long a revocation waits for ExportTo calls still being answered: one HTTP response, and never more than
+     * half of {@code max.poll.interval.ms} (the wait runs inside the rebalance).
+     */
+    static Duration handOverPatience(WorkerConfig c) {
+        String maxPoll = c.kafka().consumerProperties().getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                "300000");
+        Duration half = Duration.ofMillis(Long.parseLong(maxPoll.trim()) / 2);
+        Duration response = c.http().responseTimeout().plusSeconds(5);
+        return response.compareTo(half) < 0 ? response : half;
+    }
+
+    /**
+     * The intake thread's producer in exactly-once mode: {@code transactional.id} = group id + instance id (a
+     * restarted instance fences its predecessor). Short transaction and blocking timeouts: a crashed instance's
+     * open transaction holds back {@code read_committed} readers until it times out, and the intake thread must
+     * never block for long.
+     */
+    private static Properties transactionalProducerProps(WorkerConfig c) {
+        Properties p = producerProps(c);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, c.kafka().groupId() + "-" + c.instanceId());
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000");
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         return p;
     }
 

@@ -92,6 +92,23 @@ public interface Check {
                 : Optional.of("must be an environment variable name (letters, digits, _), was '" + value + "'");
     }
 
+    /** One of a fixed set of words (compared without regard to case). */
+    static Check oneOf(java.util.List<String> allowed) {
+        return new Check() {
+            @Override
+            public Optional<String> problem(Object value) {
+                String v = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+                return allowed.contains(v) ? Optional.empty()
+                        : Optional.of("must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
+            }
+
+            @Override
+            public String describe() {
+                return String.join(" / ", allowed);
+            }
+        };
+    }
+
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }

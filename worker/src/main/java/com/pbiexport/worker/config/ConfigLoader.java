@@ -218,10 +218,30 @@ public final class ConfigLoader {
                     dur("tokens.requestTimeout"), dur("tokens.minRefreshInterval"));
             AdminSettings admin = new AdminSettings(str("admin.bindAddress"), num("admin.port").intValue());
             LoggingSettings logging = new LoggingSettings((Boolean) value("logging.json"));
+            DeliverySettings delivery = delivery(kafka);
             if (!raw.problems.isEmpty() || sinks == null) {
                 return null;
             }
-            return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging);
+            return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
+                    delivery);
+        }
+
+        /** The mode; exactly-once owns the producer's transactional id, so a configured one is a mistake. */
+        private DeliverySettings delivery(KafkaSettings kafka) {
+            DeliveryMode mode = DeliveryMode.parse(str("delivery.mode")).orElse(DeliverySettings.DEFAULT_MODE);
+            for (String section : List.of("kafka.common", "kafka.producer")) {
+                if (raw.properties(section).containsKey("transactional.id")) {
+                    raw.problems.add(section + ".transactional.id must not be set: the worker derives it from "
+                            + label("kafka.groupId") + " and " + label("instanceId") + " when "
+                            + label("delivery.mode") + " is exactly-once, and uses none when it is at-least-once");
+                }
+            }
+            if (mode == DeliveryMode.EXACTLY_ONCE
+                    && "false".equalsIgnoreCase(kafka.producerProperties().get("enable.idempotence"))) {
+                raw.problems.add("kafka.producer.enable.idempotence=false contradicts " + label("delivery.mode")
+                        + " exactly-once (transactions need the idempotent producer)");
+            }
+            return new DeliverySettings(mode);
         }
 
         private KafkaSettings kafka() {

@@ -45,6 +45,15 @@ public final class Settings {
                     .doc("Producer-only properties; win over `kafka.common`. Env: `PBIEXPORT_KAFKA_PRODUCER_<NAME>`.")
                     .build(),
 
+            Setting.of("delivery.mode", STRING).defaultValue(DeliverySettings.DEFAULT_MODE.text())
+                    .check(Check.oneOf(DeliveryMode.texts()))
+                    .doc("`exactly-once`: outcomes, dead letters, job states and consumer offsets are committed in "
+                            + "Kafka transactions (transactional id `<groupId>-<instanceId>`, so `instanceId` must be "
+                            + "unique per live instance): `read_committed` readers see exactly one outcome per request "
+                            + "even across crashes and rebalances. `at-least-once`: idempotent producer, offsets "
+                            + "committed after the outcome is acknowledged; for brokers without transactions (a crash "
+                            + "can repeat an outcome, with the same `ce_id`).").build(),
+
             Setting.of("topics.requests", STRING).defaultValue(Topics.DEFAULT_REQUESTS).check(Check.notBlank())
                     .doc("Input topic of `ExportRequested` events.").build(),
             Setting.of("topics.results", STRING).defaultValue(Topics.DEFAULT_RESULTS).check(Check.notBlank())

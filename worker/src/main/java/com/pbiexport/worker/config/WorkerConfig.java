@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param instanceId names this instance in events and metrics (default: the host name)
  * @param tenants    configured tenants by alias (the {@code tenant} of a request names one)
+ * @param delivery   exactly-once (Kafka transactions) or at-least-once
  */
 public record WorkerConfig(
         String instanceId,
@@ -23,7 +24,8 @@ public record WorkerConfig(
         HttpSettings http,
         TokenSettings tokens,
         AdminSettings admin,
-        LoggingSettings logging) {
+        LoggingSettings logging,
+        DeliverySettings delivery) {
 
     public WorkerConfig {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -36,13 +38,22 @@ public record WorkerConfig(
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(delivery, "delivery");
+    }
+
+    /** Delivery at its default ({@code exactly-once}); kept so configurations built before it existed compile. */
+    public WorkerConfig(String instanceId, KafkaSettings kafka, Topics topics, Map<String, TenantConfig> tenants,
+                        Sinks sinks, Limits limits, HttpSettings http, TokenSettings tokens, AdminSettings admin,
+                        LoggingSettings logging) {
+        this(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
+                DeliverySettings.defaults());
     }
 
     /** Everything else at its default; instance id {@code worker}. */
     public static WorkerConfig of(KafkaSettings kafka, Map<String, TenantConfig> tenants, Sinks sinks) {
         return new WorkerConfig("worker", kafka, Topics.defaults(), tenants, sinks, Limits.defaults(),
                 HttpSettings.defaults(), TokenSettings.defaults(), AdminSettings.defaults(),
-                LoggingSettings.defaults());
+                LoggingSettings.defaults(), DeliverySettings.defaults());
     }
 
     public Optional<TenantConfig> tenant(String alias) {
@@ -50,42 +61,46 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withInstanceId(String value) {
-        return new WorkerConfig(value, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging);
+        return new WorkerConfig(value, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withKafka(KafkaSettings value) {
-        return new WorkerConfig(instanceId, value, topics, tenants, sinks, limits, http, tokens, admin, logging);
+        return new WorkerConfig(instanceId, value, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withTopics(Topics value) {
-        return new WorkerConfig(instanceId, kafka, value, tenants, sinks, limits, http, tokens, admin, logging);
+        return new WorkerConfig(instanceId, kafka, value, tenants, sinks, limits, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withTenants(Map<String, TenantConfig> value) {
-        return new WorkerConfig(instanceId, kafka, topics, value, sinks, limits, http, tokens, admin, logging);
+        return new WorkerConfig(instanceId, kafka, topics, value, sinks, limits, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withSinks(Sinks value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, value, limits, http, tokens, admin, logging);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, value, limits, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withLimits(Limits value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, value, http, tokens, admin, logging);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, value, http, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withHttp(HttpSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, value, tokens, admin, logging);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, value, tokens, admin, logging, delivery);
     }
 
     public WorkerConfig withTokens(TokenSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, value, admin, logging);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, value, admin, logging, delivery);
     }
 
     public WorkerConfig withAdmin(AdminSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, value, logging);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, value, logging, delivery);
     }
 
     public WorkerConfig withLogging(LoggingSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, value);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, value, delivery);
+    }
+
+    public WorkerConfig withDelivery(DeliverySettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, value);
     }
 }

@@ -29,11 +29,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The consumer thread. It alone touches the {@link Consumer}: polls, hands records to the {@link RecordHandler}
  * while the in-flight budget allows, pauses the assignment when it is full and resumes it after, and commits
- * offsets up to the lowest unfinished record. Completions arrive from other threads through a queue.
+ * offsets up to the lowest unfinished record through its {@link Delivery} (plain commits at-least-once; with
+ * exactly-once, one transaction per iteration carrying the queued answers and the offsets). Completions arrive
+ * from other threads through a queue.
  * On revocation it cancels the partition's unfinished work (the next owner runs it again, resuming running
- * exports from the job-state topic: at-least-once) and commits what is finished. A {@link PartitionListener}
- * hears of every assignment change and commit. On {@link #shutdown} it stops taking records, lets in-flight work finish within
- * the drain timeout, commits and closes the consumer.
+ * exports from the job-state topic), lets the {@link PartitionListener} wait for ExportTo calls still being
+ * answered so their job states go into the final commit, and commits what is finished. The listener hears of
+ * every assignment change and commit. On {@link #shutdown} it stops taking records, lets in-flight work finish
+ * within the drain timeout, commits and closes the consumer.
  */
 public final class IntakeLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(IntakeLoop.class);
@@ -50,6 +53,8 @@ public final class IntakeLoop implements Runnable {
     private final Clock clock;
     private final IntakeObserver observer;
     private final PartitionListener partitions;
+    private final Delivery delivery;
+    private final Duration handOverPatience;
 
     private final OffsetTracker tracker = new OffsetTracker();
     private final Queue<Done> completions = new ConcurrentLinkedQueue<>();
@@ -71,6 +76,18 @@ public final class IntakeLoop implements Runnable {
     public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
                       Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
                       PartitionListener partitions) {
+        this(consumer, topic, handler, maxInFlight, commitInterval, drainTimeout, clock, observer, partitions,
+                new AtLeastOnceDelivery(), Duration.ZERO);
+    }
+
+    /**
+     * The same, making answers and offsets durable through {@code delivery}; a revocation waits up to
+     * {@code handOverPatience} for ExportTo calls still being answered (keep it well below
+     * {@code max.poll.interval.ms}: the wait runs inside the rebalance).
+     */
+    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
+                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
+                      PartitionListener partitions, Delivery delivery, Duration handOverPatience) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
@@ -83,6 +100,8 @@ public final class IntakeLoop implements Runnable {
         this.clock = clock;
         this.observer = observer == null ? IntakeObserver.NONE : observer;
         this.partitions = partitions == null ? PartitionListener.NONE : partitions;
+        this.delivery = delivery;
+        this.handOverPatience = handOverPatience;
     }
 
     @Override
@@ -100,6 +119,11 @@ public final class IntakeLoop implements Runnable {
             }
             drain();
         } finally {
+            try {
+                delivery.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the delivery failed: {}", e.toString());
+            }
             try {
                 consumer.close(Duration.ofSeconds(10));
             } catch (RuntimeException e) {
@@ -195,34 +219,23 @@ public final class IntakeLoop implements Runnable {
 
     private void commitIfDue(boolean sync) {
         Instant now = clock.instant();
-        if (!sync && Duration.between(lastCommit, now).compareTo(commitInterval) < 0) {
-            return;
+        boolean due = sync || Duration.between(lastCommit, now).compareTo(commitInterval) >= 0;
+        if (due) {
+            lastCommit = now;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-        lastCommit = now;
-        if (offsets.isEmpty()) {
-            return;
+        if (sync) {
+            delivery.commitNow(consumer, offsets, this::committed);
+        } else {
+            delivery.commit(consumer, offsets, due, this::committed);
         }
-        try {
-            if (sync) {
-                consumer.commitSync(offsets, Duration.ofSeconds(15));
-                tracker.committed(offsets);
-                observer.committed(offsets.size());
-                partitions.committed(offsets);
-            } else {
-                consumer.commitAsync(offsets, (committed, error) -> {
-                    if (error == null) {
-                        tracker.committed(committed); // callback runs on this thread, inside poll()
-                        observer.committed(committed.size());
-                        partitions.committed(committed);
-                    } else {
-                        log.warn("async commit failed (will retry): {}", error.toString());
-                    }
-                });
-            }
-        } catch (KafkaException e) {
-            log.warn("commit failed (will retry): {}", e.toString());
-        }
+    }
+
+    /** Offsets are durable: runs on this thread (inside poll() for asynchronous commits). */
+    private void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        tracker.committed(offsets);
+        observer.committed(offsets.size());
+        partitions.committed(offsets);
     }
 
     private void drain() {
@@ -239,6 +252,7 @@ public final class IntakeLoop implements Runnable {
             applyCompletions();
             commitIfDue(true);
         } catch (WakeupException e) {
+            applyCompletions();
             commitIfDue(true);
         } catch (KafkaException e) {
             log.warn("final commit failed; uncommitted records will be redelivered: {}", e.toString());
@@ -265,16 +279,7 @@ public final class IntakeLoop implements Runnable {
             applyCompletions();
             Set<TopicPartition> revoked = new HashSet<>(partitions);
             waiting.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
-            try {
-                Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-                offsets.keySet().retainAll(revoked);
-                if (commit && !offsets.isEmpty()) {
-                    consumer.commitSync(offsets, Duration.ofSeconds(15));
-                    IntakeLoop.this.partitions.committed(offsets);
-                }
-            } catch (KafkaException e) {
-                log.warn("commit on revocation failed; records will be redelivered: {}", e.toString());
-            }
+            // cancel first, so no ExportTo of these partitions begins after the listener stopped waiting
             for (TopicPartition tp : revoked) {
                 Map<Long, RecordHandler.Cancellation> h = handles.remove(tp);
                 if (h != null) {
@@ -282,10 +287,26 @@ public final class IntakeLoop implements Runnable {
                     handedOut -= h.size();
                 }
             }
+            try {
+                if (commit) {
+                    // the next owner must see the job state of every export accepted before it loads the states
+                    IntakeLoop.this.partitions.revoking(revoked, handOverPatience);
+                    applyCompletions();
+                    Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+                    offsets.keySet().retainAll(revoked);
+                    delivery.handOver(consumer, revoked, offsets, IntakeLoop.this::committed);
+                } else {
+                    // lost (not revoked): another member may already own them, so committing is not allowed
+                    delivery.lost(revoked);
+                }
+            } catch (KafkaException e) {
+                // also a wakeup (shutdown) during the commit: the listener must still forget the partitions
+                log.warn("commit on revocation failed; records will be redelivered: {}", e.toString());
+            }
             tracker.forget(revoked);
             IntakeLoop.this.partitions.released(revoked);
             if (!revoked.isEmpty()) {
-                log.info("partitions revoked: {}", revoked);
+                log.info("partitions {}: {}", commit ? "revoked" : "lost", revoked);
             }
         }
 

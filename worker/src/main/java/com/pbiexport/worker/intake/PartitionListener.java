@@ -3,6 +3,7 @@ package com.pbiexport.worker.intake;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,14 @@ public interface PartitionListener {
     void assigned(Collection<TopicPartition> partitions);
 
     void released(Collection<TopicPartition> partitions);
+
+    /**
+     * {@code partitions} are about to be given up (revoked, not lost) and their work was cancelled: the last chance
+     * to finish what the next owner must see (the job state of an export whose ExportTo is still being answered),
+     * waiting at most {@code patience}. Called before the final commit of these partitions.
+     */
+    default void revoking(Collection<TopicPartition> partitions, Duration patience) {
+    }
 
     /** Offsets durably committed: every record below them is done for good. */
     default void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -42,6 +51,11 @@ public interface PartitionListener {
             @Override
             public void released(Collection<TopicPartition> partitions) {
                 list.forEach(l -> l.released(partitions));
+            }
+
+            @Override
+            public void revoking(Collection<TopicPartition> partitions, Duration patience) {
+                list.forEach(l -> l.revoking(partitions, patience));
             }
 
             @Override

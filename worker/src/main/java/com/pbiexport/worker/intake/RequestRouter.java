@@ -13,6 +13,7 @@ import com.pbiexport.worker.publish.OutcomeEvents;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
     private final RouterObserver observer;
     private final JobStateLookup states;
     private final JobStatePublisher stateWriter;
+    /** ExportTo calls being answered per request partition: a revocation waits for them (see {@link #revoking}). */
+    private final StartsInFlight starts = new StartsInFlight();
     /** Requests answered (state "done") whose offsets are not committed yet: tombstoned once they are. */
     private final Map<TopicPartition, ConcurrentSkipListMap<Long, String>> answered = new ConcurrentHashMap<>();
 
@@ -114,8 +117,9 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         } else if (parsed instanceof ParseResult.Malformed m) {
             Diagnosis d = Diagnosis.invalid(m.problem());
             observer.rejected(d.code().name());
-            deliver(() -> outcomes.publish(m.requestId(), OutcomeEvents.rejected(m.requestId(), d, clock.instant()),
-                    m.traceparent()), finished, cancelled, 0);
+            deliver(() -> outcomes.publish(record.partition(), m.requestId(),
+                    OutcomeEvents.rejected(m.requestId(), d, clock.instant()), m.traceparent(), List.of()),
+                    finished, cancelled, 0);
         } else {
             ParseResult.Parsed p = (ParseResult.Parsed) parsed;
             ExportRequested request = p.request();
@@ -124,8 +128,9 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
                 Diagnosis d = Diagnosis.of(problems.get(0).code(), problems.stream()
                         .map(RequestValidator.Violation::message).collect(Collectors.joining("; ")));
                 observer.rejected(d.code().name());
-                deliver(() -> outcomes.publish(request.requestId(),
-                        OutcomeEvents.rejected(request, d, clock.instant()), p.traceparent()), finished, cancelled, 0);
+                deliver(() -> outcomes.publish(record.partition(), request.requestId(),
+                        OutcomeEvents.rejected(request, d, clock.instant()), p.traceparent(), List.of()),
+                        finished, cancelled, 0);
             } else {
                 String sink = request.output() != null && request.output().sink() != null
                         ? request.output().sink() : defaultSink;
@@ -143,11 +148,8 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
                     return () -> cancelled.set(true);
                 }
                 Consumer<JobResult> onResult = result -> deliver(
-                        () -> ended(tp, record.offset(), result, outcomes.publish(request.requestId(),
-                                OutcomeEvents.from(result, clock.instant()), p.traceparent())),
-                        finished, cancelled, 0);
-                StartListener onStarted = (exportId, attempt, at) ->
-                        recordStarted(partition, request, exportId, attempt, at);
+                        () -> answer(tp, record.offset(), result, p.traceparent()), finished, cancelled, 0);
+                StartListener onStarted = startListener(partition, request);
                 Optional<JobState> live = known.filter(s -> s.resumableAt(clock.instant()));
                 ExportService.JobHandle job;
                 if (live.isPresent()) {
@@ -180,37 +182,74 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         });
     }
 
-    /**
-     * Once the outcome is acknowledged, marks the job state "done" (so a redelivered copy is not answered again)
-     * and remembers to tombstone it when the record's offset is committed. The state is sent from a timer
-     * thread, never from the producer's callback: a send there can block on metadata only that very thread
-     * would fetch. A failed state write is not retried: at worst a redelivery answers twice.
-     */
-    private CompletableFuture<Void> ended(TopicPartition tp, long offset, JobResult result,
-                                          CompletableFuture<Void> published) {
-        if (stateWriter == null || !states.writable(tp.partition())) {
-            return published;
-        }
-        return published.whenCompleteAsync((ok, error) -> {
-            if (error != null) {
-                return;
+    /** Tells {@link #starts} about each ExportTo of the request and records the export Power BI accepted. */
+    private StartListener startListener(int partition, ExportRequested request) {
+        return new StartListener() {
+            @Override
+            public boolean starting() {
+                return starts.begin(partition);
             }
-            ExportRequested r = result.spec().request();
+
+            @Override
+            public void started(String exportId, int attempt, Instant acceptedAt) {
+                try {
+                    recordStarted(partition, request, exportId, attempt, acceptedAt);
+                } finally {
+                    starts.end(partition); // after the state is queued: a revocation then hands it over
+                }
+            }
+
+            @Override
+            public void notStarted() {
+                starts.end(partition);
+            }
+        };
+    }
+
+    /**
+     * Publishes the outcome together with the job state "done" (so a redelivered copy is not answered again):
+     * exactly-once commits both in one transaction; at-least-once writes the state once the outcome is
+     * acknowledged. Once durable, the state is tombstoned when the record's offset is committed.
+     */
+    private CompletableFuture<Void> answer(TopicPartition tp, long offset, JobResult result,
+                                           Optional<String> traceparent) {
+        ExportRequested r = result.spec().request();
+        boolean recorded = stateWriter != null && states.writable(tp.partition());
+        List<ProducerRecord<byte[], byte[]>> followers = List.of();
+        if (recorded) {
             String exportId = result instanceof JobResult.Stored s ? s.exportId()
                     : ((JobResult.Failed) result).exportId().orElse("");
-            stateWriter.write(tp.partition(), JobState.done(r.requestId(), r.tenant(), r.workspaceId(), r.reportId(),
-                    exportId, result.attempts(), clock.instant())).whenComplete((v, e) -> {
-                        if (e != null) {
-                            log.warn("marking request {} answered failed: {}", r.requestId(), e.toString());
-                        }
-                    });
-            answered.computeIfAbsent(tp, k -> new ConcurrentSkipListMap<>()).put(offset, r.requestId());
-        }, timers);
+            followers = List.of(stateWriter.record(tp.partition(), JobState.done(r.requestId(), r.tenant(),
+                    r.workspaceId(), r.reportId(), exportId, result.attempts(), clock.instant())));
+        }
+        CompletableFuture<Void> published = outcomes.publish(tp.partition(), r.requestId(),
+                OutcomeEvents.from(result, clock.instant()), traceparent, followers);
+        if (!recorded) {
+            return published;
+        }
+        return published.thenRun(() -> answered.computeIfAbsent(tp, k -> new ConcurrentSkipListMap<>())
+                .put(offset, r.requestId()));
+    }
+
+    /**
+     * Waits (up to {@code patience}) for the ExportTo calls of {@code partitions} still being answered, so the job
+     * state of an export accepted meanwhile is queued before the consumer thread's final commit of these
+     * partitions; refuses new ones (the next owner starts them).
+     */
+    @Override
+    public void revoking(Collection<TopicPartition> partitions, Duration patience) {
+        List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
+        int left = starts.closeAndAwait(numbers, patience);
+        if (left > 0) {
+            log.warn("{} ExportTo call(s) of partitions {} still unanswered after {}; their exports may start again "
+                    + "on the next owner", left, numbers, patience);
+        }
     }
 
     @Override
     public void assigned(Collection<TopicPartition> partitions) {
-        // states are loaded by the JobStateStore
+        // states are loaded by the JobStateStore; a partition assigned back may start exports again
+        starts.open(partitions.stream().map(TopicPartition::partition).toList());
     }
 
     @Override

@@ -10,18 +10,24 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Sends records that cannot be parsed at all to the dead-letter topic: the original key, value and headers,
  * plus {@code dlq.*} headers saying why and where the record came from. Thread-safe.
  */
 public final class DeadLetterPublisher {
-    private final Producer<byte[], byte[]> producer;
+    private final RecordSender sender;
     private final String topic;
     private final Clock clock;
 
     public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
-        this.producer = producer;
+        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic, clock);
+    }
+
+    /** Sends through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
+    public DeadLetterPublisher(RecordSender sender, String topic, Clock clock) {
+        this.sender = sender;
         this.topic = topic;
         this.clock = clock;
     }
@@ -44,7 +50,8 @@ public final class DeadLetterPublisher {
         headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(original.offset())));
         // the contract: the ORIGINAL record's timestamp, epoch milliseconds
         headers.add(DeadLetterHeaders.TIMESTAMP, utf8(Long.toString(original.timestamp())));
-        return Sends.send(producer, new ProducerRecord<>(topic, null, original.key(), original.value(), headers));
+        return sender.send(original.partition(),
+                new ProducerRecord<>(topic, null, original.key(), original.value(), headers));
     }
 
     private static byte[] utf8(String s) {

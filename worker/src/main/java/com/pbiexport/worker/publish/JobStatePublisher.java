@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Writes job states to the compacted job-state topic: key = requestId, on the SAME partition number as the
@@ -12,11 +13,16 @@ import java.util.concurrent.CompletableFuture;
  * partition p. A tombstone (null value) ends a state once the request's outcome is published. Thread-safe.
  */
 public final class JobStatePublisher {
-    private final Producer<byte[], byte[]> producer;
+    private final RecordSender sender;
     private final String topic;
 
     public JobStatePublisher(Producer<byte[], byte[]> producer, String topic) {
-        this.producer = producer;
+        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic);
+    }
+
+    /** Writes through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
+    public JobStatePublisher(RecordSender sender, String topic) {
+        this.sender = sender;
         this.topic = topic;
     }
 
@@ -26,19 +32,20 @@ public final class JobStatePublisher {
 
     /** Records that the export of {@code state.requestId()} is running. Completes when acknowledged. */
     public CompletableFuture<Void> write(int partition, JobState state) {
-        return send(new ProducerRecord<>(topic, partition, key(state.requestId()), state.toJson()));
+        return sender.send(partition, record(partition, state));
+    }
+
+    /** The record of {@code state}, to be sent along with another (an outcome and its "done" state). */
+    public ProducerRecord<byte[], byte[]> record(int partition, JobState state) {
+        return new ProducerRecord<>(topic, partition, key(state.requestId()), state.toJson());
     }
 
     /** Deletes the request's state (the outcome is published; nothing is left to resume). */
     public CompletableFuture<Void> tombstone(int partition, String requestId) {
-        return send(new ProducerRecord<>(topic, partition, key(requestId), null));
+        return sender.send(partition, new ProducerRecord<>(topic, partition, key(requestId), null));
     }
 
     private static byte[] key(String requestId) {
         return requestId.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        return Sends.send(producer, record);
     }
 }

@@ -9,10 +9,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Publishes outcome events to the results topic: key = requestId, value = the event JSON, CloudEvents binary-mode
@@ -22,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 public final class OutcomePublisher {
     static final String TRACEPARENT = "traceparent";
 
-    private final Producer<byte[], byte[]> producer;
+    private final RecordSender sender;
     private final String topic;
     private final String source;
     private final EventCodec codec;
@@ -30,7 +33,12 @@ public final class OutcomePublisher {
 
     public OutcomePublisher(Producer<byte[], byte[]> producer, String topic, String source, EventCodec codec,
                             Clock clock) {
-        this.producer = producer;
+        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic, source, codec, clock);
+    }
+
+    /** Publishes through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
+    public OutcomePublisher(RecordSender sender, String topic, String source, EventCodec codec, Clock clock) {
+        this.sender = sender;
         this.topic = topic;
         this.source = source;
         this.codec = codec;
@@ -39,14 +47,27 @@ public final class OutcomePublisher {
 
     /** Completes when the broker acknowledged the event (acks=all), or exceptionally. */
     public CompletableFuture<Void> publish(String requestId, Object event, Optional<String> traceparent) {
+        return publish(RecordSender.NO_PARTITION, requestId, event, traceparent, List.of());
+    }
+
+    /**
+     * Publishes the answer to a request of partition {@code requestPartition}, followed by {@code followers}
+     * (the "done" job state): exactly-once commits them in one transaction; at-least-once sends them once the
+     * event was acknowledged. Completes when all are durable.
+     */
+    public CompletableFuture<Void> publish(int requestPartition, String requestId, Object event,
+                                           Optional<String> traceparent,
+                                           List<ProducerRecord<byte[], byte[]>> followers) {
         String ceType = EventType.of(event).ceType();
         String id = UUID.nameUUIDFromBytes((requestId + "\n" + ceType).getBytes(StandardCharsets.UTF_8)).toString();
         RecordHeaders headers = new RecordHeaders();
         Map<String, byte[]> ce = CloudEventHeaders.forEvent(id, source, clock.instant(), event);
         ce.forEach(headers::add);
         traceparent.ifPresent(tp -> headers.add(TRACEPARENT, tp.getBytes(StandardCharsets.UTF_8)));
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
-                requestId.getBytes(StandardCharsets.UTF_8), codec.write(event), headers);
-        return Sends.send(producer, record);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(new ProducerRecord<>(topic, null, requestId.getBytes(StandardCharsets.UTF_8), codec.write(event),
+                headers));
+        records.addAll(followers);
+        return sender.send(requestPartition, records);
     }
 }

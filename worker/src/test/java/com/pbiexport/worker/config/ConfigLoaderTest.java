@@ -226,8 +226,8 @@ class ConfigLoaderTest {
     @Test
     void rejectsUnknownTopLevelKeyListingTheKnownOnes() {
         assertThat(problems(BASE + "metrics: {enabled: true}\n")).containsExactly(
-                "unknown setting 'metrics'; known settings here: instanceId, kafka, topics, tenants, sinks, limits,"
-                        + " http, tokens, admin, logging");
+                "unknown setting 'metrics'; known settings here: instanceId, kafka, delivery, topics, tenants, sinks,"
+                        + " limits, http, tokens, admin, logging");
     }
 
     @Test
