@@ -177,6 +177,11 @@ final class ExportRun {
             return;
         }
         enter(Stage.STARTING);
+        if (!onStarted.starting()) {
+            cancel(); // the request's partition is being handed over: its next owner starts this export
+            return;
+        }
+        boolean accepted = false; // a revocation waits for started() or notStarted() of every ExportTo sent
         attempts++;
         try {
             ApiResponse<ExportJob> r = client().startExport(target, spec.body());
@@ -185,6 +190,7 @@ final class ExportRun {
             MDC.put("exportId", exportId);
             acceptedAt = now();
             ticket.started();
+            accepted = true;
             onStarted.started(exportId, attempts, acceptedAt);
             transientErrors = 0;
             enter(Stage.RENDERING);
@@ -197,6 +203,10 @@ final class ExportRun {
             onTokenFailure(e, this::start);
         } catch (RuntimeException e) {
             fail(d.classifier().classify(e));
+        } finally {
+            if (!accepted) {
+                onStarted.notStarted();
+            }
         }
     }
 
