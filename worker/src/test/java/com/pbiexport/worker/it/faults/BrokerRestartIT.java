@@ -1,0 +1,126 @@
+package com.pbiexport.worker.it.faults;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pbiexport.contracts.ExportFormat;
+import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.devstack.DevStack;
+import com.pbiexport.devstack.kafka.KafkaProcess;
+import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.worker.app.DemoStack;
+import com.pbiexport.worker.app.WorkerApp;
+import com.pbiexport.worker.it.Outcome;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static com.pbiexport.worker.it.ScenarioIds.SALES_REPORT;
+import static com.pbiexport.worker.it.ScenarioIds.SALES_WS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue #7, Faults: the broker (a separate JVM) is SIGKILLed while exports are in flight, stays away while they
+ * finish rendering and while more requests are produced, then comes back on the same ports with the same data.
+ * Nothing is lost: every request, before, during and after the outage, gets an outcome from the same worker
+ * instance, which is never restarted.
+ */
+class BrokerRestartIT {
+    private static final Logger log = LoggerFactory.getLogger(BrokerRestartIT.class);
+    static final int BEFORE = 20;
+    static final int DURING = 10;
+    static final int AFTER = 5;
+    /** Longer than a render round (1 s), so exports finish while the broker is away and wait to publish. */
+    static final Duration OUTAGE = Duration.ofSeconds(6);
+
+    @TempDir
+    Path output;
+
+    @Test
+    void brokerKilledAndRestartedMidRunLosesNoRequestAndTheWorkerRecoversWithoutRestart() throws Exception {
+        try (KafkaProcess broker = KafkaProcess.start();
+             DevStack stack = DevStack.builder().scenario(Scenario.defaultScenario().withPageRenderMillis(1000))
+                     .kafka(false).start();
+             FaultRig rig = FaultRig.open(broker, stack, "broker", output, UnaryOperator.identity())) {
+            WorkerApp worker = rig.startWorker();
+            long t0 = System.nanoTime();
+
+            List<String> before = publish(rig, "before", BEFORE);
+            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> rig.answered(before) >= 3);
+            int answeredBeforeKill = rig.answered(before);
+            int inFlightAtKill = worker.inFlight();
+            broker.kill();
+            long killedAt = System.nanoTime();
+
+            // requests produced while the broker is away: the producer buffers them (delivery.timeout.ms 120 s)
+            List<String> during = new ArrayList<>();
+            List<Future<RecordMetadata>> pending = new ArrayList<>();
+            for (int i = 0; i < DURING; i++) {
+                ExportRequested r = request("during", i);
+                pending.add(rig.publishAsync(r));
+                during.add(r.requestId());
+            }
+            await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true); // the outage itself
+            broker.restart();
+            long downMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+            for (Future<RecordMetadata> f : pending) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+
+            List<String> all = new ArrayList<>(before);
+            all.addAll(during);
+            Tally outage = rig.await(all, Duration.ofSeconds(60), Duration.ZERO);
+            List<String> after = publish(rig, "after", AFTER);
+            all.addAll(after);
+            Tally tally = rig.await(all, Duration.ofSeconds(30), Duration.ofSeconds(3));
+            log.info("RELIABILITY broker-restart: {} (answered before the kill {}, in flight at the kill {}, broker"
+                            + " down {} ms, total {} s)", tally, answeredBeforeKill, inFlightAtKill, downMillis,
+                    Duration.ofNanos(System.nanoTime() - t0).toSeconds());
+
+            assertThat(inFlightAtKill).as("exports in flight when the broker died").isPositive();
+            assertThat(outage.answered()).as("requests before and during the outage").isEqualTo(BEFORE + DURING);
+            assertThat(tally.answered()).as(tally.summary()).isEqualTo(BEFORE + DURING + AFTER);
+            assertThat(tally.completed()).as(tally.summary()).isEqualTo(BEFORE + DURING + AFTER);
+            for (Outcome o : tally.first().values()) {
+                Tally.assertStored(o.completed());
+            }
+            assertThat(rig.deadLetters()).isEmpty();
+        }
+    }
+
+    private static List<String> publish(FaultRig rig, String phase, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(rig.publish(request(phase, i)));
+        }
+        return ids;
+    }
+
+    private static ExportRequested request(String phase, int i) {
+        // 5 to 30 pages: 1 to 6 render rounds of 1 s, so completions spread over the outage
+        return ExportRequested.builder("broker-" + phase + "-" + i + "-" + UUID.randomUUID(), DemoStack.CONTOSO,
+                SALES_WS, SALES_REPORT, ExportFormat.PDF).powerBIReportConfiguration(pages(5 * (1 + i % 6))).build();
+    }
+
+    private static ObjectNode pages(int count) {
+        ObjectNode cfg = JsonNodeFactory.instance.objectNode();
+        ArrayNode pages = cfg.putArray("pages");
+        for (int i = 1; i <= count; i++) {
+            pages.addObject().put("pageName", "ReportSection" + i);
+        }
+        return cfg;
+    }
+}
