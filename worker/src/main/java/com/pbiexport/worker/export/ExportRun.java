@@ -10,6 +10,7 @@ import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.export.ExportObserver.Stage;
 import com.pbiexport.worker.export.limits.AdmissionScheduler;
 import com.pbiexport.worker.export.limits.ExportLimits;
+import com.pbiexport.worker.export.limits.RenderForecast;
 import com.pbiexport.worker.powerbi.ApiResponse;
 import com.pbiexport.worker.powerbi.ExportJob;
 import com.pbiexport.worker.powerbi.ExportStatus;
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One export's life: start (ExportTo) -> poll (Retry-After honoured) -> download into the sink -> result.
+ * One export's life: start (ExportTo) -> poll (Retry-After honoured; the poll that should see the end is placed
+ * at the forecast end of rendering, see {@link RenderForecast}) -> download into the sink -> result.
  * {@code Failed} with Retry-After restarts the export up to {@code busyRetries}; {@code Failed} without is final;
  * 429 waits out Retry-After; transient errors retry within {@code pollErrorBudget}; the request's
  * {@code notAfter} and the overall {@code exportTimeout} end it. Steps never run concurrently (each step
@@ -66,13 +68,13 @@ final class ExportRun {
 
     private int attempts;
     private int transientErrors;
-    private int tokenWaits; // token-endpoint failures waited out: they grow the back-off, never end the export
     private String exportId;
     private Instant acceptedAt;
     private Instant renderedAt;
     private Stage stage;
     private volatile AdmissionScheduler.Ticket ticket; // null until admitted once (and for resumed exports)
     private boolean resumed; // true until the first poll of a resumed export answered
+    private final RenderForecast forecast;
 
     ExportRun(ExportJobSpec spec, Deps deps, Consumer<JobResult> onResult) {
         this(spec, deps, StartListener.NONE, onResult);
@@ -88,6 +90,7 @@ final class ExportRun {
         Instant notAfter = spec.notAfter().orElse(Instant.MAX);
         this.deadlineIsRequests = notAfter.isBefore(overall);
         this.deadline = deadlineIsRequests ? notAfter : overall;
+        this.forecast = deps.limiting().newForecast();
     }
 
     ExportJobSpec spec() {
@@ -185,11 +188,13 @@ final class ExportRun {
         boolean accepted = false; // a revocation waits for started() or notStarted() of every ExportTo sent
         attempts++;
         try {
+            Instant sentAt = now();
             ApiResponse<ExportJob> r = client().startExport(target, spec.body());
             note(r.requestId());
             exportId = r.value().id();
             MDC.put("exportId", exportId);
             acceptedAt = now();
+            forecast.started(sentAt, acceptedAt, r.value().createdDateTime());
             ticket.started();
             accepted = true;
             onStarted.started(exportId, attempts, acceptedAt);
@@ -216,7 +221,9 @@ final class ExportRun {
             return;
         }
         try {
+            Instant sentAt = now();
             ApiResponse<ExportJob> r = client().getExportStatus(target, exportId);
+            Instant answeredAt = now();
             resumed = false;
             note(r.requestId());
             d.observer().polled(spec.tenant());
@@ -230,7 +237,13 @@ final class ExportRun {
             } else if (status instanceof ExportStatus.Failed) {
                 onExportFailed(r.retryAfter());
             } else {
-                schedule(this::poll, pollDelay(r.retryAfter()));
+                if (status instanceof ExportStatus.Running) {
+                    forecast.running(sentAt, answeredAt, job.lastActionDateTime(), job.percentComplete());
+                } else {
+                    forecast.notRunning();
+                }
+                Instant at = forecast.nextPoll(answeredAt, pollDelay(r.retryAfter()), d.limits().maxPollInterval());
+                schedule(this::poll, Duration.between(now(), at));
             }
         } catch (PowerBiException e) {
             if (resumed && e.failure() instanceof PowerBiFailure.Http h && h.status() >= 400 && h.status() < 500
@@ -336,18 +349,11 @@ final class ExportRun {
         return ctx.withOperation(operation).withFormat(spec.request().format());
     }
 
-    /**
-     * A token endpoint that is down or throttling says nothing about this request: the export waits for it until
-     * its deadline ({@link #schedule} never waits past it, then {@link #expired} fails the request as expired or
-     * timed out) instead of spending the Power BI error budget, with a back-off that grows up to
-     * {@code maxPollInterval}. Found by TokenOutageIT (issue #7): a 50 s outage failed a request whose deadline was
-     * a minute after it. Other token failures (rejected credentials...) are final.
-     */
     private void onTokenFailure(TokenAcquisitionException e, Runnable retry) {
         TokenFailure f = e.failure();
         boolean transientKind = f.kind() == TokenFailure.Kind.THROTTLED || f.kind() == TokenFailure.Kind.UNAVAILABLE;
-        if (transientKind) {
-            schedule(retry, f.retryAfter().orElse(backoff(tokenWaits++)));
+        if (transientKind && transientErrors++ < d.limits().pollErrorBudget()) {
+            schedule(retry, f.retryAfter().orElse(backoff()));
         } else {
             fail(d.classifier().classify(e));
         }
@@ -384,12 +390,8 @@ final class ExportRun {
     }
 
     private Duration backoff() {
-        return backoff(transientErrors);
-    }
-
-    private Duration backoff(int failures) {
         long base = d.limits().pollFallbackInterval().toMillis();
-        long exp = Math.min(base << Math.min(failures, 6), d.limits().maxPollInterval().toMillis());
+        long exp = Math.min(base << Math.min(transientErrors, 6), d.limits().maxPollInterval().toMillis());
         return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
     }
 
