@@ -18,6 +18,7 @@ import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.config.CredentialConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
+import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.it.Lane;
 import com.pbiexport.worker.it.Outcome;
 import com.pbiexport.worker.it.WorkerHarness;
@@ -65,7 +66,9 @@ import java.util.function.Predicate;
  * <ol>
  *   <li><b>worker</b>: {@code exports} requests of tenant contoso plus {@code exports / 10} of northwind, published
  *       at once, run by the worker (capacity-aware: AIMD limit starting at {@code capacityLimit}, fair
- *       admission, Retry-After honoured);</li>
+ *       admission, Retry-After honoured, polls placed at the forecast end of rendering);</li>
+ *   <li><b>worker, Retry-After polls only</b>: the same worker and workload with
+ *       {@code -Dpbiexport.limits.forecastPolls=false}, so the two differ in poll placement alone;</li>
  *   <li><b>naive</b>: the same workload run the way the published samples do: a fixed pool of 64 threads, each
  *       start -> poll every 5 s -> download, a 429 retried after the same 5 s, no capacity awareness;</li>
  *   <li><b>scale</b>: 5,000 requests of northwind (published first) taken by a worker with
@@ -76,7 +79,9 @@ import java.util.function.Predicate;
  * the simulator / (limit x window) = exports/s / (limit / render time)), 429s per 1,000 exports, token requests per
  * tenant per token lifetime, status polls per export over the minimum implied by Retry-After (render time / 1 s),
  * added latency p50/p99 (simulator Succeeded -> outcome event's completedAt; naive: -> download done), CPU ms per
- * export (CPU time of the strategy's own threads), live threads, heap. Last line: one JSON object.
+ * export (CPU time of the strategy's own threads), live threads, heap; also 429s per 1,000 after the phase's first
+ * minute, how long after the simulator finished an export the worker saw it (p50) and the capacity's idle slot time
+ * per export start. Last line: one JSON object (the worker's figures, {@code retryAfterPollsOnly} and {@code naive}).
  * <p>
  * Arguments (optional): {@code exports capacityLimit roundMs pages}, defaults 100 20 2000 25.
  * Run: see docs/BENCHMARKS.md ("Throughput at Power BI's limits").
@@ -102,21 +107,33 @@ public final class CapacityBench {
     /** What one strategy measured. */
     record Figures(double capacityUtilisation, double throttledPer1000, double tokenRequestsPerTenantLifetime,
                    double pollsPerExportOverMinimum, long addedLatencyP50Ms, long addedLatencyP99Ms,
-                   double cpuMsPerExport, int liveThreads, long heapMb, int completed, int exports, double seconds) {
+                   double cpuMsPerExport, int liveThreads, long heapMb, int completed, int exports, double seconds,
+                   double throttledPer1000AfterFirstMinute, long seenEndLagP50Ms, long idleGapMsPerStart) {
+
+        Figures withThreadsAndHeap(int threads, long heap) {
+            return new Figures(capacityUtilisation, throttledPer1000, tokenRequestsPerTenantLifetime,
+                    pollsPerExportOverMinimum, addedLatencyP50Ms, addedLatencyP99Ms, cpuMsPerExport, threads, heap,
+                    completed, exports, seconds, throttledPer1000AfterFirstMinute, seenEndLagP50Ms, idleGapMsPerStart);
+        }
 
         String json() {
             return String.format(Locale.ROOT, "\"capacityUtilisation\":%.3f,\"throttledPer1000\":%.1f,"
                             + "\"tokenRequestsPerTenantLifetime\":%.2f,\"pollsPerExportOverMinimum\":%.2f,"
                             + "\"addedLatencyP50Ms\":%d,\"addedLatencyP99Ms\":%d,\"cpuMsPerExport\":%.1f,"
-                            + "\"liveThreads\":%d,\"heapMb\":%d,\"completed\":%d,\"exports\":%d,\"seconds\":%.1f",
+                            + "\"liveThreads\":%d,\"heapMb\":%d,\"completed\":%d,\"exports\":%d,\"seconds\":%.1f,"
+                            + "\"throttledPer1000AfterFirstMinute\":%.1f,\"seenEndLagP50Ms\":%d,"
+                            + "\"idleGapMsPerStart\":%d",
                     capacityUtilisation, throttledPer1000, tokenRequestsPerTenantLifetime, pollsPerExportOverMinimum,
                     addedLatencyP50Ms, addedLatencyP99Ms, cpuMsPerExport, liveThreads, heapMb, completed, exports,
-                    seconds);
+                    seconds, throttledPer1000AfterFirstMinute, seenEndLagP50Ms, idleGapMsPerStart);
         }
     }
 
-    /** An export as the simulator saw it, and when the strategy was done with it. */
-    record Done(String tenant, String exportId, Instant doneAt) { }
+    /**
+     * An export as the simulator saw it, when the strategy was done with it, and how long after its start the
+     * strategy saw it finished ({@code renderMs} of the outcome's timings; -1 when the strategy does not say).
+     */
+    record Done(String tenant, String exportId, Instant doneAt, long renderMs) { }
 
     public static void main(String[] args) throws Exception {
         int exports = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -130,17 +147,24 @@ public final class CapacityBench {
                 capacityLimit, pages, renderMs, roundMs, TOKEN_LIFETIME_SECONDS, exports, exports / 10);
 
         try (WorkerHarness harness = WorkerHarness.start(scenario)) {
-            Figures worker = runWorker(harness, exports, capacityLimit, pages, renderMs);
+            // the shipped worker first (the colder JVM), then the same worker polling at Retry-After spacing only
+            Figures worker = runWorker(harness, "capbench", true, exports, capacityLimit, pages, renderMs);
             print("worker", worker);
+            Figures plain = runWorker(harness, "capplain", false, exports, capacityLimit, pages, renderMs);
+            print("worker, Retry-After polls only", plain);
             Figures naive = runNaive(harness, exports, capacityLimit, pages, renderMs);
             print("naive", naive);
             int[] scale = runScale(harness, pages);
             System.out.printf(Locale.ROOT, "scale: %d exports in flight on one worker (accepted, not finished; %d "
                     + "worker threads, %d MB heap (whole JVM incl. devstack, after GC)%n", scale[0], scale[1], scale[2]);
-            Figures workerFinal = new Figures(worker.capacityUtilisation(), worker.throttledPer1000(),
-                    worker.tokenRequestsPerTenantLifetime(), worker.pollsPerExportOverMinimum(),
-                    worker.addedLatencyP50Ms(), worker.addedLatencyP99Ms(), worker.cpuMsPerExport(), scale[1], scale[2],
-                    worker.completed(), worker.exports(), worker.seconds());
+            Figures workerFinal = worker.withThreadsAndHeap(scale[1], scale[2]);
+            System.out.printf(Locale.ROOT, "ratios Retry-After-only/worker: utilisation %.3f, idle gap per start "
+                            + "%.2f, seen-end lag p50 %.2f, polls %.2f, cpu %.2f%n",
+                    plain.capacityUtilisation() / worker.capacityUtilisation(),
+                    plain.idleGapMsPerStart() / (double) Math.max(1, worker.idleGapMsPerStart()),
+                    plain.seenEndLagP50Ms() / (double) Math.max(1, worker.seenEndLagP50Ms()),
+                    plain.pollsPerExportOverMinimum() / worker.pollsPerExportOverMinimum(),
+                    plain.cpuMsPerExport() / worker.cpuMsPerExport());
             System.out.printf(Locale.ROOT, "ratios naive/worker: utilisation %.2f, 429s %s, polls %.2f, latency p50 "
                             + "%.1f p99 %.1f, cpu %.2f%n",
                     naive.capacityUtilisation() / worker.capacityUtilisation(),
@@ -150,30 +174,40 @@ public final class CapacityBench {
                     naive.addedLatencyP50Ms() / (double) Math.max(1, worker.addedLatencyP50Ms()),
                     naive.addedLatencyP99Ms() / (double) Math.max(1, worker.addedLatencyP99Ms()),
                     naive.cpuMsPerExport() / worker.cpuMsPerExport());
-            System.out.println("{" + workerFinal.json() + ",\"scaleInFlight\":" + scale[0] + ",\"naive\":{"
-                    + naive.json() + "}}");
+            System.out.println("{" + workerFinal.json() + ",\"scaleInFlight\":" + scale[0]
+                    + ",\"retryAfterPollsOnly\":{" + plain.json() + "},\"naive\":{" + naive.json() + "}}");
         }
     }
 
     private static void print(String name, Figures f) {
         System.out.printf(Locale.ROOT, "%s: %d/%d completed in %.1f s; utilisation %.3f (target >= 0.95); 429s per "
                         + "1,000 exports %.1f (target < 10); tokens per tenant per lifetime %.2f; polls per export / "
-                        + "minimum %.2f; added latency p50 %d ms p99 %d ms; CPU %.1f ms per export; threads %d; heap %d MB%n",
+                        + "minimum %.2f; added latency p50 %d ms p99 %d ms; CPU %.1f ms per export; threads %d; heap %d MB; "
+                        + "429s per 1,000 after the first minute %.1f; end seen p50 %d ms after it happened; idle slot "
+                        + "time per start %d ms%n",
                 name, f.completed(), f.exports(), f.seconds(), f.capacityUtilisation(), f.throttledPer1000(),
                 f.tokenRequestsPerTenantLifetime(), f.pollsPerExportOverMinimum(), f.addedLatencyP50Ms(),
-                f.addedLatencyP99Ms(), f.cpuMsPerExport(), f.liveThreads(), f.heapMb());
+                f.addedLatencyP99Ms(), f.cpuMsPerExport(), f.liveThreads(), f.heapMb(),
+                f.throttledPer1000AfterFirstMinute(), f.seenEndLagP50Ms(), f.idleGapMsPerStart());
     }
 
-    private static Figures runWorker(WorkerHarness harness, int exports, int capacityLimit, int pages, long renderMs)
-            throws Exception {
-        try (Lane lane = harness.lane("capbench", c -> c.withLimits(c.limits().withMaxInFlight(512)
+    private static Figures runWorker(WorkerHarness harness, String laneName, boolean forecastPolls, int exports,
+                                     int capacityLimit, int pages, long renderMs) throws Exception {
+        try (Lane lane = harness.lane(laneName, c -> c.withLimits(c.limits().withMaxInFlight(512)
                 .withPollFallbackInterval(Duration.ofSeconds(1))
                 .withCapacityLimits(10_000, capacityLimit, 500, 100)))) {
-            WorkerApp app = lane.startWorker();
+            // read once, when the worker builds its limits: the two worker phases differ in this switch alone
+            System.setProperty(ExportLimits.FORECAST_POLLS_PROPERTY, Boolean.toString(forecastPolls));
+            WorkerApp app;
+            try {
+                app = lane.startWorker();
+            } finally {
+                System.clearProperty(ExportLimits.FORECAST_POLLS_PROPERTY);
+            }
             lane.publishAndAwait(request(DemoStack.NORTHWIND, 1), Duration.ofSeconds(120)).completed(); // warm-up
             Predicate<String> mine = n -> n.startsWith("export-") || n.equals("intake") || n.startsWith("token-")
-                    || n.startsWith("admin-http") || n.contains("capbench");
-            Sampler sampler = Sampler.start(mine, app::inFlight);
+                    || n.startsWith("admin-http") || n.contains(laneName);
+            Sampler sampler = Sampler.start(mine, app::inFlight, harness.stack().counters());
             Snapshot before = Snapshot.take(harness.stack().counters(), mine);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < exports; i++) {
@@ -189,7 +223,8 @@ public final class CapacityBench {
             for (Outcome o : out.values()) {
                 if (o.isCompleted()) {
                     ExportCompleted c = o.completed();
-                    done.add(new Done(c.tenant(), c.exportId(), c.completedAt()));
+                    done.add(new Done(c.tenant(), c.exportId(), c.completedAt(),
+                            c.timings() == null ? -1 : c.timings().renderMs()));
                 }
             }
             return figures(harness, lane.config(), done, ids.size(), before, after, sampler, capacityLimit, renderMs);
@@ -211,7 +246,7 @@ public final class CapacityBench {
         }
         ExecutorService pool = Executors.newFixedThreadPool(NAIVE_THREADS, named("naive-pool"));
         Predicate<String> mine = n -> n.startsWith("naive-");
-        Sampler sampler = Sampler.start(mine, () -> 0);
+        Sampler sampler = Sampler.start(mine, () -> 0, harness.stack().counters());
         Snapshot before = Snapshot.take(harness.stack().counters(), mine);
         List<Done> done = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
@@ -283,7 +318,7 @@ public final class CapacityBench {
                     return in.transferTo(OutputStream.nullOutputStream());
                 }
             });
-            done.add(new Done(tenant, job.id(), Instant.now()));
+            done.add(new Done(tenant, job.id(), Instant.now(), -1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -346,6 +381,20 @@ public final class CapacityBench {
         }
         double window = Math.max(1, Duration.between(from, to).toMillis());
         double utilisation = busy / (capacityLimit * window);
+        // the capacity's idle slot time in that window, per export started in it: the time between one export
+        // ending at the simulator and the next one starting on its slot, on average
+        long startsInWindow = contoso.stream().filter(j -> j.createdDateTime().get().isBefore(to)).count();
+        long idleGapPerStart = Math.round((capacityLimit * window - busy) / Math.max(1, startsInWindow));
+        // how long after the simulator finished an export the strategy saw it finished (start + renderMs - end)
+        List<Long> seenLags = new ArrayList<>();
+        for (Done d : done) {
+            ExportJob j = sim.get(d.exportId());
+            if (d.renderMs() >= 0 && j != null && j.createdDateTime().isPresent() && j.lastActionDateTime().isPresent()) {
+                seenLags.add(Duration.between(j.lastActionDateTime().get(),
+                        j.createdDateTime().get().plusMillis(d.renderMs())).toMillis());
+            }
+        }
+        Collections.sort(seenLags);
 
         List<Long> latencies = new ArrayList<>();
         for (Done d : done) {
@@ -364,10 +413,13 @@ public final class CapacityBench {
         double polls = after.polls() - before.polls();
         double minimumPolls = Math.ceil(renderMs / 1000.0) * Math.max(1, done.size());
         double throttled = after.throttled() - before.throttled();
+        long atOneMinute = sampler.throttledAtOneMinute() < 0 ? after.throttled() : sampler.throttledAtOneMinute();
+        double throttledAfterFirstMinute = after.throttled() - atOneMinute;
         double cpu = (after.cpuNanos() - before.cpuNanos() + after.taskCpuNanos() - before.taskCpuNanos()) / 1e6;
         return new Figures(utilisation, throttled * 1000.0 / Math.max(1, done.size()), tokens / lifetimes,
                 polls / minimumPolls, p50, p99, cpu / Math.max(1, done.size()), sampler.maxThreads(), heapMb(),
-                done.size(), exports, seconds);
+                done.size(), exports, seconds, throttledAfterFirstMinute * 1000.0 / Math.max(1, done.size()),
+                seenLags.isEmpty() ? -1 : percentile(seenLags, 0.50), idleGapPerStart);
     }
 
     /** The simulator's record of each export (created, Succeeded at), read after the measurement. */
@@ -419,14 +471,22 @@ public final class CapacityBench {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("sampler"));
         private final AtomicInteger maxThreads = new AtomicInteger();
         private final AtomicLong maxInFlight = new AtomicLong();
+        private final AtomicLong throttledAtOneMinute = new AtomicLong(-1);
 
-        static Sampler start(Predicate<String> threads, java.util.function.IntSupplier inFlight) {
+        static Sampler start(Predicate<String> threads, java.util.function.IntSupplier inFlight, Counters counters) {
             Sampler s = new Sampler();
             s.timer.scheduleAtFixedRate(() -> {
                 s.maxThreads.accumulateAndGet(countThreads(threads), Math::max);
                 s.maxInFlight.accumulateAndGet(inFlight.getAsInt(), Math::max);
             }, 0, 200, TimeUnit.MILLISECONDS);
+            // the 429 target counts after the first minute: remember the counter at that moment
+            s.timer.schedule(() -> s.throttledAtOneMinute.set(counters.get("throttled429")), 60, TimeUnit.SECONDS);
             return s;
+        }
+
+        /** The simulator's 429 counter one minute into the phase; -1 when the phase ended sooner. */
+        long throttledAtOneMinute() {
+            return throttledAtOneMinute.get();
         }
 
         void stop() {
