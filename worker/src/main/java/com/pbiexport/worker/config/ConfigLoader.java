@@ -219,11 +219,24 @@ public final class ConfigLoader {
             AdminSettings admin = new AdminSettings(str("admin.bindAddress"), num("admin.port").intValue());
             LoggingSettings logging = new LoggingSettings((Boolean) value("logging.json"));
             DeliverySettings delivery = delivery(kafka);
+            IntakeSettings intake = new IntakeSettings(deadLetterBreaker());
             if (!raw.problems.isEmpty() || sinks == null) {
                 return null;
             }
             return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
-                    delivery);
+                    delivery, intake);
+        }
+
+        private DeadLetterBreakerSettings deadLetterBreaker() {
+            String b = "intake.deadLetterBreaker.";
+            DeadLetterBreakerSettings s = new DeadLetterBreakerSettings((Boolean) value(b + "enabled"),
+                    num(b + "ratio").doubleValue(), num(b + "lastRecords").intValue(), num(b + "minRecords").intValue(),
+                    dur(b + "window"), dur(b + "coolDown"));
+            if (s.minRecords() > s.lastRecords()) {
+                raw.problems.add(label(b + "minRecords") + " must not exceed " + label(b + "lastRecords") + " ("
+                        + s.lastRecords() + "), was " + s.minRecords());
+            }
+            return s;
         }
 
         /** The mode; exactly-once owns the producer's transactional id, so a configured one is a mistake. */

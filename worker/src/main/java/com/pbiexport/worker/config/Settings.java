@@ -162,6 +162,29 @@ public final class Settings {
                     .doc("How long a workspace's capacity (from `GET groups?$filter=id eq '...'`) is cached; "
                             + "unknown capacities are limited per workspace.").build(),
 
+            Setting.of("intake.deadLetterBreaker.enabled", BOOLEAN).defaultValue(true)
+                    .doc("Stop a request partition whose recent records are mostly dead letters instead of draining "
+                            + "the topic into the dead-letter topic; it probes again after the cool-down (and on "
+                            + "restart). Metric `pbiexport_intake_dead_letter_breaker_open`.").build(),
+            Setting.of("intake.deadLetterBreaker.ratio", DOUBLE)
+                    .defaultValue(DeadLetterBreakerSettings.DEFAULT_RATIO).check(Check.exclusiveBetween(0, 1))
+                    .doc("Share of dead letters among a partition's recent records that stops it.").build(),
+            Setting.of("intake.deadLetterBreaker.lastRecords", INT)
+                    .defaultValue(DeadLetterBreakerSettings.DEFAULT_LAST_RECORDS).check(Check.atLeast(1))
+                    .doc("How many of a partition's latest records are looked at.").build(),
+            Setting.of("intake.deadLetterBreaker.minRecords", INT)
+                    .defaultValue(DeadLetterBreakerSettings.DEFAULT_MIN_RECORDS).check(Check.atLeast(1))
+                    .doc("Fewest recent records before a partition may be stopped, so a few bad records never stop "
+                            + "it. At most `intake.deadLetterBreaker.lastRecords`.").build(),
+            Setting.of("intake.deadLetterBreaker.window", DURATION)
+                    .defaultValue(DeadLetterBreakerSettings.DEFAULT_WINDOW).check(Check.positiveDuration())
+                    .doc("Records older than this do not count: a slow trickle of garbage is not a flood.").build(),
+            Setting.of("intake.deadLetterBreaker.coolDown", DURATION)
+                    .defaultValue(DeadLetterBreakerSettings.DEFAULT_COOL_DOWN).check(Check.positiveDuration())
+                    .doc("How long a stopped partition waits before 10 of its records are let through as a probe: "
+                            + "mostly dead letters again stop it for another cool-down, otherwise it resumes.")
+                    .build(),
+
             Setting.of("http.connectTimeout", DURATION).defaultValue(HttpSettings.DEFAULT_CONNECT_TIMEOUT)
                     .check(Check.positiveDuration()).doc("TCP/TLS connect timeout for Power BI and Entra ID.").build(),
             Setting.of("http.responseTimeout", DURATION).defaultValue(HttpSettings.DEFAULT_RESPONSE_TIMEOUT)

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param instanceId names this instance in events and metrics (default: the host name)
  * @param tenants    configured tenants by alias (the {@code tenant} of a request names one)
  * @param delivery   exactly-once (Kafka transactions) or at-least-once
+ * @param intake     how intake guards the request topic (the dead-letter breaker)
  */
 public record WorkerConfig(
         String instanceId,
@@ -25,7 +26,8 @@ public record WorkerConfig(
         TokenSettings tokens,
         AdminSettings admin,
         LoggingSettings logging,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        IntakeSettings intake) {
 
     public WorkerConfig {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -39,6 +41,15 @@ public record WorkerConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(intake, "intake");
+    }
+
+    /** Intake at its defaults; kept so configurations built before it existed compile. */
+    public WorkerConfig(String instanceId, KafkaSettings kafka, Topics topics, Map<String, TenantConfig> tenants,
+                        Sinks sinks, Limits limits, HttpSettings http, TokenSettings tokens, AdminSettings admin,
+                        LoggingSettings logging, DeliverySettings delivery) {
+        this(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery,
+                IntakeSettings.defaults());
     }
 
     /** Delivery at its default ({@code exactly-once}); kept so configurations built before it existed compile. */
@@ -53,7 +64,7 @@ public record WorkerConfig(
     public static WorkerConfig of(KafkaSettings kafka, Map<String, TenantConfig> tenants, Sinks sinks) {
         return new WorkerConfig("worker", kafka, Topics.defaults(), tenants, sinks, Limits.defaults(),
                 HttpSettings.defaults(), TokenSettings.defaults(), AdminSettings.defaults(),
-                LoggingSettings.defaults(), DeliverySettings.defaults());
+                LoggingSettings.defaults(), DeliverySettings.defaults(), IntakeSettings.defaults());
     }
 
     public Optional<TenantConfig> tenant(String alias) {
@@ -61,46 +72,63 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withInstanceId(String value) {
-        return new WorkerConfig(value, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(value, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery,
+                intake);
     }
 
     public WorkerConfig withKafka(KafkaSettings value) {
-        return new WorkerConfig(instanceId, value, topics, tenants, sinks, limits, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, value, topics, tenants, sinks, limits, http, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withTopics(Topics value) {
-        return new WorkerConfig(instanceId, kafka, value, tenants, sinks, limits, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, value, tenants, sinks, limits, http, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withTenants(Map<String, TenantConfig> value) {
-        return new WorkerConfig(instanceId, kafka, topics, value, sinks, limits, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, value, sinks, limits, http, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withSinks(Sinks value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, value, limits, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, value, limits, http, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withLimits(Limits value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, value, http, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, value, http, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withHttp(HttpSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, value, tokens, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, value, tokens, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withTokens(TokenSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, value, admin, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, value, admin, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withAdmin(AdminSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, value, logging, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, value, logging,
+                delivery, intake);
     }
 
     public WorkerConfig withLogging(LoggingSettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, value, delivery);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, value,
+                delivery, intake);
     }
 
     public WorkerConfig withDelivery(DeliverySettings value) {
-        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging, value);
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
+                value, intake);
+    }
+
+    public WorkerConfig withIntake(IntakeSettings value) {
+        return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
+                delivery,
+                value);
     }
 }

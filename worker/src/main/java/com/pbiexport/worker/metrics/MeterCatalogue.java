@@ -75,7 +75,10 @@ public enum MeterCatalogue {
             "Partition offsets committed (one per partition in each commit the broker acknowledged)",
             null, List.of()),
     POLL_FAILURES("pbiexport.intake.poll.failures", Type.COUNTER, "Consumer polls that failed (broker away,"
-            + " authorisation)", null, List.of());
+            + " authorisation)", null, List.of()),
+    DEAD_LETTER_BREAKER_OPEN("pbiexport.intake.dead.letter.breaker.open", Type.GAUGE,
+            "Request-topic partitions whose intake the dead-letter breaker stopped (open or probing;"
+                    + " intake.deadLetterBreaker.*)", null, List.of());
 
     /** The Micrometer meter type, which decides the Prometheus suffixes. */
     public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER, SUMMARY }

@@ -45,6 +45,8 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     private final Map<String, AtomicInteger> permitsInUse = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
     private final AtomicInteger assigned = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<java.util.function.IntSupplier> breakerOpen =
+            new java.util.concurrent.atomic.AtomicReference<>(() -> 0);
     private final Counter offsetsCommitted;
     private final Counter pollFailures;
 
@@ -57,6 +59,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         }
         gauge(INTAKE_PAUSED, Tags.empty(), paused, AtomicInteger::get);
         gauge(ASSIGNED_PARTITIONS, Tags.empty(), assigned, AtomicInteger::get);
+        gauge(DEAD_LETTER_BREAKER_OPEN, Tags.empty(), breakerOpen, r -> r.get().getAsInt());
         counter(REQUESTS_RECEIVED, Tags.empty());
         counter(PUBLISH_RETRIES, Tags.empty());
         offsetsCommitted = counter(OFFSETS_COMMITTED, Tags.empty());
@@ -65,6 +68,11 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Where the dead-letter breaker's count of stopped partitions is read (0 until intake is wired). */
+    public void deadLetterBreaker(java.util.function.IntSupplier openPartitions) {
+        breakerOpen.set(openPartitions);
     }
 
     /** The instance's export budget (limits.maxInFlight), shown beside the permits in use. */

@@ -227,7 +227,7 @@ class ConfigLoaderTest {
     void rejectsUnknownTopLevelKeyListingTheKnownOnes() {
         assertThat(problems(BASE + "metrics: {enabled: true}\n")).containsExactly(
                 "unknown setting 'metrics'; known settings here: instanceId, kafka, delivery, topics, tenants, sinks,"
-                        + " limits, http, tokens, admin, logging");
+                        + " limits, intake, http, tokens, admin, logging");
     }
 
     @Test
