@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -62,6 +63,7 @@ public final class IntakeLoop implements Runnable {
     private final Map<TopicPartition, Map<Long, RecordHandler.Cancellation>> handles = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
+    private DeadLetterBreaker breaker = DeadLetterBreaker.disabled();
     private boolean paused;
     private volatile int handedOut; // written by the consumer thread only
     private Instant lastCommit;
@@ -133,6 +135,15 @@ public final class IntakeLoop implements Runnable {
         }
     }
 
+    /**
+     * Stops a partition whose records are mostly dead letters (see {@link DeadLetterBreaker}; its {@code guard} must
+     * wrap this loop's handler so it learns each record's verdict). Call before {@link #run}.
+     */
+    public IntakeLoop guardedBy(DeadLetterBreaker deadLetterBreaker) {
+        this.breaker = Objects.requireNonNull(deadLetterBreaker, "deadLetterBreaker");
+        return this;
+    }
+
     /** Asks the loop to stop; returns at once. Safe from any thread. */
     public void shutdown() {
         stopping = true;
@@ -153,6 +164,7 @@ public final class IntakeLoop implements Runnable {
         applyCompletions();
         handOutWaiting();
         adjustPause();
+        breaker.beforePoll(consumer, paused); // keeps stopped partitions paused, lets cooled-down ones probe
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(POLL_TIMEOUT);
@@ -178,6 +190,9 @@ public final class IntakeLoop implements Runnable {
     private void handOutWaiting() {
         while (handedOut < maxInFlight && !waiting.isEmpty()) {
             ConsumerRecord<byte[], byte[]> r = waiting.poll();
+            if (!breaker.admit(consumer, r, waiting)) {
+                continue; // its partition is stopped: rewound to this record, read again once it resumes
+            }
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             long offset = r.offset();
             handedOut++;
@@ -248,6 +263,7 @@ public final class IntakeLoop implements Runnable {
             while (handedOut > 0 && clock.instant().isBefore(until)) {
                 applyCompletions();
                 consumer.poll(Duration.ofMillis(100)); // keeps group membership while paused; returns nothing
+                commitIfDue(false); // exactly-once: answers count as published only once their transaction ran
             }
             applyCompletions();
             commitIfDue(true);
