@@ -89,10 +89,23 @@ public final class PowerBiApi implements HttpHandler {
         this.ppu = new PpuLimiter(clock);
     }
 
+    /**
+     * Thrown to cut a connection mid-answer: the JDK server closes the socket only when the handler itself throws
+     * an {@code IOException} (closing a body shorter than its Content-Length leaves the socket open and the client
+     * waiting).
+     */
+    private static final class CutConnection extends IOException {
+        CutConnection(String message) {
+            super(message);
+        }
+    }
+
     @Override
-    public void handle(HttpExchange ex) {
+    public void handle(HttpExchange ex) throws IOException {
         try {
             serve(ex);
+        } catch (CutConnection cut) {
+            throw cut;
         } catch (IOException clientGone) {
             LOG.debug("Power BI simulator: client connection ended early: {}", clientGone.toString());
         } catch (InterruptedException interrupted) {
@@ -407,12 +420,21 @@ public final class PowerBiApi implements HttpHandler {
         byte[] buf = new byte[bytesPerSecond > 0 ? (int) Math.max(1, Math.min(16_384, bytesPerSecond / 20)) : 65_536];
         long started = System.nanoTime();
         long sent = 0;
+        long cutAt = file.length() > 1 && faults.truncateDownload() ? file.length() / 2 : -1;
         try (InputStream in = file.content(); OutputStream out = ex.getResponseBody()) {
             int n;
             while (file.length() > 0 && (n = in.read(buf)) > 0) {
+                if (cutAt >= 0) {
+                    n = (int) Math.min(n, cutAt - sent);
+                }
                 out.write(buf, 0, n);
                 sent += n;
                 counters.add("bytesServed", n);
+                if (cutAt >= 0 && sent >= cutAt) {
+                    out.flush();
+                    counters.increment("downloadsTruncated");
+                    throw new CutConnection("fault: download cut after " + sent + " of " + file.length() + " bytes");
+                }
                 if (bytesPerSecond > 0) {
                     long wait = started + (long) (sent * 1e9 / bytesPerSecond) - System.nanoTime();
                     if (wait > 0) {

@@ -41,8 +41,10 @@
  * <tr><td>file: export not Succeeded (*)</td><td>404</td><td>PowerBIEntityNotFound</td><td>ExportFileNotReady</td></tr>
  * <tr><td>file: expired (*)</td><td>404</td><td>PowerBIEntityNotFound</td><td>ExportFileExpired</td></tr>
  * <tr><td>file ready</td><td>200 + bytes, Content-Type, Content-Disposition (report name + extension)</td><td></td><td></td></tr>
+ * <tr><td>file ready, fault: truncatedDownloadRate</td><td>200 + Content-Length, then the connection closes after half the bytes</td><td></td><td></td></tr>
  * </table>
  * Counters: {@code exportToCalls}, {@code polls}, {@code fileDownloads} (every call to the route, rejected ones
- * included), {@code throttled429}, {@code bytesServed}, {@code http5xxInjected}, {@code connectionsDropped}.
+ * included), {@code throttled429}, {@code bytesServed}, {@code http5xxInjected}, {@code connectionsDropped},
+ * {@code downloadsTruncated}.
  */
 package com.pbiexport.devstack.powerbi;

@@ -20,6 +20,9 @@ import java.time.Instant;
  * @param entraLatencyMillis     added latency on every token request
  * @param exportBusyFailures     the next N exports end {@code Failed} WITH Retry-After (service busy: start again)
  * @param exportPermanentFailures the next N exports end {@code Failed} WITHOUT Retry-After (permanent)
+ * @param truncatedDownloadRate  fraction (0..1) of file downloads whose connection is closed half-way through the
+ *                               announced {@code Content-Length} (a network drop mid-body; the client sees a
+ *                               premature end of the body, never a short "complete" file)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FaultSettings(
@@ -34,9 +37,20 @@ public record FaultSettings(
         int entraThrottleRetryAfterSeconds,
         long entraLatencyMillis,
         int exportBusyFailures,
-        int exportPermanentFailures) {
+        int exportPermanentFailures,
+        double truncatedDownloadRate) {
+
+    /** The knobs before {@code truncatedDownloadRate} (which is then off), for existing callers. */
+    public FaultSettings(double powerBiErrorRate, long powerBiLatencyMillis, double dropConnectionRate,
+                         int forced429Count, int forced429RetryAfterSeconds, long downloadBytesPerSecond,
+                         Instant entraOutageUntil, int entraThrottleCount, int entraThrottleRetryAfterSeconds,
+                         long entraLatencyMillis, int exportBusyFailures, int exportPermanentFailures) {
+        this(powerBiErrorRate, powerBiLatencyMillis, dropConnectionRate, forced429Count, forced429RetryAfterSeconds,
+                downloadBytesPerSecond, entraOutageUntil, entraThrottleCount, entraThrottleRetryAfterSeconds,
+                entraLatencyMillis, exportBusyFailures, exportPermanentFailures, 0);
+    }
 
     public static FaultSettings none() {
-        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0);
+        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0, 0);
     }
 }

@@ -44,7 +44,7 @@ public final class Faults {
         return new FaultSettings(s.powerBiErrorRate(), s.powerBiLatencyMillis(), s.dropConnectionRate(),
                 forced429Left.get(), s.forced429RetryAfterSeconds(), s.downloadBytesPerSecond(), s.entraOutageUntil(),
                 entraThrottleLeft.get(), s.entraThrottleRetryAfterSeconds(), s.entraLatencyMillis(),
-                exportBusyLeft.get(), exportPermanentLeft.get());
+                exportBusyLeft.get(), exportPermanentLeft.get(), s.truncatedDownloadRate());
     }
 
     /** Replaces every setting (and re-arms every count knob). */
@@ -117,6 +117,12 @@ public final class Faults {
 
     public boolean dropConnection() {
         double rate = settings.get().dropConnectionRate();
+        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+    }
+
+    /** True when this file download should be cut half-way (see {@link FaultSettings#truncatedDownloadRate()}). */
+    public boolean truncateDownload() {
+        double rate = settings.get().truncatedDownloadRate();
         return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
     }
 

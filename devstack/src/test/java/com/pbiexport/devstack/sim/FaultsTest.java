@@ -75,4 +75,24 @@ class FaultsTest {
         assertThat(faults.takeExportPermanentFailure()).isTrue();
         assertThat(faults.current().exportPermanentFailures()).isEqualTo(1);
     }
+
+    @Test
+    void truncatedDownloadsAreOffByDefaultAndSetThroughMerge() {
+        assertThat(FaultSettings.none().truncatedDownloadRate()).isZero();
+        assertThat(faults.truncateDownload()).isFalse();
+
+        FaultSettings s = merge("{\"truncatedDownloadRate\":1.0}");
+
+        assertThat(s.truncatedDownloadRate()).isEqualTo(1.0);
+        assertThat(faults.truncateDownload()).isTrue();
+        assertThat(faults.toJson()).contains("\"truncatedDownloadRate\":1.0");
+    }
+
+    @Test
+    void settingsWithoutTheTruncationKnobKeepItOff() {
+        faults.set(new FaultSettings(0.5, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0));
+
+        assertThat(faults.current().powerBiErrorRate()).isEqualTo(0.5);
+        assertThat(faults.truncateDownload()).isFalse();
+    }
 }
