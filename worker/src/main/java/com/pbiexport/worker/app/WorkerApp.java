@@ -7,6 +7,7 @@ import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.auth.TokenService;
 import com.pbiexport.worker.auth.TokenSource;
 import com.pbiexport.worker.config.CloudName;
+import com.pbiexport.worker.config.DeadLetterBreakerSettings;
 import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
@@ -16,6 +17,7 @@ import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.AtLeastOnceDelivery;
 import com.pbiexport.worker.intake.Delivery;
+import com.pbiexport.worker.intake.DeadLetterBreaker;
 import com.pbiexport.worker.intake.IntakeLoop;
 import com.pbiexport.worker.intake.TransactionalDelivery;
 import com.pbiexport.worker.intake.JobStateStore;
@@ -175,14 +177,17 @@ public final class WorkerApp implements AutoCloseable {
         this.jobStateReader = new KafkaConsumer<>(jobStateReaderProps(config));
         JobStateStore jobStates = new JobStateStore(jobStateReader, config.topics().jobState(), JOB_STATE_LOAD_TIMEOUT,
                 producer == null ? () -> { } : producer::flush, clock);
-        RequestRouter router = new RequestRouter(new RequestParser(codec),
+        // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
+        DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
+        metrics.deadLetterBreaker(breaker::openPartitions);
+        RequestRouter router = new RequestRouter(new RequestParser(codec, breaker::parsed),
                 new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
                 deadLetters, config.sinks().defaultSink(), clock, timers, metrics, jobStates,
                 new JobStatePublisher(sender, config.topics().jobState()));
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
-        this.intake = new IntakeLoop(consumer, config.topics().requests(), router, config.limits().maxQueued(),
-                Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
-                PartitionListener.all(jobStates, router), delivery, handOverPatience(config));
+        this.intake = new IntakeLoop(consumer, config.topics().requests(), breaker.guard(router),
+                config.limits().maxQueued(), Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
+                PartitionListener.all(jobStates, router), delivery, handOverPatience(config)).guardedBy(breaker);
         this.intakeThread = new Thread(intake, "intake");
 
         try {
@@ -273,6 +278,11 @@ public final class WorkerApp implements AutoCloseable {
     private AutoCloseable bind(KafkaClientMetrics m) {
         m.bindTo(registry);
         return m;
+    }
+
+    private static DeadLetterBreaker deadLetterBreaker(DeadLetterBreakerSettings s, Clock clock) {
+        return new DeadLetterBreaker(new DeadLetterBreaker.Settings(s.enabled(), s.ratio(), s.lastRecords(),
+                s.minRecords(), s.window(), s.coolDown()), clock);
     }
 
     private static TenantCredentials credentials(String alias, TenantConfig t, Map<String, String> env) {
