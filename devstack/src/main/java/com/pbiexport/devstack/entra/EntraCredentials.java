@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +41,7 @@ public final class EntraCredentials {
     private record Live(List<Secret> secrets, List<String> certificates, List<String> federatedAssertions) { }
 
     private final Map<String, Live> live = new ConcurrentHashMap<>();
-    private final List<Presentation> presentations = new CopyOnWriteArrayList<>();
+    private final Deque<Presentation> presentations = new ArrayDeque<>(); // guarded by itself
     private final AtomicLong sequence = new AtomicLong();
 
     public EntraCredentials(Scenario scenario) {
@@ -110,7 +111,9 @@ public final class EntraCredentials {
 
     /** Every client-secret presentation so far (newest {@value #PRESENTATIONS_KEPT}), oldest first. */
     public List<Presentation> presentations() {
-        return List.copyOf(presentations);
+        synchronized (presentations) {
+            return List.copyOf(presentations);
+        }
     }
 
     /** The sequence number the next presentation gets: take it before a change to look only at what follows. */
@@ -129,10 +132,13 @@ public final class EntraCredentials {
     }
 
     void recordSecret(Tenant tenant, App app, String presented, boolean accepted) {
-        presentations.add(new Presentation(sequence.incrementAndGet(), tenant.id(), app.clientId(),
-                fingerprint(presented), accepted));
-        if (presentations.size() > PRESENTATIONS_KEPT) {
-            presentations.remove(0);
+        String fingerprint = fingerprint(presented);
+        synchronized (presentations) {
+            presentations.addLast(new Presentation(sequence.incrementAndGet(), tenant.id(), app.clientId(), fingerprint,
+                    accepted));
+            if (presentations.size() > PRESENTATIONS_KEPT) {
+                presentations.removeFirst();
+            }
         }
     }
 
