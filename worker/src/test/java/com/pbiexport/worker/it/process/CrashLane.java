@@ -68,7 +68,8 @@ public final class CrashLane implements AutoCloseable {
         this.reader = new KafkaConsumer<>(readerProps(bootstrap));
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(topics.results(), topics.deadLetter(), topics.jobState())) {
-            reader.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+            reader.partitionsFor(t, Duration.ofSeconds(30))
+                    .forEach(p -> parts.add(new TopicPartition(t, p.partition())));
         }
         reader.assign(parts);
         reader.seekToBeginning(parts);
