@@ -81,7 +81,8 @@ class KillNineIT {
         WorkerProcess[] workers = new WorkerProcess[INSTANCES];
         Map<Moment, Integer> moments = new EnumMap<>(Moment.class);
         int kills = 0;
-        try (CrashLane lane = CrashLane.create(stack, "kill9", PARTITIONS)) {
+        try (CrashLane lane = CrashLane.create(stack, "kill9", PARTITIONS);
+             JobStateWatch watch = new JobStateWatch(stack.kafkaBootstrap(), lane.topics().jobState())) {
             Path[] configs = new Path[INSTANCES];
             for (int i = 0; i < INSTANCES; i++) {
                 String instanceId = lane.groupId() + "-w" + i;
@@ -137,7 +138,8 @@ class KillNineIT {
             long starts = CrashWorkers.acceptedStarts(counters) - startsBefore;
             long runMs = Duration.between(t0, Instant.now()).toMillis();
             String figures = "kills=" + kills + " moments=" + moments + " " + tally.summary() + " exportToAccepted="
-                    + starts + " startedAgainBeforeRecorded=" + (starts - tally.recordedExports()) + " runMs=" + runMs
+                    + starts + " startedAgainBeforeRecorded=" + (starts - tally.recordedExports())
+                    + " jobStateLag[" + watch.summary() + "] runMs=" + runMs
                     + " seed=" + seed + " delivery="
                     + (CrashWorkers.DELIVERY_MODE.isBlank() ? "default" : CrashWorkers.DELIVERY_MODE);
             log.info("kill -9: {}", figures);

@@ -58,7 +58,8 @@ class ScaleOutCrashIT {
         List<WorkerProcess> workers = new ArrayList<>();
         Path logs = CrashWorkers.logDir(dir, "ScaleOutCrashIT");
         List<String> jvm = CrashWorkers.jvmOptions(dir);
-        try (CrashLane lane = CrashLane.create(stack, "scale", PARTITIONS)) {
+        try (CrashLane lane = CrashLane.create(stack, "scale", PARTITIONS);
+             JobStateWatch watch = new JobStateWatch(stack.kafkaBootstrap(), lane.topics().jobState())) {
             // dynamic membership: the dead member's partitions move after the session timeout (the broker's minimum)
             Map<String, String> consumer = Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000");
             // an open transaction of the dead instance holds back read_committed readers until it times out
@@ -102,6 +103,7 @@ class ScaleOutCrashIT {
                     Duration.between(t0, Instant.now()).toMillis());
             System.out.println("FIGURES ScaleOutCrashIT kills=1 " + tally.summary() + " exportToAccepted=" + starts
                     + " victimRequests=" + victims.size() + " takenOver=" + takenOver
+                    + " jobStateLag[" + watch.summary() + "]"
                     + " runMs=" + Duration.between(t0, Instant.now()).toMillis()
                     + " delivery=" + (CrashWorkers.DELIVERY_MODE.isBlank() ? "default" : CrashWorkers.DELIVERY_MODE));
 
