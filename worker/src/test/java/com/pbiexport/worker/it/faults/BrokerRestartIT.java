@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -65,19 +67,32 @@ class BrokerRestartIT {
             broker.kill();
             long killedAt = System.nanoTime();
 
-            // requests produced while the broker is away: the producer buffers them (delivery.timeout.ms 120 s)
+            // requests produced while the broker is away, from another thread: send() may block on metadata (up to
+            // max.block.ms, 60 s) until the broker is back, and must not hold up the restart
             List<String> during = new ArrayList<>();
-            List<Future<RecordMetadata>> pending = new ArrayList<>();
+            List<ExportRequested> duringRequests = new ArrayList<>();
             for (int i = 0; i < DURING; i++) {
-                ExportRequested r = request("during", i);
-                pending.add(rig.publishAsync(r));
-                during.add(r.requestId());
+                duringRequests.add(request("during", i));
+                during.add(duringRequests.get(i).requestId());
             }
-            await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true); // the outage itself
-            broker.restart();
-            long downMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
-            for (Future<RecordMetadata> f : pending) {
-                f.get(60, TimeUnit.SECONDS);
+            long downMillis;
+            ExecutorService producerThread = Executors.newSingleThreadExecutor();
+            try {
+                Future<List<RecordMetadata>> pending = producerThread.submit(() -> {
+                    List<Future<RecordMetadata>> sends = new ArrayList<>();
+                    duringRequests.forEach(r -> sends.add(rig.publishAsync(r)));
+                    List<RecordMetadata> acks = new ArrayList<>();
+                    for (Future<RecordMetadata> f : sends) {
+                        acks.add(f.get(90, TimeUnit.SECONDS));
+                    }
+                    return acks;
+                });
+                await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true); // the outage itself
+                broker.restart();
+                downMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+                assertThat(pending.get(90, TimeUnit.SECONDS)).hasSize(DURING);
+            } finally {
+                producerThread.shutdownNow();
             }
 
             List<String> all = new ArrayList<>(before);

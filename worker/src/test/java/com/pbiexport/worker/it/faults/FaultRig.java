@@ -126,6 +126,16 @@ final class FaultRig implements AutoCloseable {
                 LoggingSettings.defaults());
     }
 
+    /**
+     * The configuration with another transient-error budget ({@code limits.pollErrorBudget}) and ceiling on any
+     * back-off or poll interval ({@code limits.maxPollInterval}).
+     */
+    static WorkerConfig withRetries(WorkerConfig cfg, int budget, Duration maxInterval) {
+        Limits l = cfg.limits();
+        return cfg.withLimits(new Limits(l.maxInFlight(), l.maxFileBytes(), l.exportTimeout(),
+                l.pollFallbackInterval(), maxInterval, l.busyRetries(), l.startThrottleMaxWait(), budget));
+    }
+
     WorkerConfig config() {
         return config;
     }

@@ -12,10 +12,8 @@ import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.worker.app.DemoStack;
-import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.config.Sinks;
-import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.it.Outcome;
 import com.pbiexport.worker.testing.Azurite;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +56,7 @@ import static org.awaitility.Awaitility.await;
 class StorageFaultIT {
     private static final Logger log = LoggerFactory.getLogger(StorageFaultIT.class);
     private static final int BLOCK = 512;
+    private static final Duration BLOB_OUTAGE = Duration.ofSeconds(15);
     private static DevStack stack;
 
     @TempDir
@@ -87,7 +86,7 @@ class StorageFaultIT {
             fillLeaving(filler, BLOCK); // one free block: each file starts, then runs out of space
             // error budget 2: a store that keeps failing ends as a classified failure within seconds
             try (FaultRig rig = FaultRig.open(stack.kafka().orElseThrow(), stack, "diskfull", temp,
-                    cfg -> withBudget(cfg, 2).withSinks(Sinks.single("files", new SinkConfig.Filesystem(root))))) {
+                    cfg -> FaultRig.withRetries(cfg, 2, cfg.limits().maxPollInterval()).withSinks(Sinks.single("files", new SinkConfig.Filesystem(root))))) {
                 rig.startWorker();
                 List<String> duringFull = publish(rig, "full", full);
                 Tally fullTally = rig.await(duringFull, Duration.ofSeconds(45), Duration.ZERO);
@@ -135,7 +134,8 @@ class StorageFaultIT {
                         .until(() -> stack.counters().get("fileDownloads") - downloadsBefore >= 3);
                 azurite.stop(); // mid-run, with stores in flight
                 int answeredAtStop = rig.answered(ids);
-                await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                // longer than the SDK's own retries (4 tries over about 10 s): the worker's retry must take over
+                await().pollDelay(BLOB_OUTAGE).atMost(BLOB_OUTAGE.plusSeconds(1)).until(() -> true);
                 azurite.restart();
                 Tally tally = rig.await(ids, Duration.ofSeconds(75), Duration.ofSeconds(2));
                 log.info("RELIABILITY blob-outage: {} (answered when Azurite stopped: {}, file downloads: {})", tally,
@@ -186,12 +186,6 @@ class StorageFaultIT {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile).toList();
         }
-    }
-
-    private static WorkerConfig withBudget(WorkerConfig cfg, int budget) {
-        Limits l = cfg.limits();
-        return cfg.withLimits(new Limits(l.maxInFlight(), l.maxFileBytes(), l.exportTimeout(),
-                l.pollFallbackInterval(), l.maxPollInterval(), l.busyRetries(), l.startThrottleMaxWait(), budget));
     }
 
     private static List<String> publish(FaultRig rig, String phase, int n) {
