@@ -12,7 +12,10 @@ import com.pbiexport.worker.app.DemoStack;
 import com.pbiexport.worker.app.WorkerApp;
 import com.pbiexport.worker.it.Outcome;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Test;
+import com.pbiexport.worker.config.DeliveryMode;
+import com.pbiexport.worker.config.DeliverySettings;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import static com.pbiexport.worker.it.ScenarioIds.SALES_REPORT;
 import static com.pbiexport.worker.it.ScenarioIds.SALES_WS;
@@ -37,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * Issue #7, Faults: the broker (a separate JVM) is SIGKILLed while exports are in flight, stays away while they
  * finish rendering and while more requests are produced, then comes back on the same ports with the same data.
  * Nothing is lost: every request, before, during and after the outage, gets an outcome from the same worker
- * instance, which is never restarted.
+ * instance, which is never restarted. Run in both delivery modes; exactly-once also proves one outcome per request.
  */
 class BrokerRestartIT {
     private static final Logger log = LoggerFactory.getLogger(BrokerRestartIT.class);
@@ -50,12 +52,15 @@ class BrokerRestartIT {
     @TempDir
     Path output;
 
-    @Test
-    void brokerKilledAndRestartedMidRunLosesNoRequestAndTheWorkerRecoversWithoutRestart() throws Exception {
+    @ParameterizedTest(name = "delivery.mode {0}")
+    @EnumSource(DeliveryMode.class)
+    void brokerKilledAndRestartedMidRunLosesNoRequestAndTheWorkerRecoversWithoutRestart(DeliveryMode mode)
+            throws Exception {
         try (KafkaProcess broker = KafkaProcess.start();
              DevStack stack = DevStack.builder().scenario(Scenario.defaultScenario().withPageRenderMillis(1000))
                      .kafka(false).start();
-             FaultRig rig = FaultRig.open(broker, stack, "broker", output, UnaryOperator.identity())) {
+             FaultRig rig = FaultRig.open(broker, stack, "broker", output,
+                     cfg -> cfg.withDelivery(new DeliverySettings(mode)))) {
             WorkerApp worker = rig.startWorker();
             long t0 = System.nanoTime();
 
@@ -101,8 +106,8 @@ class BrokerRestartIT {
             List<String> after = publish(rig, "after", AFTER);
             all.addAll(after);
             Tally tally = rig.await(all, Duration.ofSeconds(30), Duration.ofSeconds(3));
-            log.info("RELIABILITY broker-restart: {} (answered before the kill {}, in flight at the kill {}, broker"
-                            + " down {} ms, total {} s)", tally, answeredBeforeKill, inFlightAtKill, downMillis,
+            log.info("RELIABILITY broker-restart {}: {} (answered before the kill {}, in flight at the kill {}, broker"
+                            + " down {} ms, total {} s)", mode.name(), tally, answeredBeforeKill, inFlightAtKill, downMillis,
                     Duration.ofNanos(System.nanoTime() - t0).toSeconds());
 
             assertThat(inFlightAtKill).as("exports in flight when the broker died").isPositive();
@@ -113,6 +118,9 @@ class BrokerRestartIT {
                 Tally.assertStored(o.completed());
             }
             assertThat(rig.deadLetters()).isEmpty();
+            if (mode == DeliveryMode.EXACTLY_ONCE) {
+                assertThat(tally.duplicates()).as("read_committed readers see one outcome per request").isZero();
+            }
         }
     }
 
