@@ -15,6 +15,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,10 @@ public final class TransactionalDelivery implements Delivery {
     private int failures;
     private Instant retryAt = Instant.MIN;
     private long transactions;
+    /** A transaction whose commit timed out: it may have committed, so only the same commit may be retried. */
+    private InDoubt inDoubt;
+
+    private record InDoubt(List<Outbox.Entry> batch, Map<TopicPartition, OffsetAndMetadata> offsets) { }
 
     /**
      * @param producers makes a new transactional producer (same {@code transactional.id} every time); called on
@@ -123,11 +129,29 @@ public final class TransactionalDelivery implements Delivery {
     /** One transaction: the pending records, then the offsets, then commit. True when it committed. */
     private boolean transact(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets,
                              Committed onCommitted) {
+        if (consumer.groupMetadata().generationId() < 0) {
+            // not a member (left after a missed max.poll.interval, or not joined yet): the broker would accept
+            // offsets without a generation, so wait until the next poll rejoined and told us what we still own
+            return false;
+        }
         if (!ready()) {
             return false;
         }
+        if (inDoubt != null) {
+            Map<TopicPartition, OffsetAndMetadata> settled = inDoubt.offsets();
+            if (!resolveInDoubt(consumer, onCommitted)) {
+                return false;
+            }
+            Map<TopicPartition, OffsetAndMetadata> rest = new HashMap<>(offsets);
+            rest.entrySet().removeIf(e -> e.getValue().equals(settled.get(e.getKey()))); // committed just now
+            if (pending.isEmpty() && rest.isEmpty()) {
+                return true;
+            }
+            offsets = rest;
+        }
         List<Outbox.Entry> batch = List.copyOf(pending);
         Set<Outbox.Entry> rejected = Collections.newSetFromMap(new IdentityHashMap<>());
+        boolean committing = false;
         try {
             producer.beginTransaction();
             for (Outbox.Entry e : batch) {
@@ -142,28 +166,60 @@ public final class TransactionalDelivery implements Delivery {
             if (!offsets.isEmpty()) {
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
+            committing = true;
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
                  | CommitFailedException e) {
-            // the group (or a newer instance with our id) moved on: what we no longer own is the next owner's now
-            log.warn("transaction fenced ({}); recreating the producer and keeping only records of partitions "
-                    + "still assigned", e.toString());
-            discardProducer();
-            Set<Integer> owned = consumer.assignment().stream().map(TopicPartition::partition)
-                    .collect(Collectors.toSet());
-            drop(en -> en.requestPartition() != RecordSender.NO_PARTITION
-                    && !owned.contains(en.requestPartition()), "the group moved on before its transaction committed");
+            fenced(consumer, e);
+            return false;
+        } catch (TimeoutException e) {
+            if (committing) {
+                // the commit may have happened: retry that same commit, never send these records again
+                log.warn("commit of {} record set(s) timed out; retrying the commit: {}", batch.size(), e.toString());
+                inDoubt = new InDoubt(batch, offsets);
+            } else {
+                failed(batch, rejected, e);
+            }
             backOff();
             return false;
-        } catch (KafkaException e) {
-            log.warn("transaction of {} record set(s) failed, retrying them in the next one: {}", batch.size(),
-                    e.toString());
-            abort();
-            failRejected(rejected);
+        } catch (KafkaException | IllegalStateException e) {
+            failed(batch, rejected, e);
             backOff();
             return false;
         }
-        pending.subList(0, batch.size()).clear();
+        committed(batch, offsets, onCommitted);
+        return true;
+    }
+
+    /** Retries the commit that timed out. True when it is settled (committed, or known to be aborted). */
+    private boolean resolveInDoubt(Consumer<?, ?> consumer, Committed onCommitted) {
+        InDoubt d = inDoubt;
+        try {
+            producer.commitTransaction();
+        } catch (TimeoutException e) {
+            backOff();
+            return false;
+        } catch (ProducerFencedException | InvalidProducerEpochException | FencedInstanceIdException
+                 | CommitFailedException e) {
+            inDoubt = null;
+            fenced(consumer, e);
+            return false;
+        } catch (KafkaException | IllegalStateException e) {
+            inDoubt = null; // definitely not committed: its records are still pending, for the next transaction
+            failed(d.batch(), Set.of(), e);
+            backOff();
+            return false;
+        }
+        inDoubt = null;
+        committed(d.batch(), d.offsets(), onCommitted);
+        return true;
+    }
+
+    private void committed(List<Outbox.Entry> batch, Map<TopicPartition, OffsetAndMetadata> offsets,
+                           Committed onCommitted) {
+        Set<Outbox.Entry> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        done.addAll(batch);
+        pending.removeIf(done::contains);
         failures = 0;
         retryAt = Instant.MIN;
         transactions++;
@@ -171,7 +227,26 @@ public final class TransactionalDelivery implements Delivery {
         if (!offsets.isEmpty()) {
             onCommitted.committed(offsets);
         }
-        return true;
+    }
+
+    /** Not committed, for sure (the commit was never asked for, or failed outright): retried in the next one. */
+    private void failed(List<Outbox.Entry> batch, Set<Outbox.Entry> rejected, RuntimeException e) {
+        log.warn("transaction of {} record set(s) failed, retrying them in the next one: {}", batch.size(),
+                e.toString());
+        abort();
+        failRejected(rejected);
+    }
+
+    /** The group (or a newer instance with our id) moved on: what we no longer own is the next owner's now. */
+    private void fenced(Consumer<?, ?> consumer, RuntimeException e) {
+        log.warn("transaction fenced ({}); recreating the producer and keeping only records of partitions "
+                + "still assigned", e.toString());
+        discardProducer();
+        Set<Integer> owned = consumer.assignment().stream().map(TopicPartition::partition)
+                .collect(Collectors.toSet());
+        drop(en -> en.requestPartition() != RecordSender.NO_PARTITION
+                && !owned.contains(en.requestPartition()), "the group moved on before its transaction committed");
+        backOff();
     }
 
     /** Makes sure a producer with initialised transactions exists (init also aborts our unfinished ones). */
@@ -198,7 +273,7 @@ public final class TransactionalDelivery implements Delivery {
     private void abort() {
         try {
             producer.abortTransaction();
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
             // the producer is in a state only a new one (re-initialised) can leave
             discardProducer();
         }
@@ -238,6 +313,7 @@ public final class TransactionalDelivery implements Delivery {
     }
 
     private void discardProducer() {
+        inDoubt = null; // a new producer's initTransactions settles whatever the old one left open
         if (producer != null) {
             closeQuietly(producer);
             producer = null;

@@ -95,6 +95,26 @@ class TransactionalDeliveryTest {
     }
 
     @Test
+    void aCommitThatTimedOutIsRetriedAsTheSameCommitNeverBySendingItsRecordsAgain() {
+        delivery.commit(consumer, Map.of(P0, new OffsetAndMetadata(1)), true, committed::add);
+        MockProducer<byte[], byte[]> p = producers.get(0);
+        CompletableFuture<Void> answer = outbox.send(0, record("answer"));
+        p.commitTransactionException = new org.apache.kafka.common.errors.TimeoutException("EndTxn timed out");
+
+        delivery.commit(consumer, Map.of(P0, new OffsetAndMetadata(2)), true, committed::add);
+        assertThat(answer).as("it may or may not have committed").isNotDone();
+
+        p.commitTransactionException = null;
+        clock.advance(Duration.ofSeconds(1));
+        delivery.commit(consumer, Map.of(P0, new OffsetAndMetadata(2)), true, committed::add);
+
+        assertThat(answer).isCompleted();
+        assertThat(values(p)).as("sent once").containsExactly("answer");
+        assertThat(committed).containsExactly(Map.of(P0, new OffsetAndMetadata(1)), Map.of(P0, new OffsetAndMetadata(2)));
+        assertThat(producers).hasSize(1);
+    }
+
+    @Test
     void fencingRecreatesTheProducerAndDropsOnlyRecordsOfPartitionsNoLongerOwned() {
         delivery.commit(consumer, Map.of(P0, new OffsetAndMetadata(1)), true, committed::add);
         producers.get(0).fenceProducer();
@@ -125,6 +145,25 @@ class TransactionalDeliveryTest {
 
         assertThat(revoked).as("the next owner answers it").isCompletedExceptionally();
         assertThat(kept).isNotDone();
+    }
+
+    @Test
+    void runsNoTransactionWhileTheConsumerIsNotAMemberOfTheGroup() {
+        MockConsumer<byte[], byte[]> left = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized org.apache.kafka.clients.consumer.ConsumerGroupMetadata groupMetadata() {
+                // what a consumer reports after leaving the group (missed max.poll.interval): no generation
+                return new org.apache.kafka.clients.consumer.ConsumerGroupMetadata("g", -1, "",
+                        java.util.Optional.empty());
+            }
+        };
+        CompletableFuture<Void> answer = outbox.send(0, record("answer"));
+
+        delivery.commit(left, Map.of(P0, new OffsetAndMetadata(3)), true, committed::add);
+
+        assertThat(producers).isEmpty();
+        assertThat(answer).isNotDone();
+        assertThat(committed).isEmpty();
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -101,11 +101,16 @@ class ExactlyOnceIT {
         String group = "it-abort-" + UUID.randomUUID();
         Outbox outbox = new Outbox();
         AtomicBoolean failNextCommit = new AtomicBoolean(true);
-        // the first commit fails after the record reached the log (as a broker timeout at commit would)
+        // the first commit fails after the record reached the log
         TransactionalDelivery delivery = new TransactionalDelivery(outbox,
                 () -> failingFirstCommit(new KafkaProducer<>(txProps(group + "-i1")), failNextCommit),
                 Clock.systemUTC());
         try (KafkaConsumer<byte[], byte[]> member = member(group)) {
+            member.subscribe(List.of(topic)); // a member of the group: only members commit offsets
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
             CompletableFuture<Void> done = outbox.send(0, new ProducerRecord<>(topic, 0, bytes("r1"), bytes("one")));
             delivery.commit(member, Map.of(), true, offsets -> { });
             assertThat(done).as("not complete while its transaction was aborted").isNotDone();
@@ -246,14 +251,15 @@ class ExactlyOnceIT {
         return t;
     }
 
-    /** A producer whose first commit flushes the transaction's records, then fails as a broker timeout would. */
+    /** A producer whose first commit flushes the transaction's records, then fails (the transaction is aborted). */
     @SuppressWarnings("unchecked")
     private static Producer<byte[], byte[]> failingFirstCommit(Producer<byte[], byte[]> real, AtomicBoolean fail) {
         return (Producer<byte[], byte[]>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
                 new Class<?>[] {Producer.class}, (proxy, method, args) -> {
                     if (method.getName().equals("commitTransaction") && fail.getAndSet(false)) {
                         real.flush();
-                        throw new TimeoutException("injected: commit timed out");
+                        // a definite failure (a timeout would leave the outcome open: the same commit is retried)
+                        throw new KafkaException("injected: the transaction failed");
                     }
                     try {
                         return method.invoke(real, args);
