@@ -68,6 +68,7 @@ final class ExportRun {
 
     private int attempts;
     private int transientErrors;
+    private int tokenWaits; // token-endpoint failures waited out: they grow the back-off, never end the export
     private String exportId;
     private Instant acceptedAt;
     private Instant renderedAt;
@@ -349,11 +350,18 @@ final class ExportRun {
         return ctx.withOperation(operation).withFormat(spec.request().format());
     }
 
+    /**
+     * A token endpoint that is down or throttling says nothing about this request: the export waits for it until
+     * its deadline ({@link #schedule} never waits past it, then {@link #expired} fails the request as expired or
+     * timed out) instead of spending the Power BI error budget, with a back-off that grows up to
+     * {@code maxPollInterval}. Found by TokenOutageIT (issue #7): a 50 s outage failed a request whose deadline was
+     * a minute after it. Other token failures (rejected credentials...) are final.
+     */
     private void onTokenFailure(TokenAcquisitionException e, Runnable retry) {
         TokenFailure f = e.failure();
         boolean transientKind = f.kind() == TokenFailure.Kind.THROTTLED || f.kind() == TokenFailure.Kind.UNAVAILABLE;
-        if (transientKind && transientErrors++ < d.limits().pollErrorBudget()) {
-            schedule(retry, f.retryAfter().orElse(backoff()));
+        if (transientKind) {
+            schedule(retry, f.retryAfter().orElse(backoff(tokenWaits++)));
         } else {
             fail(d.classifier().classify(e));
         }
@@ -390,8 +398,12 @@ final class ExportRun {
     }
 
     private Duration backoff() {
+        return backoff(transientErrors);
+    }
+
+    private Duration backoff(int failures) {
         long base = d.limits().pollFallbackInterval().toMillis();
-        long exp = Math.min(base << Math.min(transientErrors, 6), d.limits().maxPollInterval().toMillis());
+        long exp = Math.min(base << Math.min(failures, 6), d.limits().maxPollInterval().toMillis());
         return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
     }
 
