@@ -133,8 +133,8 @@ public enum ErrorCode {
             + "Power BI reports; IMAGE, XLSX, DOCX, CSV, XML, MHTML, ACCESSIBLEPDF only for paginated ones"),
     INVALID_CONFIGURATION(ErrorCategory.INVALID_REQUEST, false, "Send either powerBIReportConfiguration or "
             + "paginatedReportConfiguration (not both), and a bookmark by name or by state (not both)"),
-    INVALID_FILE_NAME(ErrorCategory.INVALID_REQUEST, false, "output.fileName must be a plain file name without path separators "
-            + "or control characters"),
+    INVALID_FILE_NAME(ErrorCategory.INVALID_REQUEST, false, "output.fileName must be 1-200 printable characters without control "
+            + "characters (path separators are replaced when the file is stored, never followed)"),
     INVALID_ATTRIBUTES(ErrorCategory.INVALID_REQUEST, false, "attributes must be a small map of short string keys and values"),
 
     // ---- ours -------------------------------------------------------------------------------------------
