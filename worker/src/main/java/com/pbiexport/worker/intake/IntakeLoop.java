@@ -262,7 +262,11 @@ public final class IntakeLoop implements Runnable {
             }
             while (handedOut > 0 && clock.instant().isBefore(until)) {
                 applyCompletions();
-                consumer.poll(Duration.ofMillis(100)); // keeps group membership while paused; returns nothing
+                try {
+                    consumer.poll(Duration.ofMillis(100)); // keeps group membership while paused; returns nothing
+                } catch (WakeupException e) {
+                    // shutdown()'s own wakeup, still pending when it arrived outside poll: keep draining
+                }
                 commitIfDue(false); // exactly-once: answers count as published only once their transaction ran
             }
             applyCompletions();
