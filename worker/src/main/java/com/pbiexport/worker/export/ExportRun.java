@@ -69,6 +69,8 @@ final class ExportRun {
     private int attempts;
     private int transientErrors;
     private int tokenWaits; // token-endpoint failures waited out: they grow the back-off, never end the export
+    private TokenAcquisitionException tokenWait; // the last token failure being waited out, and when that wait ends
+    private Instant tokenWaitEnds = Instant.MIN;
     private String exportId;
     private Instant acceptedAt;
     private Instant renderedAt;
@@ -361,7 +363,10 @@ final class ExportRun {
         TokenFailure f = e.failure();
         boolean transientKind = f.kind() == TokenFailure.Kind.THROTTLED || f.kind() == TokenFailure.Kind.UNAVAILABLE;
         if (transientKind) {
-            schedule(retry, f.retryAfter().orElse(backoff(tokenWaits++)));
+            Duration wait = f.retryAfter().orElse(backoff(tokenWaits++));
+            tokenWait = e;
+            tokenWaitEnds = now().plus(wait);
+            schedule(retry, wait);
         } else {
             fail(d.classifier().classify(e));
         }
@@ -374,6 +379,15 @@ final class ExportRun {
 
     private boolean expired() {
         if (cancelled) {
+            return true;
+        }
+        if (!now().isBefore(deadline) && tokenWait != null && !tokenWaitEnds.isBefore(deadline)) {
+            // the deadline cut a wait for the token endpoint short: that endpoint is the cause, and its code
+            // (AUTH_THROTTLED, AUTH_UNAVAILABLE) is the one doctor gives for the same tenant
+            Diagnosis cause = d.classifier().classify(tokenWait);
+            fail(cause.withMessage(cause.message() + " (waited for the token endpoint until the "
+                    + (deadlineIsRequests ? "request's notAfter deadline " : "export timeout, limits.exportTimeout, ")
+                    + deadline + ")"));
             return true;
         }
         if (!now().isBefore(deadline)) {

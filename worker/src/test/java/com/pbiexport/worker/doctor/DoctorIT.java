@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -273,8 +274,13 @@ class DoctorIT {
 
             try (Lane lane = harness.lane("doctor-throttled", DoctorIT::withClockedTenant)) {
                 lane.startWorker();
-                ExportFailed failed = lane.publishAndAwait(request("throttled", CLOCKED), TIMEOUT).failed();
+                // the worker waits a throttled token endpoint out until the request's deadline, then names it
+                ExportRequested due = ExportRequested.builder("doctor-it-throttled-" + UUID.randomUUID(), CLOCKED,
+                        SALES_WS, SALES_REPORT, ExportFormat.PDF).notAfter(Instant.now().plusSeconds(8)).build();
+                ExportFailed failed = lane.publishAndAwait(due, TIMEOUT).failed();
                 assertThat(failed.error().code()).isEqualTo("AUTH_THROTTLED");
+                assertThat(failed.error().message()).contains("waited for the token endpoint until the request's "
+                        + "notAfter deadline");
                 assertThat(failed.error().remediation()).isEqualTo(report.firstFailure().get().fix());
             }
 
