@@ -206,7 +206,8 @@ public final class ConfigLoader {
                     num("limits.pollErrorBudget").intValue(),
                     Math.max(num("limits.maxQueued").intValue(), num("limits.maxInFlight").intValue()),
                     num("limits.capacityInitialConcurrency").intValue(), num("limits.capacityMaxConcurrency").intValue(),
-                    num("limits.tenantRequestsPerSecond").doubleValue(), dur("limits.capacityLookupTtl"));
+                    num("limits.tenantRequestsPerSecond").doubleValue(), dur("limits.capacityLookupTtl"),
+                    (Boolean) value("limits.forecastPolls"));
             if (limits.pollFallbackInterval().compareTo(limits.maxPollInterval()) > 0) {
                 raw.problems.add(label("limits.pollFallbackInterval") + " must not exceed "
                         + label("limits.maxPollInterval") + " (" + limits.maxPollInterval() + "), was "

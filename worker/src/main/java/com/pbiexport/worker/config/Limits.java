@@ -21,11 +21,13 @@ import java.util.Objects;
  * @param capacityMaxConcurrency     ceiling of a capacity's limit (Power BI accepts 500 concurrent exports)
  * @param tenantRequestsPerSecond    Power BI calls per second per tenant, all calls counted; 0 = unlimited
  * @param capacityLookupTtl     how long a workspace's capacity is cached
+ * @param forecastPolls         place the poll that should see Succeeded at the forecast end of rendering (never
+ *                              earlier than Retry-After); false polls at Retry-After spacing only
  */
 public record Limits(int maxInFlight, long maxFileBytes, Duration exportTimeout, Duration pollFallbackInterval,
                      Duration maxPollInterval, int busyRetries, Duration startThrottleMaxWait, int pollErrorBudget,
                      int maxQueued, int capacityInitialConcurrency, int capacityMaxConcurrency,
-                     double tenantRequestsPerSecond, Duration capacityLookupTtl) {
+                     double tenantRequestsPerSecond, Duration capacityLookupTtl, boolean forecastPolls) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final long DEFAULT_MAX_FILE_BYTES = 250L * 1024 * 1024;
@@ -49,6 +51,16 @@ public record Limits(int maxInFlight, long maxFileBytes, Duration exportTimeout,
         Objects.requireNonNull(capacityLookupTtl, "capacityLookupTtl");
     }
 
+    /** The same with forecast polls on (the default). */
+    public Limits(int maxInFlight, long maxFileBytes, Duration exportTimeout, Duration pollFallbackInterval,
+                  Duration maxPollInterval, int busyRetries, Duration startThrottleMaxWait, int pollErrorBudget,
+                  int maxQueued, int capacityInitialConcurrency, int capacityMaxConcurrency,
+                  double tenantRequestsPerSecond, Duration capacityLookupTtl) {
+        this(maxInFlight, maxFileBytes, exportTimeout, pollFallbackInterval, maxPollInterval, busyRetries,
+                startThrottleMaxWait, pollErrorBudget, maxQueued, capacityInitialConcurrency, capacityMaxConcurrency,
+                tenantRequestsPerSecond, capacityLookupTtl, true);
+    }
+
     /** The limits before capacity awareness: the newer ones at their defaults. */
     public Limits(int maxInFlight, long maxFileBytes, Duration exportTimeout, Duration pollFallbackInterval,
                   Duration maxPollInterval, int busyRetries, Duration startThrottleMaxWait, int pollErrorBudget) {
@@ -67,31 +79,37 @@ public record Limits(int maxInFlight, long maxFileBytes, Duration exportTimeout,
     public Limits withMaxInFlight(int value) {
         return new Limits(value, maxFileBytes, exportTimeout, pollFallbackInterval, maxPollInterval, busyRetries,
                 startThrottleMaxWait, pollErrorBudget, Math.max(maxQueued, value), capacityInitialConcurrency,
-                capacityMaxConcurrency, tenantRequestsPerSecond, capacityLookupTtl);
+                capacityMaxConcurrency, tenantRequestsPerSecond, capacityLookupTtl, forecastPolls);
     }
 
     public Limits withMaxFileBytes(long value) {
         return new Limits(maxInFlight, value, exportTimeout, pollFallbackInterval, maxPollInterval, busyRetries,
                 startThrottleMaxWait, pollErrorBudget, maxQueued, capacityInitialConcurrency, capacityMaxConcurrency,
-                tenantRequestsPerSecond, capacityLookupTtl);
+                tenantRequestsPerSecond, capacityLookupTtl, forecastPolls);
     }
 
     public Limits withExportTimeout(Duration value) {
         return new Limits(maxInFlight, maxFileBytes, value, pollFallbackInterval, maxPollInterval, busyRetries,
                 startThrottleMaxWait, pollErrorBudget, maxQueued, capacityInitialConcurrency, capacityMaxConcurrency,
-                tenantRequestsPerSecond, capacityLookupTtl);
+                tenantRequestsPerSecond, capacityLookupTtl, forecastPolls);
     }
 
     public Limits withPollFallbackInterval(Duration value) {
         return new Limits(maxInFlight, maxFileBytes, exportTimeout, value, maxPollInterval, busyRetries,
                 startThrottleMaxWait, pollErrorBudget, maxQueued, capacityInitialConcurrency, capacityMaxConcurrency,
-                tenantRequestsPerSecond, capacityLookupTtl);
+                tenantRequestsPerSecond, capacityLookupTtl, forecastPolls);
     }
 
     /** The capacity-awareness limits replaced, the rest kept. */
     public Limits withCapacityLimits(int queued, int initialConcurrency, int maxConcurrency, double requestsPerSecond) {
         return new Limits(maxInFlight, maxFileBytes, exportTimeout, pollFallbackInterval, maxPollInterval, busyRetries,
                 startThrottleMaxWait, pollErrorBudget, queued, initialConcurrency, maxConcurrency, requestsPerSecond,
-                capacityLookupTtl);
+                capacityLookupTtl, forecastPolls);
+    }
+
+    public Limits withForecastPolls(boolean value) {
+        return new Limits(maxInFlight, maxFileBytes, exportTimeout, pollFallbackInterval, maxPollInterval, busyRetries,
+                startThrottleMaxWait, pollErrorBudget, maxQueued, capacityInitialConcurrency, capacityMaxConcurrency,
+                tenantRequestsPerSecond, capacityLookupTtl, value);
     }
 }

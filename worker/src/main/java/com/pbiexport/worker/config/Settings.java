@@ -161,6 +161,11 @@ public final class Settings {
                     .check(Check.positiveDuration())
                     .doc("How long a workspace's capacity (from `GET groups?$filter=id eq '...'`) is cached; "
                             + "unknown capacities are limited per workspace.").build(),
+            Setting.of("limits.forecastPolls", BOOLEAN).defaultValue(true)
+                    .doc("Place the poll that should see Succeeded at the forecast end of rendering (from "
+                            + "`lastActionDateTime` and `percentComplete`), never earlier than `Retry-After`, so a "
+                            + "capacity slot frees sooner; it switches itself off per export when progress does not "
+                            + "fit. false = poll at `Retry-After` spacing only.").build(),
 
             Setting.of("intake.deadLetterBreaker.enabled", BOOLEAN).defaultValue(true)
                     .doc("Stop a request partition whose recent records are mostly dead letters instead of draining "

@@ -167,6 +167,14 @@ class ConfigLoaderTest {
     // ---- one problem, exact message ----
 
     @Test
+    void forecastPollsAreOnByDefaultAndCanBeTurnedOffInTheFileOrTheEnvironment() {
+        assertThat(load(BASE).config().limits().forecastPolls()).isTrue();
+        assertThat(load(BASE + "limits: {forecastPolls: false}\n").config().limits().forecastPolls()).isFalse();
+        assertThat(load(BASE, env("PBIEXPORT_LIMITS_FORECAST_POLLS", "false")).config().limits().forecastPolls())
+                .isFalse();
+    }
+
+    @Test
     void rejectsZeroMaxInFlightNamingTheSetting() {
         ConfigException e = catchThrowableOfType(() -> load(BASE + "limits: {maxInFlight: 0}\n"),
                 ConfigException.class);

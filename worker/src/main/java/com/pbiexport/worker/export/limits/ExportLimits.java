@@ -12,15 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * resolution they are keyed by, the per-tenant request rate, and whether polls are placed at the forecast end of
  * rendering ({@link RenderForecast}).
  *
- * @param forecastPolls true (default) unless the JVM runs with {@code -D}{@value #FORECAST_POLLS_PROPERTY}
- *                      {@code =false}: a diagnostic switch (the capacity benchmark measures both in one run), not a
- *                      setting, because forecasting switches itself off per export when Power BI's progress does
- *                      not fit its model
+ * @param forecastPolls whether polls are placed at the forecast end of rendering ({@code limits.forecastPolls})
  */
 public record ExportLimits(AdmissionScheduler admission, CapacityResolver capacities, RequestRate rate,
                            boolean forecastPolls) {
-    public static final String FORECAST_POLLS_PROPERTY = "pbiexport.limits.forecastPolls";
-
     /** A forecast for one export's polls (switched off when {@link #forecastPolls} is false). */
     public RenderForecast newForecast() {
         return new RenderForecast(forecastPolls);
@@ -33,6 +28,6 @@ public record ExportLimits(AdmissionScheduler admission, CapacityResolver capaci
                 new AdmissionScheduler(limits.maxInFlight(), limits.capacityInitialConcurrency(),
                         limits.capacityMaxConcurrency(), clock, timers, observer),
                 new CapacityResolver(lookup, limits.capacityLookupTtl(), clock, io, timers, rate),
-                rate, !"false".equalsIgnoreCase(System.getProperty(FORECAST_POLLS_PROPERTY, "true").trim()));
+                rate, limits.forecastPolls());
     }
 }

@@ -18,7 +18,6 @@ import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.config.CredentialConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
-import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.it.Lane;
 import com.pbiexport.worker.it.Outcome;
 import com.pbiexport.worker.it.WorkerHarness;
@@ -68,7 +67,7 @@ import java.util.function.Predicate;
  *       at once, run by the worker (capacity-aware: AIMD limit starting at {@code capacityLimit}, fair
  *       admission, Retry-After honoured, polls placed at the forecast end of rendering);</li>
  *   <li><b>worker, Retry-After polls only</b>: the same worker and workload with
- *       {@code -Dpbiexport.limits.forecastPolls=false}, so the two differ in poll placement alone;</li>
+ *       {@code limits.forecastPolls=false}, so the two differ in poll placement alone;</li>
  *   <li><b>naive</b>: the same workload run the way the published samples do: a fixed pool of 64 threads, each
  *       start -> poll every 5 s -> download, a 429 retried after the same 5 s, no capacity awareness;</li>
  *   <li><b>scale</b>: 5,000 requests of northwind (published first) taken by a worker with
@@ -193,17 +192,11 @@ public final class CapacityBench {
 
     private static Figures runWorker(WorkerHarness harness, String laneName, boolean forecastPolls, int exports,
                                      int capacityLimit, int pages, long renderMs) throws Exception {
+        // the two worker phases differ in limits.forecastPolls alone
         try (Lane lane = harness.lane(laneName, c -> c.withLimits(c.limits().withMaxInFlight(512)
                 .withPollFallbackInterval(Duration.ofSeconds(1))
-                .withCapacityLimits(10_000, capacityLimit, 500, 100)))) {
-            // read once, when the worker builds its limits: the two worker phases differ in this switch alone
-            System.setProperty(ExportLimits.FORECAST_POLLS_PROPERTY, Boolean.toString(forecastPolls));
-            WorkerApp app;
-            try {
-                app = lane.startWorker();
-            } finally {
-                System.clearProperty(ExportLimits.FORECAST_POLLS_PROPERTY);
-            }
+                .withCapacityLimits(10_000, capacityLimit, 500, 100).withForecastPolls(forecastPolls)))) {
+            WorkerApp app = lane.startWorker();
             lane.publishAndAwait(request(DemoStack.NORTHWIND, 1), Duration.ofSeconds(120)).completed(); // warm-up
             Predicate<String> mine = n -> n.startsWith("export-") || n.equals("intake") || n.startsWith("token-")
                     || n.startsWith("admin-http") || n.contains(laneName);
