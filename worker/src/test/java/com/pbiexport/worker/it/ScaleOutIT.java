@@ -105,6 +105,47 @@ class ScaleOutIT {
     }
 
     @Test
+    void anInstanceJoiningMidRunTakesPartitionsAndLosesAndDuplicatesNothing() {
+        int n = 40;
+        Counters counters = harness.stack().counters();
+        try (Lane lane = lane("join")) {
+            List<WorkerApp> workers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                workers.add(lane.startWorker(lane.config().withInstanceId(lane.config().instanceId() + "-w" + i)));
+            }
+            awaitStableGroup(lane.config().kafka().groupId(), 2);
+            long startsBefore = counters.get("exportToCalls");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ExportRequested request = ExportRequested.builder(id("join-" + i), DemoStack.CONTOSO, SALES_WS,
+                        SALES_REPORT, ExportFormat.PDF).powerBIReportConfiguration(pages(5 * (2 + i % 6))).build();
+                lane.publishRaw(request.requestId(), EventCodec.shared().write(request));
+                ids.add(request.requestId());
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> counters.get("exportToCalls") - startsBefore == n);
+
+            // the join revokes running exports' partitions (eager rebalance): they are handed over, not restarted
+            lane.startWorker(lane.config().withInstanceId(lane.config().instanceId() + "-w2"));
+            awaitStableGroup(lane.config().kafka().groupId(), 3);
+            assertThat(partitionsPerMember(lane.config().kafka().groupId()))
+                    .as("the joined instance took partitions").hasSize(3).allSatisfy(k -> assertThat(k).isPositive());
+
+            lane.awaitOutcomes(ids, Duration.ofSeconds(120));
+            Map<String, List<Outcome>> all = lane.allOutcomes(Duration.ofSeconds(3));
+            long starts = counters.get("exportToCalls") - startsBefore;
+            log.info("scale-out join: {} requests, {} outcomes, {} ExportTo calls", n,
+                    all.values().stream().mapToInt(List::size).sum(), starts);
+            for (String id : ids) {
+                assertThat(all.get(id)).as("outcomes of %s", id).hasSize(1)
+                        .allSatisfy(o -> assertThat(o.isCompleted()).as(o.describe()).isTrue());
+            }
+            assertThat(starts).as("exports running at the join are polled by their new owner, not started again")
+                    .isEqualTo(n);
+        }
+    }
+
+    @Test
     void restartedInstanceResumesRunningExportsWithoutStartingThemAgain() {
         int n = 6;
         Counters counters = harness.stack().counters();
@@ -133,6 +174,17 @@ class ScaleOutIT {
                         .isLessThan(30_000);
             }
             assertThat(counters.get("exportToCalls") - startsBefore).isEqualTo(n);
+        }
+    }
+
+    private static List<Integer> partitionsPerMember(String groupId) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.stack().kafkaBootstrap());
+        try (Admin admin = Admin.create(p)) {
+            return admin.describeConsumerGroups(List.of(groupId)).all().get(10, TimeUnit.SECONDS).get(groupId)
+                    .members().stream().map(m -> m.assignment().topicPartitions().size()).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe group " + groupId, e);
         }
     }
 
