@@ -5,16 +5,12 @@ import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.app.WorkerApp;
 import com.pbiexport.worker.config.WorkerConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +42,8 @@ public final class Lane implements AutoCloseable {
 
     Lane(String bootstrap, WorkerConfig config) {
         this.config = config;
-        this.producer = new KafkaProducer<>(producerProps(bootstrap));
-        this.reader = new KafkaConsumer<>(readerProps(bootstrap));
+        this.producer = new KafkaProducer<>(TestClients.producer(bootstrap));
+        this.reader = new KafkaConsumer<>(TestClients.readCommitted(bootstrap));
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(config.topics().results(), config.topics().deadLetter())) {
             reader.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -178,22 +173,5 @@ public final class Lane implements AutoCloseable {
         reader.close(Duration.ofSeconds(5));
     }
 
-    private static Properties producerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
-    }
 
-    private static Properties readerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 /** One record read from the results or dead-letter topic, with its headers decoded as UTF-8 text. */
 public record Outcome(String topic, String key, byte[] value, Map<String, String> headers) {
 
-    static Outcome of(ConsumerRecord<byte[], byte[]> r) {
+    public static Outcome of(ConsumerRecord<byte[], byte[]> r) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));

@@ -23,7 +23,7 @@ import com.pbiexport.worker.config.TokenSettings;
 import com.pbiexport.worker.config.Topics;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.it.Outcome;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import com.pbiexport.worker.it.TestClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,10 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,8 +71,8 @@ final class FaultRig implements AutoCloseable {
     private FaultRig(WorkerConfig config) {
         this.config = config;
         String bootstrap = config.kafka().bootstrapServers();
-        this.producer = new KafkaProducer<>(producerProps(bootstrap));
-        this.reader = new KafkaConsumer<>(readerProps(bootstrap));
+        this.producer = new KafkaProducer<>(idempotent(TestClients.producer(bootstrap)));
+        this.reader = new KafkaConsumer<>(TestClients.readCommitted(bootstrap));
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(config.topics().results(), config.topics().deadLetter())) {
             reader.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
@@ -201,12 +198,7 @@ final class FaultRig implements AutoCloseable {
 
     private void readOnce() {
         for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (Header h : r.headers()) {
-                headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-            }
-            Outcome o = new Outcome(r.topic(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                    r.value(), headers);
+            Outcome o = Outcome.of(r);
             if (r.topic().equals(config.topics().deadLetter())) {
                 deadLetters.add(o);
             } else {
@@ -222,23 +214,8 @@ final class FaultRig implements AutoCloseable {
         reader.close(Duration.ofSeconds(5));
     }
 
-    private static Properties producerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
-    }
-
-    private static Properties readerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
+    private static Properties idempotent(Properties producer) {
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return producer;
     }
 }

@@ -8,23 +8,19 @@ import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.kafka.EmbeddedKafka;
 import com.pbiexport.worker.config.Topics;
 import com.pbiexport.worker.it.Outcome;
+import com.pbiexport.worker.it.TestClients;
 import com.pbiexport.worker.publish.JobState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,8 +60,8 @@ public final class CrashLane implements AutoCloseable {
         this.topics = topics;
         this.groupId = groupId;
         this.bootstrap = bootstrap;
-        this.producer = new KafkaProducer<>(producerProps(bootstrap));
-        this.reader = new KafkaConsumer<>(readerProps(bootstrap));
+        this.producer = new KafkaProducer<>(TestClients.producer(bootstrap));
+        this.reader = new KafkaConsumer<>(TestClients.readCommitted(bootstrap));
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(topics.results(), topics.deadLetter(), topics.jobState())) {
             reader.partitionsFor(t, Duration.ofSeconds(30))
@@ -252,7 +248,7 @@ public final class CrashLane implements AutoCloseable {
                 }
                 continue;
             }
-            Outcome o = outcome(r);
+            Outcome o = Outcome.of(r);
             if (r.topic().equals(topics.deadLetter())) {
                 deadLetters.add(o);
             }
@@ -262,14 +258,6 @@ public final class CrashLane implements AutoCloseable {
         }
     }
 
-    private static Outcome outcome(ConsumerRecord<byte[], byte[]> r) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header h : r.headers()) {
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        return new Outcome(r.topic(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(),
-                headers);
-    }
 
     @Override
     public void close() {
@@ -277,22 +265,5 @@ public final class CrashLane implements AutoCloseable {
         reader.close(Duration.ofSeconds(5));
     }
 
-    private static Properties producerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return p;
-    }
 
-    private static Properties readerProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
 }
