@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static com.pbiexport.worker.config.ConfigTexts.BASE;
+import static com.pbiexport.worker.config.ConfigTexts.ENV;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,26 +22,6 @@ class ConfigLoaderTest {
 
     private static final String TENANT = "11111111-1111-1111-1111-111111111111";
     private static final String CLIENT = "22222222-2222-2222-2222-222222222222";
-
-    /** A minimal valid file; tests append sections or replace lines. */
-    private static final String BASE = """
-            kafka:
-              bootstrapServers: localhost:9092
-            tenants:
-              contoso:
-                tenantId: 11111111-1111-1111-1111-111111111111
-                clientId: 22222222-2222-2222-2222-222222222222
-                credential:
-                  secret:
-                    env: CONTOSO_SECRET
-            sinks:
-              targets:
-                local:
-                  filesystem:
-                    root: /var/exports
-            """;
-
-    private static final Map<String, String> ENV = Map.of("CONTOSO_SECRET", "s3cr3t", "HOSTNAME", "pod-1");
 
     private static LoadedConfig load(String yaml) {
         return load(yaml, ENV);

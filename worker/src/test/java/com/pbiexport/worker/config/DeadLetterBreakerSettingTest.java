@@ -5,32 +5,13 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 
+import static com.pbiexport.worker.config.ConfigTexts.BASE;
+import static com.pbiexport.worker.config.ConfigTexts.ENV;
+import static com.pbiexport.worker.config.ConfigTexts.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class DeadLetterBreakerSettingTest {
-    private static final String BASE = """
-            kafka:
-              bootstrapServers: localhost:9092
-            tenants:
-              contoso:
-                tenantId: 11111111-1111-1111-1111-111111111111
-                clientId: 22222222-2222-2222-2222-222222222222
-                credential:
-                  secret:
-                    env: CONTOSO_SECRET
-            sinks:
-              targets:
-                local:
-                  filesystem:
-                    root: /var/exports
-            """;
-    private static final Map<String, String> ENV = Map.of("CONTOSO_SECRET", "s3cr3t", "HOSTNAME", "pod-1");
-
-    private static WorkerConfig load(String yaml, Map<String, String> env) {
-        return ConfigLoader.loadFromString(yaml, true, "test.yaml", env).config();
-    }
-
     @Test
     void isOnByDefaultWithTheDocumentedThresholds() {
         DeadLetterBreakerSettings b = load(BASE, ENV).intake().deadLetterBreaker();
