@@ -23,6 +23,8 @@ import java.time.Instant;
  * @param truncatedDownloadRate  fraction (0..1) of file downloads whose connection is closed half-way through the
  *                               announced {@code Content-Length} (a network drop mid-body; the client sees a
  *                               premature end of the body, never a short "complete" file)
+ * @param truncatedDownloadCount the next N file downloads are cut the same way, whatever the rate (a count knob, so a
+ *                               test can be sure the fault happens instead of hoping a rate produces it)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FaultSettings(
@@ -38,19 +40,20 @@ public record FaultSettings(
         long entraLatencyMillis,
         int exportBusyFailures,
         int exportPermanentFailures,
-        double truncatedDownloadRate) {
+        double truncatedDownloadRate,
+        int truncatedDownloadCount) {
 
-    /** The knobs before {@code truncatedDownloadRate} (which is then off), for existing callers. */
+    /** The knobs before the download-truncation knobs (which are then off), for existing callers. */
     public FaultSettings(double powerBiErrorRate, long powerBiLatencyMillis, double dropConnectionRate,
                          int forced429Count, int forced429RetryAfterSeconds, long downloadBytesPerSecond,
                          Instant entraOutageUntil, int entraThrottleCount, int entraThrottleRetryAfterSeconds,
                          long entraLatencyMillis, int exportBusyFailures, int exportPermanentFailures) {
         this(powerBiErrorRate, powerBiLatencyMillis, dropConnectionRate, forced429Count, forced429RetryAfterSeconds,
                 downloadBytesPerSecond, entraOutageUntil, entraThrottleCount, entraThrottleRetryAfterSeconds,
-                entraLatencyMillis, exportBusyFailures, exportPermanentFailures, 0);
+                entraLatencyMillis, exportBusyFailures, exportPermanentFailures, 0, 0);
     }
 
     public static FaultSettings none() {
-        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0, 0);
+        return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0, 0, 0);
     }
 }

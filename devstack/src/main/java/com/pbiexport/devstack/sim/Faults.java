@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The live fault settings, shared by the Entra and Power BI simulators and the export engine; thread-safe.
  * Count knobs ({@code forced429Count}, {@code entraThrottleCount}, {@code exportBusyFailures},
- * {@code exportPermanentFailures}) are consumed one at a time; {@link #current()} reports what is left.
+ * {@code exportPermanentFailures}, {@code truncatedDownloadCount}) are consumed one at a time; {@link #current()} reports what is left.
  */
 public final class Faults {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -32,6 +32,7 @@ public final class Faults {
     private final AtomicInteger entraThrottleLeft = new AtomicInteger();
     private final AtomicInteger exportBusyLeft = new AtomicInteger();
     private final AtomicInteger exportPermanentLeft = new AtomicInteger();
+    private final AtomicInteger truncatedDownloadLeft = new AtomicInteger();
     private final Clock clock;
 
     public Faults(Clock clock) {
@@ -44,7 +45,8 @@ public final class Faults {
         return new FaultSettings(s.powerBiErrorRate(), s.powerBiLatencyMillis(), s.dropConnectionRate(),
                 forced429Left.get(), s.forced429RetryAfterSeconds(), s.downloadBytesPerSecond(), s.entraOutageUntil(),
                 entraThrottleLeft.get(), s.entraThrottleRetryAfterSeconds(), s.entraLatencyMillis(),
-                exportBusyLeft.get(), exportPermanentLeft.get(), s.truncatedDownloadRate());
+                exportBusyLeft.get(), exportPermanentLeft.get(), s.truncatedDownloadRate(),
+                truncatedDownloadLeft.get());
     }
 
     /** Replaces every setting (and re-arms every count knob). */
@@ -54,6 +56,7 @@ public final class Faults {
         entraThrottleLeft.set(s.entraThrottleCount());
         exportBusyLeft.set(s.exportBusyFailures());
         exportPermanentLeft.set(s.exportPermanentFailures());
+        truncatedDownloadLeft.set(s.truncatedDownloadCount());
     }
 
     /**
@@ -120,8 +123,14 @@ public final class Faults {
         return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
     }
 
-    /** True when this file download should be cut half-way (see {@link FaultSettings#truncatedDownloadRate()}). */
+    /**
+     * True when this file download should be cut half-way: a pending {@link FaultSettings#truncatedDownloadCount()}
+     * is consumed first, otherwise {@link FaultSettings#truncatedDownloadRate()} decides.
+     */
     public boolean truncateDownload() {
+        if (take(truncatedDownloadLeft)) {
+            return true;
+        }
         double rate = settings.get().truncatedDownloadRate();
         return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
     }

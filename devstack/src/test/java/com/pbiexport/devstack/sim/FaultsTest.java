@@ -89,6 +89,18 @@ class FaultsTest {
     }
 
     @Test
+    void truncatedDownloadCountCutsExactlyTheNextNDownloadsWhateverTheRate() {
+        FaultSettings s = merge("{\"truncatedDownloadCount\":2}");
+
+        assertThat(s.truncatedDownloadCount()).isEqualTo(2);
+        assertThat(faults.truncateDownload()).isTrue();
+        assertThat(faults.current().truncatedDownloadCount()).isEqualTo(1);
+        assertThat(faults.truncateDownload()).isTrue();
+        assertThat(faults.truncateDownload()).isFalse();
+        assertThat(faults.current().truncatedDownloadCount()).isZero();
+    }
+
+    @Test
     void settingsWithoutTheTruncationKnobKeepItOff() {
         faults.set(new FaultSettings(0.5, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0));
 
