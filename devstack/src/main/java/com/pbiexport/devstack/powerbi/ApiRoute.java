@@ -42,6 +42,12 @@ sealed interface ApiRoute {
     record ListCapacities() implements ApiRoute { }
 
     /**
+     * Admin - Groups GetGroupsAsAdmin ({@code GET /v1.0/myorg/admin/groups}): every workspace of the caller's
+     * tenant, whatever its membership. Not in the cut Swagger contract; shaped after Microsoft's REST reference.
+     */
+    record AdminGroups() implements ApiRoute { }
+
+    /**
      * Parses a request; throws the 404 (no such route), 405 (route exists, other method) or 400 (an id that is
      * not a GUID) answer.
      */
@@ -62,6 +68,9 @@ sealed interface ApiRoute {
             rest = rest.subList(2, rest.size());
         } else if (rest.size() == 1 && rest.get(0).equalsIgnoreCase("capacities")) {
             return only(method, "GET", new ListCapacities());
+        } else if (rest.size() == 2 && rest.get(0).equalsIgnoreCase("admin") && rest.get(1).equalsIgnoreCase("groups")) {
+            // the other admin routes (groups/{id}, users, scanner...) exist in the real API but are not simulated
+            return only(method, "GET", new AdminGroups());
         }
         if (rest.isEmpty() || !rest.get(0).equalsIgnoreCase("reports")) {
             throw ApiError.noSuchRoute(rawPath).toFailure();

@@ -67,6 +67,29 @@ final class JsonViews {
         return n;
     }
 
+    /**
+     * Get Groups As Admin ({@code AdminGroups} in Microsoft's REST reference, not in the cut Swagger): the admin
+     * OData context and, per workspace, {@code type} and {@code state}; {@code capacityId} only on dedicated
+     * capacity. Every simulated workspace is an active workspace, never read-only.
+     */
+    static ObjectNode adminGroups(String baseUrl, List<Workspace> workspaces) {
+        ObjectNode n = odata(baseUrl + "/v1.0/myorg/admin/$metadata#groups");
+        ArrayNode value = n.putArray("value");
+        for (Workspace w : workspaces) {
+            ObjectNode g = value.addObject();
+            g.put("id", w.id());
+            g.put("name", w.name());
+            g.put("type", "Workspace");
+            g.put("state", "Active");
+            g.put("isReadOnly", false);
+            g.put("isOnDedicatedCapacity", w.capacityId() != null);
+            if (w.capacityId() != null) {
+                g.put("capacityId", w.capacityId());
+            }
+        }
+        return n;
+    }
+
     /** Swagger {@code Report} (the subset Get Report returns). */
     static ObjectNode report(String baseUrl, Report r) {
         ObjectNode n = odata(baseUrl + "/v1.0/myorg/groups/" + r.workspaceId() + "/$metadata#reports/$entity");

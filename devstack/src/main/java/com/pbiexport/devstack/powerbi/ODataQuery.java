@@ -13,13 +13,17 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The OData options of Get Groups: {@code $filter}, {@code $top}, {@code $skip}. The filter grammar covers what
- * clients send: {@code name eq 'X'}, {@code id eq 'X'}, {@code ne}, {@code contains(name,'X')},
+ * The OData options of Get Groups and Get Groups As Admin: {@code $filter}, {@code $top}, {@code $skip}. The filter
+ * grammar covers what clients send: {@code name eq 'X'}, {@code id eq 'X'}, {@code ne}, {@code contains(name,'X')},
  * {@code startswith}/{@code endswith}, {@code isOnDedicatedCapacity eq true}, {@code capacityId eq 'X'}, combined
- * with {@code and}/{@code or}/{@code not} and parentheses. String comparisons ignore case, as workspace names do
- * in Power BI. Anything else answers 400 InvalidRequest.
+ * with {@code and}/{@code or}/{@code not} and parentheses; the admin form also knows {@code type} and
+ * {@code state} (every simulated workspace is an Active Workspace). String comparisons ignore case, as workspace
+ * names do in Power BI. Anything else answers 400 InvalidRequest.
  */
 final class ODataQuery {
+    /** Largest {@code $top} Get Groups As Admin accepts. */
+    static final int ADMIN_MAX_TOP = 5000;
+
     private final Predicate<Workspace> filter;
     private final int top;
     private final int skip;
@@ -30,11 +34,35 @@ final class ODataQuery {
         this.skip = skip;
     }
 
+    /** Get Groups: every option optional. */
     static ODataQuery parse(String rawQuery) {
         Map<String, String> params = params(rawQuery);
+        return new ODataQuery(filter(params, FilterParser.FIELDS), nonNegative(params, "$top", Integer.MAX_VALUE),
+                nonNegative(params, "$skip", 0));
+    }
+
+    /**
+     * Get Groups As Admin: {@code $top} is mandatory and must be 1..{@value #ADMIN_MAX_TOP} (Microsoft's reference);
+     * {@code $expand} (users, reports, dashboards, datasets, dataflows, workbooks in the real API) is not simulated
+     * and answers 400 rather than being silently dropped.
+     */
+    static ODataQuery parseAdmin(String rawQuery) {
+        Map<String, String> params = params(rawQuery);
+        if (params.containsKey("$expand")) {
+            throw ApiError.invalidRequest("Parameter $expand is not supported by the simulator's GetGroupsAsAdmin")
+                    .toFailure();
+        }
+        int top = nonNegative(params, "$top", -1);
+        if (top < 1 || top > ADMIN_MAX_TOP) {
+            throw ApiError.invalidRequest("Parameter $top is missing or invalid: it is mandatory and must be in the range 1-"
+                    + ADMIN_MAX_TOP).toFailure();
+        }
+        return new ODataQuery(filter(params, FilterParser.ADMIN_FIELDS), top, nonNegative(params, "$skip", 0));
+    }
+
+    private static Predicate<Workspace> filter(Map<String, String> params, Set<String> fields) {
         String f = params.get("$filter");
-        Predicate<Workspace> filter = f == null || f.isBlank() ? w -> true : new FilterParser(f).parseAll();
-        return new ODataQuery(filter, nonNegative(params, "$top", Integer.MAX_VALUE), nonNegative(params, "$skip", 0));
+        return f == null || f.isBlank() ? w -> true : new FilterParser(f, fields).parseAll();
     }
 
     List<Workspace> apply(List<Workspace> workspaces) {
@@ -78,14 +106,18 @@ final class ODataQuery {
 
     /** Recursive descent over a tokenised filter; every error is a 400 naming the filter. */
     private static final class FilterParser {
-        private static final Set<String> FIELDS =
+        static final Set<String> FIELDS =
                 Set.of("name", "id", "capacityid", "isondedicatedcapacity", "isreadonly");
+        static final Set<String> ADMIN_FIELDS =
+                Set.of("name", "id", "capacityid", "isondedicatedcapacity", "isreadonly", "type", "state");
+        private final Set<String> fields;
         private final String source;
         private final List<String> tokens = new ArrayList<>();
         private int pos;
 
-        FilterParser(String source) {
+        FilterParser(String source, Set<String> fields) {
             this.source = source;
+            this.fields = fields;
             tokenize(source);
         }
 
@@ -168,13 +200,15 @@ final class ODataQuery {
                 case "capacityid" -> w.capacityId();
                 case "isondedicatedcapacity" -> String.valueOf(w.capacityId() != null);
                 case "isreadonly" -> "false";
+                case "type" -> "Workspace";
+                case "state" -> "Active";
                 default -> null;
             };
         }
 
         private String field(String token) {
             String f = token.toLowerCase(Locale.ROOT);
-            if (!FIELDS.contains(f)) {
+            if (!fields.contains(f)) {
                 throw invalid();
             }
             return f;

@@ -30,14 +30,18 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The simulated Power BI REST API: export to file (start, status, file) in the workspace and "My workspace"
- * forms, Get Groups with OData options, Get Report(s) and Get Capacities.
+ * forms, Get Groups with OData options, Get Report(s), Get Capacities and the read-only admin API Get Groups As
+ * Admin ({@link AdminApiAccess}).
  *
  * <p>Every call goes through, in this order: injected faults (latency, dropped connection, 5xx, forced 429);
  * route (404/405/400 for a non-GUID id); token (401; expired: 403 TokenExpired); tenant setting for service
  * principals (401); profile header (400/404); My-workspace route used by a service principal (403); request body
  * binding (400); workspace (401 other tenant, 404 unknown or not a member); capacity (403 shared/inactive);
  * report (404); PPU (403 for Power BI reports); format, label, pages, configuration (400/403); PPU rate (429);
- * engine (429 when the capacity is full). The devstack README has the full route/condition table.
+ * engine (429 when the capacity is full). The admin route (Get Groups As Admin) takes no profile: after the
+ * token and tenant setting it checks the read-only admin API setting (401), the profile header (400), the tenant's
+ * admin quota (429) and its OData options (400). The route/condition table is in {@code package-info.java} and
+ * the devstack README.
  *
  * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx.
  */
@@ -56,6 +60,7 @@ public final class PowerBiApi implements HttpHandler {
     private final BearerAuth auth;
     private final WorkspaceAccess access;
     private final PpuLimiter ppu;
+    private final AdminApiAccess adminAccess;
     private final ForeignHosts foreignHosts;
 
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
@@ -87,6 +92,7 @@ public final class PowerBiApi implements HttpHandler {
         this.auth = new BearerAuth(scenario, cloud, tokens, clock);
         this.access = new WorkspaceAccess(scenario, counters);
         this.ppu = new PpuLimiter(clock);
+        this.adminAccess = new AdminApiAccess(new AdminApiQuota(clock), counters);
     }
 
     /**
@@ -155,6 +161,8 @@ public final class PowerBiApi implements HttpHandler {
             counters.increment("polls");
         } else if (route instanceof ApiRoute.ExportFileRoute) {
             counters.increment("fileDownloads");
+        } else if (route instanceof ApiRoute.AdminGroups) {
+            counters.increment(AdminApiAccess.CALLS);
         }
     }
 
@@ -184,6 +192,10 @@ public final class PowerBiApi implements HttpHandler {
     }
 
     private void dispatch(HttpExchange ex, ApiRoute route) throws IOException, InterruptedException {
+        if (route instanceof ApiRoute.AdminGroups) {
+            adminGroups(ex);  // admin APIs never act as a profile: their own checks after the token
+            return;
+        }
         Caller caller = caller(ex, route);
         if (route instanceof ApiRoute.ExportTo r) {
             exportTo(ex, caller, r);
@@ -352,6 +364,17 @@ public final class PowerBiApi implements HttpHandler {
                         .anyMatch(w -> c.id().equalsIgnoreCase(w.capacityId()) && caller.isMemberOf(w)))
                 .toList();
         sendJson(ex, 200, JsonViews.capacities(baseUrl(ex), caller.tenant(), visible), Map.of());
+    }
+
+    // ---- read-only admin API --------------------------------------------------------------------
+
+    /** GetGroupsAsAdmin: every workspace of the caller's tenant, member or not; never another tenant's. */
+    private void adminGroups(HttpExchange ex) throws IOException {
+        Caller caller = auth.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        BearerAuth.requireTenantAllowsServicePrincipal(caller);
+        adminAccess.admit(caller, ex.getRequestHeaders().getFirst("X-PowerBI-Profile-Id"));
+        ODataQuery query = ODataQuery.parseAdmin(ex.getRequestURI().getRawQuery());
+        sendJson(ex, 200, JsonViews.adminGroups(baseUrl(ex), query.apply(caller.tenant().workspaces())), Map.of());
     }
 
     // ---- HTTP plumbing ---------------------------------------------------------------------------

@@ -43,8 +43,24 @@
  * <tr><td>file ready</td><td>200 + bytes, Content-Type, Content-Disposition (report name + extension)</td><td></td><td></td></tr>
  * <tr><td>file ready, fault: truncatedDownloadRate</td><td>200 + Content-Length, then the connection closes after half the bytes</td><td></td><td></td></tr>
  * </table>
+ *
+ * <h2>Read-only admin API: {@code GET /v1.0/myorg/admin/groups} (GetGroupsAsAdmin)</h2>
+ * Not in the cut Swagger contract; shaped after Microsoft's REST reference. Faults, route (405 for another method,
+ * 404 for other admin paths) and the token checks (401; expired: 403 TokenExpired; "Service principals can use
+ * Fabric APIs" off: 401 with ServicePrincipalIsNotAllowedByTenantAdminSwitch) answer as above; then:
+ * <table>
+ * <caption>status / error code per condition, admin route</caption>
+ * <tr><th>condition</th><th>status</th><th>body error code</th><th>Info</th></tr>
+ * <tr><td>delegated (user) token: the scenario models no Fabric administrators (*)</td><td>401</td><td>PowerBINotAuthorizedException</td><td></td></tr>
+ * <tr><td>"Service principals can access read-only admin APIs" ({@code readOnlyAdminApis}) off, or the app not in {@code readOnlyAdminApiMembers}</td><td>401</td><td>PowerBINotAuthorizedException</td><td></td></tr>
+ * <tr><td>X-PowerBI-Profile-Id sent: admin APIs do not act as profiles (*)</td><td>400</td><td>InvalidRequest</td><td></td></tr>
+ * <tr><td>tenant over 15 admin calls a minute or 50 an hour (sliding, injected clock; admitted calls count)</td><td>429 + Retry-After (seconds until the window frees)</td><td>TooManyRequests</td><td></td></tr>
+ * <tr><td>$top missing, not an integer or outside 1..5000; $skip negative; $filter not understood; $expand (not simulated)</td><td>400</td><td>InvalidRequest</td><td></td></tr>
+ * <tr><td>accepted</td><td>200</td><td>{@code @odata.context} ({@code .../v1.0/myorg/admin/$metadata#groups}) + {@code value}: every workspace of the caller's tenant, member or not, filtered and paged; never another tenant's</td><td></td></tr>
+ * </table>
  * Counters: {@code exportToCalls}, {@code polls}, {@code fileDownloads} (every call to the route, rejected ones
  * included), {@code throttled429}, {@code bytesServed}, {@code http5xxInjected}, {@code connectionsDropped},
- * {@code downloadsTruncated}.
+ * {@code downloadsTruncated}, {@code adminApiCalls} (every call to the admin route, rejected ones included),
+ * {@code adminApiThrottled} (answers of the admin quota, not injected 429s).
  */
 package com.pbiexport.devstack.powerbi;

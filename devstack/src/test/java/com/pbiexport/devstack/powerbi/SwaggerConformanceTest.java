@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,6 +60,30 @@ class SwaggerConformanceTest {
                     + "\"identities\":[{\"username\":\"bob@contoso.com\"}]}}",
             "{\"format\":\"IMAGE\",\"paginatedReportConfiguration\":{\"formatSettings\":{\"OutputFormat\":\"PNG\"}}}",
             pages(50));
+
+    /**
+     * Simulated routes the cut Swagger contract does not have, each with the reason; the shape of each is pinned by
+     * its own test instead. Keep it short: an export route belongs in the contract.
+     */
+    static final Map<String, String> NOT_IN_CONTRACT = Map.of(
+            "/v1.0/myorg/admin/groups",
+            "GetGroupsAsAdmin is not in the cut export contract; its shape follows Microsoft's REST reference "
+                    + "(Admin - Groups GetGroupsAsAdmin) and AdminGroupsApiTest pins it");
+
+    /** Every route the simulator serves, by its {@link ApiRoute} type, as Swagger path templates. */
+    private static final Map<Class<?>, List<String>> ROUTE_PATHS = Map.of(
+            ApiRoute.ExportTo.class, List.of("/v1.0/myorg/groups/{groupId}/reports/{reportId}/ExportTo",
+                    "/v1.0/myorg/reports/{reportId}/ExportTo"),
+            ApiRoute.ExportStatus.class, List.of("/v1.0/myorg/groups/{groupId}/reports/{reportId}/exports/{exportId}",
+                    "/v1.0/myorg/reports/{reportId}/exports/{exportId}"),
+            ApiRoute.ExportFileRoute.class, List.of("/v1.0/myorg/groups/{groupId}/reports/{reportId}/exports/{exportId}/file",
+                    "/v1.0/myorg/reports/{reportId}/exports/{exportId}/file"),
+            ApiRoute.ListGroups.class, List.of("/v1.0/myorg/groups"),
+            ApiRoute.ListReports.class, List.of("/v1.0/myorg/groups/{groupId}/reports"),
+            ApiRoute.GetReport.class, List.of("/v1.0/myorg/groups/{groupId}/reports/{reportId}",
+                    "/v1.0/myorg/reports/{reportId}"),
+            ApiRoute.ListCapacities.class, List.of("/v1.0/myorg/capacities"),
+            ApiRoute.AdminGroups.class, List.of("/v1.0/myorg/admin/groups"));
 
     private static SwaggerSchemas swagger;
     private final ApiHarness api = ApiHarness.withFakeEngine();
@@ -135,6 +160,22 @@ class SwaggerConformanceTest {
     }
 
     @Test
+    void everySimulatedRouteIsInTheSwaggerOrExcludedWithAReason() {
+        assertThat(ROUTE_PATHS.keySet()).as("a route type without a path here")
+                .containsExactlyInAnyOrder(ApiRoute.class.getPermittedSubclasses());
+        ROUTE_PATHS.forEach((type, templates) -> templates.forEach(template -> {
+            String path = template.replace("{groupId}", WS_SALES).replace("{reportId}", RPT_SALES)
+                    .replace("{exportId}", "export-1");
+            String method = template.endsWith("/ExportTo") ? "POST" : "GET";
+            assertThat(ApiRoute.parse(method, path)).as(template).isInstanceOf(type);
+            assertThat(swagger.paths().contains(template) || NOT_IN_CONTRACT.containsKey(template))
+                    .as(template + " is neither in the Swagger nor excluded with a reason").isTrue();
+        }));
+        assertThat(NOT_IN_CONTRACT.keySet()).as("an exclusion the Swagger no longer needs")
+                .doesNotContainAnyElementsOf(swagger.paths());
+    }
+
+    @Test
     void everyErrorBodyHasADocumentedShape() {
         String export = groupReport(WS_SALES, RPT_SALES) + "/ExportTo";
         String pdf = "{\"format\":\"PDF\"}";
@@ -149,6 +190,8 @@ class SwaggerConformanceTest {
                 api.post(export, api.contosoToken(), "{"),                                              // 400
                 api.post(groupReport(WS_FINANCE_NO_ACCESS, RPT_FINANCE) + "/ExportTo", api.contosoToken(), pdf), // 404
                 api.get("/v1.0/myorg/dashboards", api.contosoToken()),                                  // 404 route
+                api.get("/v1.0/myorg/admin/groups", api.contosoToken()),                                // 400 no $top
+                api.get("/v1.0/myorg/admin/groups?$top=1", api.token(FABRIKAM, FABRIKAM_APP)),         // 401 admin setting
                 api.send(HttpRequest.newBuilder(URI.create(api.baseUrl + export)).PUT(HttpRequest.BodyPublishers.noBody()),
                         api.contosoToken())));                                                          // 405
         api.fake().throttleNext(1, 5);

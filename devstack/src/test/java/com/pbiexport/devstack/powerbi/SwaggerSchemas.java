@@ -33,11 +33,13 @@ final class SwaggerSchemas {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ObjectNode definitions;
+    private final Set<String> paths;
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
     private final Map<String, JsonSchema> cache = new ConcurrentHashMap<>();
 
-    private SwaggerSchemas(ObjectNode definitions) {
+    private SwaggerSchemas(ObjectNode definitions, Set<String> paths) {
         this.definitions = definitions;
+        this.paths = paths;
     }
 
     /** Loads the Swagger; fails the test with the path it looked at when the file is missing. */
@@ -52,7 +54,9 @@ final class SwaggerSchemas {
             JsonNode swagger = JSON.readTree(file.toFile());
             ObjectNode defs = (ObjectNode) swagger.get("definitions").deepCopy();
             stripExtensions(defs);
-            return new SwaggerSchemas(defs);
+            Set<String> paths = new TreeSet<>();
+            swagger.path("paths").fieldNames().forEachRemaining(paths::add);
+            return new SwaggerSchemas(defs, paths);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -82,6 +86,11 @@ final class SwaggerSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The operation paths the Swagger declares, e.g. {@code /v1.0/myorg/groups/{groupId}/reports}. */
+    Set<String> paths() {
+        return paths;
     }
 
     /** Property names a flat definition declares (to catch fields the Swagger does not know). */
