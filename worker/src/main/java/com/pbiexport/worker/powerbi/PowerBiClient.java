@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * is never sent for tenant B). Blocking, thread-safe, pooled; timeouts always set; redirects never followed.
  * <p>
  * Every call: sends {@code Authorization} (never logged) and {@code X-PowerBI-Profile-Id} when a profile is given;
- * on an expired-token answer (401, or 403 {@code TokenExpired}) invalidates the token and retries ONCE with a fresh
- * one; keeps failures apart as {@link PowerBiFailure.Http} (an error status), {@link PowerBiFailure.Transport} (no
+ * on an expired-token answer (401, or 403 {@code TokenExpired}; on the admin API only {@code TokenExpired}) invalidates
+ * the token and retries ONCE with a fresh one; keeps failures apart as {@link PowerBiFailure.Http} (an error status), {@link PowerBiFailure.Transport} (no
  * answer), {@link PowerBiFailure.Decoding} (unreadable success body) and {@link PowerBiFailure.Refused} (we would
  * not send the token where the answer pointed), thrown as {@link PowerBiException}. Token problems surface as
  * {@link TokenAcquisitionException}.
@@ -216,6 +216,33 @@ public final class PowerBiClient implements AutoCloseable {
         return listGroups(odataFilter, Optional.empty());
     }
 
+    /** Most workspaces one {@code GET admin/groups} may ask for ({@code $top}). */
+    public static final int ADMIN_GROUPS_MAX_TOP = 5000;
+
+    /**
+     * {@code GET admin/groups?$top=N&$filter=...} (GetGroupsAsAdmin, read-only admin API): the tenant's workspaces
+     * whatever the caller's membership. A service principal may call it only when the tenant setting "Service
+     * principals can access read-only admin APIs" covers it; otherwise Power BI answers 401. Power BI allows 50
+     * calls per hour or 15 per minute per tenant. Never sends {@link #PROFILE_HEADER}: admin APIs do not act as
+     * profiles. A 401 here is a refusal of the admin API, not an expired token: the tenant's token (shared with
+     * every export) is only refreshed when Power BI says {@code TokenExpired}.
+     *
+     * @param odataFilter an OData filter, e.g. {@code id eq '<guid>'}, or null for all
+     * @param top         how many workspaces at most, 1..{@value #ADMIN_GROUPS_MAX_TOP} (Power BI requires it)
+     */
+    public ApiResponse<List<AdminGroupInfo>> listGroupsAsAdmin(String odataFilter, int top) {
+        if (top < 1 || top > ADMIN_GROUPS_MAX_TOP) {
+            throw new IllegalArgumentException("$top must be 1.." + ADMIN_GROUPS_MAX_TOP + ", was " + top);
+        }
+        String query = "?$top=" + top;
+        if (odataFilter != null && !odataFilter.isBlank()) {
+            query += "&$filter=" + URLEncoder.encode(odataFilter, StandardCharsets.UTF_8).replace("+", "%20");
+        }
+        return call("listGroupsAsAdmin", Optional.empty(), "GET", URI.create(api(List.of("admin", "groups")) + query),
+                null, "application/json", json("listGroupsAsAdmin", node -> list(node, AdminGroupInfo::fromJson)),
+                false);
+    }
+
     /** {@code GET capacities}: the capacities the caller can see (SKU and state, for capacity resolution). */
     public ApiResponse<List<CapacityInfo>> listCapacities(Optional<String> profileId) {
         return call("listCapacities", profileId, "GET", api(List.of("capacities")), null, "application/json",
@@ -255,13 +282,19 @@ public final class PowerBiClient implements AutoCloseable {
 
     private <T> ApiResponse<T> call(String operation, Optional<String> profileId, String method, URI uri, byte[] body,
                                     String accept, Reader<T> reader) {
+        return call(operation, profileId, method, uri, body, accept, reader, true);
+    }
+
+    /** @param bare401IsExpiry whether a 401 without {@code TokenExpired} may be an expired token (not for admin APIs) */
+    private <T> ApiResponse<T> call(String operation, Optional<String> profileId, String method, URI uri, byte[] body,
+                                    String accept, Reader<T> reader, boolean bare401IsExpiry) {
         AccessToken token = tokens.token();
-        Outcome<T> outcome = exchange(operation, profileId, method, uri, body, accept, token, reader);
+        Outcome<T> outcome = exchange(operation, profileId, method, uri, body, accept, token, reader, bare401IsExpiry);
         if (outcome.expiredToken()) {
             // Power BI answers an expired token with 401 or 403 TokenExpired: refresh once, then give up
             tokens.invalidate(token);
             token = tokens.token();
-            outcome = exchange(operation, profileId, method, uri, body, accept, token, reader);
+            outcome = exchange(operation, profileId, method, uri, body, accept, token, reader, bare401IsExpiry);
         }
         if (outcome.rejection() != null) {
             throw new PowerBiException(outcome.rejection());
@@ -270,7 +303,8 @@ public final class PowerBiClient implements AutoCloseable {
     }
 
     private <T> Outcome<T> exchange(String operation, Optional<String> profileId, String method, URI uri,
-                                    byte[] body, String accept, AccessToken token, Reader<T> reader) {
+                                    byte[] body, String accept, AccessToken token, Reader<T> reader,
+                                    boolean bare401IsExpiry) {
         ClassicRequestBuilder builder = ClassicRequestBuilder.create(method).setUri(uri)
                 .addHeader("Authorization", token.bearer())
                 .addHeader("Accept", accept);
@@ -297,7 +331,8 @@ public final class PowerBiClient implements AutoCloseable {
                     refuseForeignRedirect(operation, uri, header(response, "Location"));
                 }
                 ErrorBody error = ErrorBody.parse(readAtMost(response.getEntity(), MAX_ERROR_BYTES), json);
-                boolean expired = status == 401 || (status == 403 && "TokenExpired".equalsIgnoreCase(error.code()));
+                boolean saysExpired = "TokenExpired".equalsIgnoreCase(error.code());
+                boolean expired = (status == 401 && (bare401IsExpiry || saysExpired)) || (status == 403 && saysExpired);
                 return new Outcome<>(null, new PowerBiFailure.Http(operation, status, error.code(),
                         redact(error.message(), token), requestId, retryAfter,
                         header(response, "X-PowerBI-Error-Info")), expired);

@@ -389,6 +389,58 @@ class PowerBiClientTest {
     }
 
     @Test
+    void listGroupsAsAdminAsksTheAdminRouteWithTopAndFilterAndNeverAProfile() {
+        api.on("GET", "/v1.0/myorg/admin/groups", (ex, req) -> respond(ex, 200, "application/json",
+                "{\"@odata.context\":\"x\",\"value\":[{\"id\":\"" + WS + "\",\"name\":\"Finance\","
+                        + "\"type\":\"Workspace\",\"state\":\"Active\",\"isReadOnly\":false,"
+                        + "\"isOnDedicatedCapacity\":true,\"capacityId\":\"CAP-1\"}]}"));
+
+        List<AdminGroupInfo> groups = client.listGroupsAsAdmin("id eq '" + WS + "'", 1).value();
+
+        assertThat(groups).containsExactly(new AdminGroupInfo(WS, "Finance", Optional.of("Workspace"),
+                Optional.of("Active")));
+        assertThat(groups.get(0).active()).isTrue();
+        RecordingServer.Recorded sent = api.requests().get(0);
+        assertThat(URI.create("http://x/?" + sent.query()).getQuery()).isEqualTo("$top=1&$filter=id eq '" + WS + "'");
+        assertThat(sent.header("Authorization")).isEqualTo("Bearer contoso-token-1");
+        assertThat(sent.header(PowerBiClient.PROFILE_HEADER)).as("admin APIs do not act as profiles").isNull();
+    }
+
+    @Test
+    void aRefusedAdminApiIsNotTakenForAnExpiredTokenSoTheTenantsTokenStays() {
+        api.on("GET", "/v1.0/myorg/admin/groups", (ex, req) -> respond(ex, 401, "application/json",
+                "{\"error\":{\"code\":\"PowerBINotAuthorizedException\"}}"));
+
+        assertThatThrownBy(() -> client.listGroupsAsAdmin(null, 1))
+                .isInstanceOfSatisfying(PowerBiException.class, e ->
+                        assertThat(((PowerBiFailure.Http) e.failure()).status()).isEqualTo(401));
+        assertThat(api.requests()).hasSize(1);
+        assertThat(tokens.invalidated()).isEmpty();
+    }
+
+    @Test
+    void anExpiredTokenOnTheAdminApiIsStillRefreshedOnce() {
+        api.on("GET", "/v1.0/myorg/admin/groups", (ex, req) -> {
+            if (req.header("Authorization").equals("Bearer contoso-token-1")) {
+                respond(ex, 403, "application/json", "{\"error\":{\"code\":\"TokenExpired\"}}");
+            } else {
+                respond(ex, 200, "application/json", "{\"value\":[]}");
+            }
+        });
+
+        assertThat(client.listGroupsAsAdmin(null, 5000).value()).isEmpty();
+        assertThat(tokens.invalidated()).hasSize(1);
+    }
+
+    @Test
+    void listGroupsAsAdminNeedsATopPowerBiAccepts() {
+        assertThatThrownBy(() -> client.listGroupsAsAdmin(null, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("$top must be 1..5000, was 0");
+        assertThatThrownBy(() -> client.listGroupsAsAdmin(null, 5001)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(api.requests()).isEmpty();
+    }
+
+    @Test
     void listCapacitiesAndGetReportReadTheirFields() {
         api.on("GET", "/v1.0/myorg/capacities", (ex, req) -> respond(ex, 200, "application/json",
                 "{\"value\":[{\"id\":\"CAP-1\",\"displayName\":\"A1 cap\",\"sku\":\"A1\",\"state\":\"Active\","
