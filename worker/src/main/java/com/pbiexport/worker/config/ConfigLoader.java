@@ -221,11 +221,12 @@ public final class ConfigLoader {
             LoggingSettings logging = new LoggingSettings((Boolean) value("logging.json"));
             DeliverySettings delivery = delivery(kafka);
             IntakeSettings intake = new IntakeSettings(deadLetterBreaker());
+            DiagnoseSettings diagnose = new DiagnoseSettings((Boolean) value("diagnose.adminApiProbe"));
             if (!raw.problems.isEmpty() || sinks == null) {
                 return null;
             }
             return new WorkerConfig(instanceId, kafka, topics, tenants, sinks, limits, http, tokens, admin, logging,
-                    delivery, intake);
+                    delivery, intake, diagnose);
         }
 
         private DeadLetterBreakerSettings deadLetterBreaker() {
