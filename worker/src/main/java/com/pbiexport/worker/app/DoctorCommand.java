@@ -157,12 +157,13 @@ public final class DoctorCommand implements Callable<Integer> {
                                         Map<String, String> env, Clock clock, Sleeper sleeper) {
         TenantConfig t = tenantConfig(cfg, alias);
         try (Connections connections = new Connections(cfg, alias, t, env, clock)) {
-            return new Doctor(new Classifier(), clock, sleeper).run(target(alias, t), request, connections);
+            return new Doctor(new Classifier(), clock, sleeper).run(target(alias, t,
+                    cfg.diagnose().adminApiProbe()), request, connections);
         }
     }
 
     /** What the doctor needs to know about the tenant, including which cloud the API root's host belongs to. */
-    static DoctorTarget target(String alias, TenantConfig t) {
+    static DoctorTarget target(String alias, TenantConfig t, boolean askAdminApi) {
         URI root = t.effectivePowerBiApiUrl();
         Optional<DoctorTarget.CloudAudience> rootCloud = Arrays.stream(CloudName.values())
                 .filter(c -> root.getHost() != null && root.getHost().equalsIgnoreCase(URI.create(c.apiRoot()).getHost()))
@@ -170,7 +171,8 @@ public final class DoctorCommand implements Callable<Integer> {
         List<DoctorTarget.CloudAudience> siblings = Arrays.stream(CloudName.values())
                 .filter(c -> c != t.cloud() && c.authorityHost().equalsIgnoreCase(t.cloud().authorityHost()))
                 .map(DoctorCommand::audience).toList();
-        return new DoctorTarget(alias, t.cloud().displayName(), t.cloud().powerBiResource(), root, rootCloud, siblings);
+        return new DoctorTarget(alias, t.cloud().displayName(), t.cloud().powerBiResource(), root, rootCloud, siblings,
+                t.clientId(), askAdminApi);
     }
 
     private static DoctorTarget.CloudAudience audience(CloudName c) {

@@ -14,6 +14,7 @@ import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
+import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.AtLeastOnceDelivery;
 import com.pbiexport.worker.intake.Delivery;
@@ -90,6 +91,7 @@ public final class WorkerApp implements AutoCloseable {
     private final Map<String, PowerBiClient> clients;
     private final ScheduledExecutorService timers;
     private final ExecutorService io;
+    private final ExecutorService workspaceProbeThread;
     private final ExportService exports;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -128,6 +130,9 @@ public final class WorkerApp implements AutoCloseable {
         CloudProbe cloudProbe = new CloudProbe(config.tenants(), CloudProbe.tokenServices(tokenPolicy(config), env,
                 clock), new PowerBiHttpSettings(config.http().connectTimeout(), config.http().responseTimeout(), 4),
                 clock, io);
+        // admin API calls are rare and quota-bound: one thread of their own, so a slow one never holds export-io
+        this.workspaceProbeThread = Executors.newSingleThreadExecutor(named("workspace-probe"));
+        WorkspaceProbe workspaceProbe = workspaceProbe(config, clients, clock, workspaceProbeThread);
         this.exports = new ExportService(new ExportService.TenantClients() {
             @Override
             public PowerBiClient client(String alias) {
@@ -142,6 +147,13 @@ public final class WorkerApp implements AutoCloseable {
             @Override
             public CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String alias) {
                 return cloudProbe.evidence(alias);
+            }
+
+            @Override
+            public CompletableFuture<WorkspaceEvidence> workspaceEvidence(String alias, String workspaceId) {
+                return workspaceProbe == null // diagnose.adminApiProbe=false: the ambiguous code stays, unexplained
+                        ? CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""))
+                        : workspaceProbe.evidence(alias, workspaceId);
             }
 
             @Override
@@ -254,6 +266,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         timers.shutdownNow();
         io.shutdownNow();
+        workspaceProbeThread.shutdownNow();
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
         }
@@ -273,6 +286,19 @@ public final class WorkerApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         log.info("worker {} stopped", config.instanceId());
+    }
+
+    /** The read-only admin API probe over the tenants' own clients, or null when {@code diagnose.adminApiProbe} is off. */
+    private static WorkspaceProbe workspaceProbe(WorkerConfig config, Map<String, PowerBiClient> clients, Clock clock,
+                                                 ExecutorService thread) {
+        if (!config.diagnose().adminApiProbe()) {
+            return null;
+        }
+        Map<String, WorkspaceProbe.Tenant> tenants = new LinkedHashMap<>();
+        config.tenants().forEach((alias, t) -> tenants.put(alias, new WorkspaceProbe.Tenant(t.tenantId(),
+                t.clientId())));
+        return new WorkspaceProbe(tenants, (alias, workspaceId) -> WorkspaceEvidence.lookUp(clients.get(alias),
+                workspaceId, tenants.get(alias).appId()), clock, thread);
     }
 
     private AutoCloseable bind(KafkaClientMetrics m) {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param reportType         the report's type, if known
  * @param pageCount          pages/visuals asked for, if known
  * @param errorInfo          Power BI's {@code X-PowerBI-Error-Info} response header, if the client kept it
- * @param workspaceExists    true when the caller knows the workspace exists (e.g. doctor listed it with another
- *                           identity): then "not found" means "not a member"
+ * @param workspaceExists    true when the caller knows the workspace exists (Power BI's read-only admin API listed
+ *                           it: {@link WorkspaceEvidence}): then "not found" means "not a member"
  */
 public record ClassificationContext(
         Optional<String> operation,

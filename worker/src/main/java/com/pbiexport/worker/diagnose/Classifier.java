@@ -68,6 +68,28 @@ public final class Classifier {
                 unauthorized.powerBiRequestId(), unauthorized.aadsts());
     }
 
+    /**
+     * Re-reads "workspace not found" ({@link ErrorCode#PBI_WORKSPACE_NOT_FOUND}) given what the read-only admin API
+     * says about the workspace. Listed: the same answer with the context "the workspace exists", i.e.
+     * {@link ErrorCode#PBI_NOT_WORKSPACE_MEMBER}; not listed: the code stands, now proven; no answer: the code stands
+     * and the message says why it could not be told apart. Status, Power BI code and RequestId are kept. Any other
+     * diagnosis is returned unchanged.
+     */
+    public Diagnosis withWorkspaceEvidence(Diagnosis notFound, WorkspaceEvidence evidence) {
+        if (notFound.code() != ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
+            return notFound;
+        }
+        String explanation = evidence.explanation();
+        if (explanation.isEmpty()) {
+            return notFound;
+        }
+        ErrorCode code = workspaceNotFound(ClassificationContext.empty()
+                .withWorkspaceExists(evidence instanceof WorkspaceEvidence.Exists));
+        String message = notFound.message() + "; " + explanation;
+        return new Diagnosis(code, code.category(), code.retryable(), message, code.remediation(),
+                notFound.httpStatus(), notFound.powerBiErrorCode(), notFound.powerBiRequestId(), notFound.aadsts());
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // tokens
 
@@ -252,8 +274,7 @@ public final class Classifier {
             case "serviceprincipalisnotallowedbytenantadminswitch" ->
                     Optional.of(ErrorCode.PBI_SERVICE_PRINCIPALS_DISABLED);
             case "workspacebelongstoanothertenant" -> Optional.of(ErrorCode.PBI_WORKSPACE_OTHER_TENANT);
-            case "workspacenotfound" -> Optional.of(ctx.workspaceExists()
-                    ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+            case "workspacenotfound" -> Optional.of(workspaceNotFound(ctx));
             case "reportnotfound" -> Optional.of(ErrorCode.PBI_REPORT_NOT_FOUND);
             case "profilenotfound" -> Optional.of(ErrorCode.PBI_PROFILE_NOT_FOUND);
             case "exportnotfound" -> Optional.of(ErrorCode.PBI_EXPORT_NOT_FOUND);
@@ -288,10 +309,15 @@ public final class Classifier {
         return ErrorCode.PBI_NO_DEDICATED_CAPACITY;
     }
 
+    /** Power BI's "workspace not found": to a caller that knows the workspace exists, "not a member". */
+    private static ErrorCode workspaceNotFound(ClassificationContext ctx) {
+        return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_WORKSPACE_NOT_FOUND;
+    }
+
     private static ErrorCode entityNotFound(String message, ClassificationContext ctx) {
         String m = lower(message);
         if (m.startsWith("workspace") || m.startsWith("group")) {
-            return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_WORKSPACE_NOT_FOUND;
+            return workspaceNotFound(ctx);
         }
         if (m.startsWith("service principal profile")) {
             return ErrorCode.PBI_PROFILE_NOT_FOUND;

@@ -54,8 +54,9 @@ public enum ErrorCode {
     PBI_SERVICE_PRINCIPALS_DISABLED(ErrorCategory.PERMISSION, false, "Enable the tenant setting 'Service principals can use "
             + "Fabric APIs' (formerly 'Allow service principals to use Power BI APIs') for a security group that "
             + "contains this app"),
-    PBI_NOT_WORKSPACE_MEMBER(ErrorCategory.PERMISSION, false, "Add the service principal (or its security group) to the "
-            + "workspace as Member, Contributor or Admin"),
+    PBI_NOT_WORKSPACE_MEMBER(ErrorCategory.PERMISSION, false, "The workspace exists but the app is not a member; add the "
+            + "app's service principal (or a security group containing it) to the workspace as Member, Contributor or "
+            + "Admin (workspace > Manage access)"),
     PBI_WORKSPACE_OTHER_TENANT(ErrorCategory.PERMISSION, false, "The workspace belongs to another tenant; send the request with "
             + "the alias of the tenant that owns the workspace"),
     PBI_MY_WORKSPACE_ROUTE(ErrorCategory.INVALID_REQUEST, false, "A service principal has no My workspace; set workspaceId so "
@@ -79,7 +80,9 @@ public enum ErrorCode {
     PBI_REPORT_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Check reportId: no such report in that workspace (or the workspace is "
             + "invisible to the service principal)"),
     PBI_WORKSPACE_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Check workspaceId, and add the service principal to the workspace: "
-            + "Power BI hides workspaces from non-members"),
+            + "Power BI hides workspaces from non-members; for a sharper answer enable the tenant setting 'Service "
+            + "principals can access read-only admin APIs' for a security group containing the app, and the worker "
+            + "and doctor tell an unknown workspace from a missing membership"),
     PBI_PROFILE_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Check profileId: no such service principal profile for this app"),
     PBI_EXPORT_NOT_FOUND(ErrorCategory.NOT_FOUND, true, "Power BI no longer knows this export; send the request again to start "
             + "a new export"),

@@ -5,6 +5,7 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.powerbi.GroupInfo;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
@@ -60,6 +61,16 @@ public final class ExportService {
          */
         default CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String tenantAlias) {
             return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        /**
+         * After Power BI answered "workspace not found" for the tenant (which it also answers to a non-member):
+         * whether the workspace exists in the tenant, as the read-only admin API says. Asked once per failed job; the
+         * implementation asks at most once per tenant and workspace in a while, within the admin API's quota, and
+         * must not block the caller.
+         */
+        default CompletableFuture<WorkspaceEvidence> workspaceEvidence(String tenantAlias, String workspaceId) {
+            return CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""));
         }
 
         /** Where the tenant's Power BI calls go, for messages. */
@@ -156,15 +167,36 @@ public final class ExportService {
     }
 
     /**
-     * Hands a result on. A bare 401 is first checked against the tenant's cloud evidence: Power BI says nothing
-     * more than "unauthorized" when the API root is another cloud's, so without the probe the worker could only
-     * give the generic code while {@code doctor} names the cloud (one classifier, one verdict).
+     * Hands a result on. Two answers of Power BI cover several causes, and {@code doctor} gathers evidence to name
+     * the cause; the worker gathers the same, so both give one verdict from one classifier: a bare 401 is checked
+     * against the tenant's cloud evidence (the API root may be another cloud's), a "workspace not found" against
+     * the read-only admin API (the workspace may exist, the app not be a member).
      */
     private void deliver(JobResult result, Consumer<JobResult> onResult) {
-        if (!(result instanceof JobResult.Failed f) || f.diagnosis().code() != ErrorCode.PBI_UNAUTHORIZED) {
+        if (result instanceof JobResult.Failed f && f.diagnosis().code() == ErrorCode.PBI_UNAUTHORIZED) {
+            withCloudEvidence(f, onResult);
+        } else if (result instanceof JobResult.Failed f && f.diagnosis().code() == ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
+            withWorkspaceEvidence(f, onResult);
+        } else {
             onResult.accept(result);
-            return;
         }
+    }
+
+    private void withWorkspaceEvidence(JobResult.Failed f, Consumer<JobResult> onResult) {
+        CompletableFuture<WorkspaceEvidence> evidence;
+        try {
+            evidence = clients.workspaceEvidence(f.spec().tenant(), f.spec().request().workspaceId());
+        } catch (RuntimeException e) {
+            evidence = CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""));
+        }
+        evidence.handle((found, error) -> error == null && found != null
+                        ? new JobResult.Failed(f.spec(), classifier.withWorkspaceEvidence(f.diagnosis(), found),
+                                f.exportId(), f.attempts(), f.powerBiRequestIds())
+                        : f)
+                .thenAccept(onResult);
+    }
+
+    private void withCloudEvidence(JobResult.Failed f, Consumer<JobResult> onResult) {
         String tenant = f.spec().tenant();
         CompletableFuture<Optional<CloudEvidence>> evidence;
         try {

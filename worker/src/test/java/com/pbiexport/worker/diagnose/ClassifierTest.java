@@ -289,6 +289,53 @@ class ClassifierTest {
         assertThat(d.message().length()).isLessThan(400);
     }
 
+    @Test
+    void aWorkspaceTheAdminApiListsIsReReadAsNotAMemberKeepingPowerBisAnswer() {
+        Diagnosis notFound = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"), NONE);
+        assertThat(notFound.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+
+        Diagnosis d = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Exists("w", "Finance"));
+
+        assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER)
+                .as("the same code the classifier gives when told the workspace exists")
+                .isEqualTo(CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"),
+                        NONE.withWorkspaceExists(true)).code());
+        assertThat(d.category()).isEqualTo(ErrorCategory.PERMISSION);
+        assertThat(d.remediation()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation());
+        assertThat(d.message()).startsWith(notFound.message()).endsWith("workspace 'Finance' (w) exists but the "
+                + "service principal is not a member (read-only admin API)");
+        assertThat(d.httpStatus()).contains(404);
+        assertThat(d.powerBiErrorCode()).contains("PowerBIEntityNotFound");
+        assertThat(d.powerBiRequestId()).contains("req-1");
+    }
+
+    @Test
+    void aWorkspaceTheAdminApiDoesNotListIsProvenUnknownAndAnUnansweredLookUpSaysWhy() {
+        Diagnosis notFound = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"), NONE);
+
+        Diagnosis absent = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Absent("w",
+                Optional.empty()));
+        Diagnosis refused = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Unknown(
+                WorkspaceEvidence.Reason.REFUSED, "app-2", "HTTP 401 PowerBINotAuthorizedException", Optional.empty()));
+        Diagnosis notAsked = CLASSIFIER.withWorkspaceEvidence(notFound, WorkspaceEvidence.notAsked("app-2", ""));
+
+        assertThat(absent.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(absent.message()).endsWith("no workspace with id w exists in the tenant (read-only admin API)");
+        assertThat(refused.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(refused.message()).contains("could not be told apart", "refused this app (HTTP 401",
+                "enable the tenant setting 'Service principals can access read-only admin APIs' for a security group "
+                        + "containing app app-2");
+        assertThat(notAsked).as("nothing to add").isEqualTo(notFound);
+    }
+
+    @Test
+    void workspaceEvidenceNeverChangesAnotherCode() {
+        Diagnosis report = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Report r was not found"), NONE);
+
+        assertThat(CLASSIFIER.withWorkspaceEvidence(report, new WorkspaceEvidence.Exists("w", "Finance")))
+                .isEqualTo(report);
+    }
+
     // ---- row helpers ----
 
     private static Arguments row(String description, Function<Classifier, Diagnosis> input, ErrorCode expected) {

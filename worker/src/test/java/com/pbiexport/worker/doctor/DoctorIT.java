@@ -13,9 +13,11 @@ import com.pbiexport.worker.app.DemoStack;
 import com.pbiexport.worker.app.DoctorCommand;
 import com.pbiexport.worker.app.Main;
 import com.pbiexport.worker.config.CloudName;
+import com.pbiexport.worker.config.DiagnoseSettings;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.doctor.CheckResult;
 import com.pbiexport.worker.diagnose.doctor.CheckStatus;
 import com.pbiexport.worker.diagnose.doctor.DoctorCheck;
 import com.pbiexport.worker.diagnose.doctor.DoctorReport;
@@ -50,6 +52,7 @@ import static com.pbiexport.worker.doctor.DoctorStacks.FINANCE_WS;
 import static com.pbiexport.worker.doctor.DoctorStacks.INVOICE_PAGINATED;
 import static com.pbiexport.worker.doctor.DoctorStacks.SALES_REPORT;
 import static com.pbiexport.worker.doctor.DoctorStacks.SALES_WS;
+import static com.pbiexport.worker.doctor.DoctorStacks.UNKNOWN_WS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,6 +66,9 @@ class DoctorIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String CLOCKED = "contoso-clocked";
     private static final String TOKEN_COUNTER = "tokenRequests." + CONTOSO_TENANT_ID;
+    /** Contoso's second app, which the tenant setting for the read-only admin APIs does not cover. */
+    private static final String NO_ADMIN_API = "contoso-no-admin-api";
+    private static TenantConfig secondApp;
 
     private static WorkerHarness harness;
     /** A Kafka-less devstack whose simulator clock the tests move, and whose token endpoint they throttle. */
@@ -72,6 +78,7 @@ class DoctorIT {
     @BeforeAll
     static void start() {
         harness = WorkerHarness.start(Scenario.defaultScenario().withPageRenderMillis(200));
+        secondApp = DoctorStacks.contosoSecondApp(harness.stack());
         // render rounds of 2 s: an export is still running when the test moves the clock
         clocked = DevStack.builder().scenario(Scenario.defaultScenario().withPageRenderMillis(2000)).kafka(false)
                 .clock(simulatorClock).start();
@@ -94,6 +101,7 @@ class DoctorIT {
     private static WorkerConfig withClockedTenant(WorkerConfig cfg) {
         Map<String, TenantConfig> tenants = new LinkedHashMap<>(cfg.tenants());
         tenants.put(CLOCKED, DoctorStacks.contoso(clocked, CloudName.PUBLIC));
+        tenants.put(NO_ADMIN_API, secondApp);
         return cfg.withTenants(tenants);
     }
 
@@ -138,14 +146,57 @@ class DoctorIT {
         assertThat(report.get(DoctorCheck.TRIAL).status()).isEqualTo(CheckStatus.SKIP);
     }
 
-    @Test
-    void aWorkspaceTheServicePrincipalCannotSeeIsNotClaimedToBeEitherCause() {
-        DoctorReport report = DoctorCommand.diagnose(config(), DemoStack.CONTOSO,
-                DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC());
+    // ---- the workspace check and the read-only admin API --------------------------------------------
 
-        assertThat(report.get(DoctorCheck.WORKSPACE).detail())
-                .contains("not a member, or a wrong id", "cannot tell them apart", "listed nothing",
-                        "sees 4 workspace(s)");
+    @Test
+    void aWorkspaceThatExistsWithoutTheAppIsNamedNotAMemberByTheReadOnlyAdminApi() {
+        CheckResult ws = DoctorCommand.diagnose(config(), DemoStack.CONTOSO,
+                DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC())
+                .get(DoctorCheck.WORKSPACE);
+
+        assertThat(ws.code()).contains(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
+        assertThat(ws.detail()).startsWith("PBI_NOT_WORKSPACE_MEMBER: ").contains("workspace 'Finance (no access)' ("
+                + FINANCE_WS + ") exists but the service principal is not a member (read-only admin API)",
+                "listed nothing", "sees 4 workspace(s)");
+        assertThat(ws.fix()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation());
+    }
+
+    @Test
+    void anUnknownWorkspaceIdIsProvenAbsentByTheReadOnlyAdminApi() {
+        CheckResult ws = DoctorCommand.diagnose(config(), DemoStack.CONTOSO,
+                DoctorRequest.of(UNKNOWN_WS, null, "PDF"), Map.of(), Clock.systemUTC()).get(DoctorCheck.WORKSPACE);
+
+        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(ws.detail()).contains("no workspace with id " + UNKNOWN_WS + " exists in the tenant (read-only "
+                + "admin API)").doesNotContain("could not be told apart");
+    }
+
+    @Test
+    void anAppTheAdminApiRefusesGetsTheAmbiguousVerdictWithWhyAndHowToEnableIt() {
+        CheckResult ws = DoctorCommand.diagnose(config(), NO_ADMIN_API,
+                DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC())
+                .get(DoctorCheck.WORKSPACE);
+
+        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(ws.detail()).contains("'not a member' and 'no such workspace' alike", "could not be told apart",
+                "the read-only admin API refused this app (HTTP 401", "enable the tenant setting 'Service principals "
+                        + "can access read-only admin APIs' for a security group containing app "
+                        + DoctorStacks.CONTOSO_SECOND_APP, "listed nothing");
+        assertThat(ws.fix()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation())
+                .contains("read-only admin APIs");
+    }
+
+    @Test
+    void withTheProbeSwitchedOffTheAdminApiIsNotAskedAndTheVerdictSaysSo() {
+        WorkerConfig off = config().withDiagnose(new DiagnoseSettings(false));
+
+        CheckResult ws = DoctorCommand.diagnose(off, DemoStack.CONTOSO,
+                DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC())
+                .get(DoctorCheck.WORKSPACE);
+
+        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(ws.detail()).contains("could not be told apart: the read-only admin API was not asked "
+                + "(diagnose.adminApiProbe=false)");
     }
 
     // ---- the CLI ------------------------------------------------------------------------------------
@@ -178,9 +229,9 @@ class DoctorIT {
                 "--report", FINANCE_REPORT);
 
         assertThat(cli.exit()).as(cli.out() + cli.err()).isEqualTo(1);
-        assertThat(cli.out()).contains("[FAIL] workspace", "PBI_WORKSPACE_NOT_FOUND: ",
-                "fix: " + ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation(), "[skip] capacity",
-                "NOT OK: the first broken link is 'workspace' (PBI_WORKSPACE_NOT_FOUND)");
+        assertThat(cli.out()).contains("[FAIL] workspace", "PBI_NOT_WORKSPACE_MEMBER: ",
+                "fix: " + ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation(), "[skip] capacity",
+                "NOT OK: the first broken link is 'workspace' (PBI_NOT_WORKSPACE_MEMBER)");
         assertThat(cli.out()).doesNotContain(CONTOSO_SECRET).doesNotContain("eyJ");
     }
 
@@ -197,7 +248,7 @@ class DoctorIT {
         assertThat(statuses).containsExactly("credentials=pass", "token=pass", "token-claims=pass", "powerbi=pass",
                 "workspace=fail", "capacity=skip", "report=skip", "format=skip", "trial-export=skip");
         assertThat(json.get("checks").get(4).get("fix").asText())
-                .isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation());
+                .isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation());
     }
 
     @Test

@@ -72,6 +72,8 @@ class DoctorMatrixIT {
     static final String UNKNOWN_APP = "contoso-unknown-app";
     static final String UNKNOWN_TENANT = "unknown-tenant";
     static final String SECRET_ENV_MISSING = "contoso-secret-env-missing";
+    /** Contoso's second app, which the tenant setting for the read-only admin APIs does not cover. */
+    static final String NO_ADMIN_API = "contoso-no-admin-api";
     /** tenants.x.cloud says Public, but the API root is a USGov Power BI. */
     static final String PUBLIC_CLOUD_ON_USGOV_API = "public-cloud-on-usgov-api";
     /** tenants.x.cloud says USGov (API root the USGov Power BI) but the scope override asks for a public token. */
@@ -80,6 +82,17 @@ class DoctorMatrixIT {
     static final String USGOV_CLOUD_ON_PUBLIC_API = "usgov-cloud-on-public-api";
     /** tenants.x.cloud says Public but the scope override asks for a USGov token. */
     static final String USGOV_SCOPE_ON_PUBLIC_API = "usgov-scope-on-public-api";
+
+    /**
+     * What the read-only admin API established, by row: the doctor's detail and the worker's message both say it
+     * (one classifier method reads the same evidence).
+     */
+    private static final Map<String, String> ADMIN_API_EVIDENCE = Map.of(
+            "not-a-workspace-member", "(" + FINANCE_WS + ") exists but the service principal is not a member "
+                    + "(read-only admin API)",
+            "unknown-workspace", "no workspace with id " + UNKNOWN_WS + " exists in the tenant (read-only admin API)",
+            "not-a-member-admin-api-refused", "could not be told apart: the read-only admin API refused this app "
+                    + "(HTTP 401");
 
     private static WorkerHarness harness;
     private static DevStack usGov;
@@ -145,9 +158,14 @@ class DoctorMatrixIT {
                 row("service-principals-tenant-setting-off", DemoStack.NORTHWIND, NORTHWIND_WS, NORTHWIND_REPORT, pdf,
                         DoctorCheck.POWER_BI, ErrorCode.PBI_SERVICE_PRINCIPALS_DISABLED,
                         "PBI_SERVICE_PRINCIPALS_DISABLED"),
+                // Power BI answers both alike; the read-only admin API (allowed for contoso's main app) tells them
+                // apart for the doctor and the worker (WorkspaceEvidence, WorkspaceProbe)
                 row("not-a-workspace-member", DemoStack.CONTOSO, FINANCE_WS, FINANCE_REPORT, pdf,
-                        DoctorCheck.WORKSPACE, ErrorCode.PBI_WORKSPACE_NOT_FOUND, "PBI_WORKSPACE_NOT_FOUND"),
+                        DoctorCheck.WORKSPACE, ErrorCode.PBI_NOT_WORKSPACE_MEMBER, "PBI_NOT_WORKSPACE_MEMBER"),
                 row("unknown-workspace", DemoStack.CONTOSO, UNKNOWN_WS, SALES_REPORT, pdf,
+                        DoctorCheck.WORKSPACE, ErrorCode.PBI_WORKSPACE_NOT_FOUND, "PBI_WORKSPACE_NOT_FOUND"),
+                // an app the admin API refuses: the ambiguous code, whose detail says why and how to enable it
+                row("not-a-member-admin-api-refused", NO_ADMIN_API, FINANCE_WS, FINANCE_REPORT, pdf,
                         DoctorCheck.WORKSPACE, ErrorCode.PBI_WORKSPACE_NOT_FOUND, "PBI_WORKSPACE_NOT_FOUND"),
                 // the worker always calls groups/{workspaceId}/...: it cannot take the My-workspace route
                 row("my-workspace-route", DemoStack.CONTOSO, null, SALES_REPORT, pdf,
@@ -230,6 +248,10 @@ class DoctorMatrixIT {
                 assertThat(c.status()).isIn(CheckStatus.PASS, CheckStatus.SKIP));
         assertThat(checks.subList(at + 1, checks.size())).as("checks after the failure").allSatisfy(c ->
                 assertThat(c.status()).isEqualTo(CheckStatus.SKIP));
+        String evidence = ADMIN_API_EVIDENCE.get(row.name());
+        if (evidence != null) {
+            assertThat(failed.detail()).as("doctor detail of %s", row.name()).contains(evidence);
+        }
         assertThat(report.toText() + report.toJson()).as("never the secret or a token")
                 .doesNotContain(DoctorStacks.CONTOSO_SECRET).doesNotContain("eyJ");
 
@@ -239,6 +261,9 @@ class DoctorMatrixIT {
             assertThat(f.error().code()).as("worker error.code of %s: %s", row.name(), o.text())
                     .isEqualTo(row.workerCode());
             assertThat(f.error().remediation()).isEqualTo(ErrorCode.valueOf(row.workerCode()).remediation());
+            if (evidence != null) {
+                assertThat(f.error().message()).as("worker message of %s", row.name()).contains(evidence);
+            }
             if (row.workerCode().equals(row.doctorCode().name())) {
                 assertThat(f.error().remediation()).as("one classifier: same fix").isEqualTo(failed.fix());
             }
@@ -258,6 +283,7 @@ class DoctorMatrixIT {
                 contoso.credential()));
         tenants.put(SECRET_ENV_MISSING, with(contoso, contoso.tenantId(), contoso.clientId(),
                 CredentialConfig.Secret.fromEnv("DOCTOR_IT_SECRET_NOT_SET")));
+        tenants.put(NO_ADMIN_API, DoctorStacks.contosoSecondApp(harness.stack()));
         tenants.put(PUBLIC_CLOUD_ON_USGOV_API, DoctorStacks.contoso(usGov, CloudName.PUBLIC));
         tenants.put(PUBLIC_SCOPE_ON_USGOV_API, DoctorStacks.contoso(usGov, CloudName.US_GOV)
                 .withScope(CloudName.PUBLIC.powerBiScope()));

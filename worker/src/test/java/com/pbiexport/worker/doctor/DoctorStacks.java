@@ -39,6 +39,12 @@ final class DoctorStacks {
     static final String CONTOSO_APP = "c11e7700-0000-4000-a000-000000000001";
     static final String CONTOSO_SECRET = "devstack-secret-not-for-production";
     static final String UNKNOWN_PROFILE = "9f0f11e0-0000-4000-a000-0000000000ff";
+    /**
+     * Contoso's second app ({@code exporter-with-expired-secret}): in the default scenario the tenant setting
+     * "Service principals can access read-only admin APIs" covers only the main app, so this one is refused there.
+     */
+    static final String CONTOSO_SECOND_APP = "c11e7700-0000-4000-a000-000000000002";
+    private static final String SECOND_APP_FRESH_SECRET = "doctor-it-fresh-secret-of-the-second-app";
 
     private DoctorStacks() {
     }
@@ -72,6 +78,18 @@ final class DoctorStacks {
 
     static TenantConfig contoso(DevStack stack, CloudName cloud) {
         return contoso(stack, cloud, CredentialConfig.Secret.inline(CONTOSO_SECRET));
+    }
+
+    /**
+     * Contoso's second app as a tenant entry pointing at {@code stack}. Its only secret in the scenario has expired,
+     * so a fresh one is added first, as an administrator would in the Entra portal (the expired one stays expired).
+     */
+    static TenantConfig contosoSecondApp(DevStack stack) {
+        stack.entraCredentials().addSecret(CONTOSO_TENANT_ID, CONTOSO_SECOND_APP, SECOND_APP_FRESH_SECRET, null);
+        return new TenantConfig(CONTOSO_TENANT_ID, CONTOSO_SECOND_APP, CloudName.PUBLIC,
+                CredentialConfig.Secret.inline(SECOND_APP_FRESH_SECRET), Optional.empty(),
+                Optional.of(URI.create(stack.entraUrl())), Optional.of(URI.create(stack.powerBiUrl())),
+                Optional.empty());
     }
 
 }

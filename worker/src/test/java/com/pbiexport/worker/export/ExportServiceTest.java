@@ -5,6 +5,7 @@ import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +42,8 @@ class ExportServiceTest {
 
     @TempDir
     static Path output;
+    private static final String FINANCE_WS = "3d5e0000-0000-4000-a000-000000000002";
+    private static final String FINANCE_REPORT = "7e000000-0000-4000-a000-000000000006";
     private static SimulatedPowerBi powerBi;
 
     private final Recorder observer = new Recorder();
@@ -291,6 +295,35 @@ class ExportServiceTest {
         assertThat(f.diagnosis().httpStatus()).contains(404);
         assertThat(f.diagnosis().powerBiRequestId()).isPresent();
         assertThat(f.powerBiRequestIds()).isNotEmpty();
+    }
+
+    @Test
+    void aWorkspaceNotFoundIsAskedOfTheAdminApiAndAListedWorkspaceIsNotAMember() throws Exception {
+        ExportService service = powerBi.service(shortLimits(), observer,
+                new WorkspaceEvidence.Exists(FINANCE_WS, "Finance (no access)"));
+
+        JobResult.Failed f = failed(run(service, powerBi.spec("ws-member", FINANCE_WS, FINANCE_REPORT, null)));
+
+        assertThat(f.diagnosis().code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
+        assertThat(f.diagnosis().remediation()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation());
+        assertThat(f.diagnosis().category()).isEqualTo(ErrorCategory.PERMISSION);
+        assertThat(f.diagnosis().message()).contains("workspace 'Finance (no access)' (" + FINANCE_WS + ") exists but "
+                + "the service principal is not a member (read-only admin API)");
+        assertThat(f.diagnosis().powerBiRequestId()).as("Power BI's answer is kept").isPresent();
+    }
+
+    @Test
+    void aWorkspaceTheAdminApiCannotSpeakForKeepsTheAmbiguousCodeAndSaysWhy() throws Exception {
+        ExportService service = powerBi.service(shortLimits(), observer, new WorkspaceEvidence.Unknown(
+                WorkspaceEvidence.Reason.REFUSED, "app-2", "HTTP 401 PowerBINotAuthorizedException",
+                Optional.empty()));
+
+        JobResult.Failed f = failed(run(service, powerBi.spec("ws-refused", FINANCE_WS, FINANCE_REPORT, null)));
+
+        assertThat(f.diagnosis().code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(f.diagnosis().remediation()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation());
+        assertThat(f.diagnosis().message()).contains("could not be told apart", "refused this app (HTTP 401",
+                "'Service principals can access read-only admin APIs' for a security group containing app app-2");
     }
 
     @Test

@@ -13,6 +13,7 @@ import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,6 +69,22 @@ final class SimulatedPowerBi implements AutoCloseable {
         }, Map.of(SINK, sink)::get, new Classifier(), limits, Clock.systemUTC(), timers, io, observer);
     }
 
+    /** The same, with the read-only admin API's answer about any workspace fixed to {@code evidence}. */
+    ExportService service(Limits limits, ExportObserver observer, WorkspaceEvidence evidence) {
+        FilesystemSink sink = new FilesystemSink(outputDir);
+        return new ExportService(new ExportService.TenantClients() {
+            @Override
+            public PowerBiClient client(String alias) {
+                return client;
+            }
+
+            @Override
+            public CompletableFuture<WorkspaceEvidence> workspaceEvidence(String alias, String workspaceId) {
+                return CompletableFuture.completedFuture(evidence);
+            }
+        }, Map.of(SINK, sink)::get, new Classifier(), limits, Clock.systemUTC(), timers, io, observer);
+    }
+
     /** Clears faults and counters between tests. */
     void reset() {
         stack.faults().set(FaultSettings.none());
@@ -87,7 +105,11 @@ final class SimulatedPowerBi implements AutoCloseable {
     }
 
     ExportJobSpec spec(String requestId, String reportId, Instant notAfter) {
-        ExportRequested r = ExportRequested.builder(requestId, TENANT, stack.defaults().workspaceId(), reportId,
+        return spec(requestId, stack.defaults().workspaceId(), reportId, notAfter);
+    }
+
+    ExportJobSpec spec(String requestId, String workspaceId, String reportId, Instant notAfter) {
+        ExportRequested r = ExportRequested.builder(requestId, TENANT, workspaceId, reportId,
                 ExportFormat.PDF).notAfter(notAfter).build();
         return new ExportJobSpec(r, JsonNodeFactory.instance.objectNode().put("format", "PDF"), SINK, Instant.now(),
                 Optional.empty());

@@ -85,10 +85,10 @@ class MisconfigurationIT {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.putArray("parameterValues").addObject().put("name", "InvoiceNumber").put("value", "INV-1");
         return List.of(
-                // Power BI hides workspaces from non-members: the same 404 as an unknown workspace, so one code
-                // whose remediation names both causes (docs/TROUBLESHOOTING.md)
+                // Power BI hides workspaces from non-members (the same 404 as an unknown workspace); the read-only
+                // admin API, allowed for contoso's main app, says the workspace exists (docs/TROUBLESHOOTING.md)
                 new Case("not-a-member", DemoStack.CONTOSO, FINANCE_WS, FINANCE_REPORT, ExportFormat.PDF, none,
-                        "PBI_WORKSPACE_NOT_FOUND", ErrorCategory.NOT_FOUND),
+                        "PBI_NOT_WORKSPACE_MEMBER", ErrorCategory.PERMISSION),
                 new Case("shared-capacity", DemoStack.CONTOSO, TEAM_WS, TEAM_REPORT, ExportFormat.PDF, none,
                         "PBI_NO_DEDICATED_CAPACITY", ErrorCategory.CAPACITY),
                 new Case("ppu", DemoStack.CONTOSO, PPU_WS, PPU_REPORT, ExportFormat.PDF, none,

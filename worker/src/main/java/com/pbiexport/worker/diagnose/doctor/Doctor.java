@@ -9,6 +9,7 @@ import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
+import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.CapacityInfo;
 import com.pbiexport.worker.powerbi.GroupInfo;
 import com.pbiexport.worker.powerbi.PowerBiClient;
@@ -29,8 +30,8 @@ import java.util.Optional;
  * workspace, capacity, report, format, and optionally a real export. Every verdict comes from the worker's own
  * {@link Classifier} and {@link ErrorCode}s, so a failed check carries the same code and remediation as the
  * worker's {@code ExportFailed} event for that cause. Where Power BI answers two causes alike (an unknown
- * workspace and one the service principal is not a member of), the doctor adds what evidence it can and says
- * what it cannot tell apart instead of guessing.
+ * workspace and one the service principal is not a member of), the doctor asks the read-only admin API
+ * ({@link WorkspaceEvidence}); when that cannot answer, it says what it cannot tell apart and why instead of guessing.
  *
  * <p>Never prints a secret or a token: claims only. One run per instance of {@link Run}; the doctor itself is
  * stateless and thread-safe.
@@ -258,9 +259,7 @@ public final class Doctor {
                 return CheckResult.pass(DoctorCheck.WORKSPACE, "'" + group.name() + "' (" + group.id() + ") is visible"
                         + " to the service principal" + profile().map(p -> " (profile " + p + ")").orElse(""));
             }
-            String evidence = "Not visible to the service principal: not a member, or a wrong id (Power BI answers "
-                    + "both alike and the doctor cannot tell them apart). Evidence: GET groups?$filter=id eq '" + ws
-                    + "' listed nothing; " + visibleWorkspaces();
+            String listed = "GET groups?$filter=id eq '" + ws + "' listed nothing; " + visibleWorkspaces();
             Diagnosis d = Diagnosis.of(ErrorCode.PBI_WORKSPACE_NOT_FOUND, "Workspace " + ws + " was not found");
             if (request.reportId().isPresent()) {
                 // Power BI's own answer for the same route the worker uses: the classifier reads it as the worker would
@@ -270,7 +269,16 @@ public final class Doctor {
                     d = classifier.classify(e, context("getReport"));
                 }
             }
-            return CheckResult.fail(DoctorCheck.WORKSPACE, d, evidence);
+            if (d.code() != ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
+                return CheckResult.fail(DoctorCheck.WORKSPACE, d, "Evidence: " + listed);
+            }
+            // the worker reads the same admin API answer with the same classifier method (WorkspaceProbe)
+            WorkspaceEvidence evidence = target.askAdminApi()
+                    ? WorkspaceEvidence.lookUp(conn.powerBi(), ws, target.clientId())
+                    : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
+                    + "(diagnose.adminApiProbe=false)");
+            return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.withWorkspaceEvidence(d, evidence),
+                    "Evidence: " + listed);
         }
 
         private String visibleWorkspaces() {

@@ -17,9 +17,13 @@ import java.util.Optional;
  *                         simulator is none): evidence independent of the configured cloud
  * @param siblingClouds    other clouds served by the same Entra authority: when Power BI refuses the token, a
  *                         token for one of these that it accepts proves the API root belongs to that cloud
+ * @param clientId         the app's client id, named where a tenant setting must cover it
+ * @param askAdminApi      whether an invisible workspace may be looked up with the read-only admin API
+ *                         ({@code diagnose.adminApiProbe})
  */
 public record DoctorTarget(String tenantAlias, String cloud, String expectedAudience, URI apiRoot,
-                           Optional<CloudAudience> apiRootCloud, List<CloudAudience> siblingClouds) {
+                           Optional<CloudAudience> apiRootCloud, List<CloudAudience> siblingClouds, String clientId,
+                           boolean askAdminApi) {
 
     /** A cloud, its Power BI audience and the scope that yields it. */
     public record CloudAudience(String cloud, String audience, String scope) {
@@ -37,5 +41,6 @@ public record DoctorTarget(String tenantAlias, String cloud, String expectedAudi
         Objects.requireNonNull(apiRoot, "apiRoot");
         Objects.requireNonNull(apiRootCloud, "apiRootCloud");
         siblingClouds = List.copyOf(siblingClouds);
+        Objects.requireNonNull(clientId, "clientId");
     }
 }

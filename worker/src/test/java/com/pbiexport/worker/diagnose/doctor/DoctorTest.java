@@ -35,7 +35,7 @@ class DoctorTest {
     private static final String US_GOV = "https://analysis.usgovcloudapi.net/powerbi/api";
     private static final DoctorTarget TARGET = new DoctorTarget("contoso", "Public", PUBLIC,
             URI.create("https://api.powerbi.com"), Optional.of(new DoctorTarget.CloudAudience("Public", PUBLIC,
-            PUBLIC + "/.default")), List.of());
+            PUBLIC + "/.default")), List.of(), "app-1", true);
 
     private final Doctor doctor = new Doctor(new Classifier(), CLOCK, d -> { });
 
@@ -105,7 +105,7 @@ class DoctorTest {
     void anApiRootOfAnotherCloudIsAWrongCloudAudienceEvenWhenTheTokenMatchesTheConfiguredCloud() {
         DoctorTarget publicCloudOnGovApi = new DoctorTarget("contoso", "Public", PUBLIC,
                 URI.create("https://api.powerbigov.us"), Optional.of(new DoctorTarget.CloudAudience("USGov", US_GOV,
-                US_GOV + "/.default")), List.of());
+                US_GOV + "/.default")), List.of(), "app-1", true);
 
         CheckResult f = doctor.run(publicCloudOnGovApi, DoctorRequest.tenantOnly(), new Fake(jwt(PUBLIC,
                 NOW.plusSeconds(3600)))).firstFailure().orElseThrow();
