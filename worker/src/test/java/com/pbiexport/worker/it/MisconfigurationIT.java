@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +166,22 @@ class MisconfigurationIT {
         assertThat(f.error().remediation()).as("remediation of %s", c.name()).isNotBlank();
         assertThat(f.requestId()).isEqualTo(c.requestId());
         assertThat(f.tenant()).isEqualTo(c.tenant());
+    }
+
+    @Test
+    void aBurstOfJobsFailingOnOneInvisibleWorkspaceCostsOneReadOnlyAdminApiCall() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(lane.publish(ExportRequested.builder("misconfig-finance-burst-" + i, DemoStack.CONTOSO, FINANCE_WS,
+                    FINANCE_REPORT, ExportFormat.PDF).build()));
+        }
+
+        Map<String, Outcome> outcomes = lane.awaitOutcomes(ids, TIMEOUT);
+
+        assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.failed().error().code())
+                .isEqualTo("PBI_NOT_WORKSPACE_MEMBER"));
+        // with the 'not-a-member' case: one question per tenant alias and workspace within WorkspaceProbe.TTL
+        assertThat(harness.stack().counters().get("adminApiCalls")).isEqualTo(1);
     }
 
     @Test
