@@ -16,6 +16,8 @@ import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.ForeignHosts;
+import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.SimProfile;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -75,6 +77,7 @@ public final class DevStack implements AutoCloseable {
     private AccessTokens accessTokens;
     private EntraCredentials entraCredentials;
     private ForeignHosts foreignHosts;
+    private Realism realism;
 
     /**
      * The default scenario's ids and credentials a script or test needs first: the first tenant, its first
@@ -175,6 +178,11 @@ public final class DevStack implements AutoCloseable {
     }
 
     /** Opt-in hostile file locations of the Power BI simulator (off by default). */
+    /** The profile and seed the simulators run with. */
+    public Realism realism() {
+        return realism;
+    }
+
     public ForeignHosts foreignHosts() {
         return foreignHosts;
     }
@@ -204,8 +212,32 @@ public final class DevStack implements AutoCloseable {
         private boolean kafka = true;
         private FaultSettings faults = FaultSettings.none();
         private Clock clock = Clock.systemUTC();
+        private SimProfile profile;
+        private Long seed;
 
         private Builder() { }
+
+        /**
+         * The simulators' profile: {@link SimProfile#REALISTIC} unless the scenario file or this call says otherwise
+         * (this call wins). A test that picks {@link SimProfile#CLEAN} says why next to the call.
+         */
+        public Builder profile(SimProfile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
+            return this;
+        }
+
+        /** The realistic profile's seed (default: the scenario's, else {@link Realism#DEFAULT_SEED}). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The profile and seed in force: this builder's, else the scenario's, else realistic with the default seed. */
+        Realism realism() {
+            SimProfile p = profile != null ? profile : scenario.simProfile().orElse(SimProfile.REALISTIC);
+            long s = seed != null ? seed : scenario.seed() != null ? scenario.seed() : Realism.DEFAULT_SEED;
+            return new Realism(p, s);
+        }
 
         public Builder scenario(Scenario scenario) {
             this.scenario = Objects.requireNonNull(scenario, "scenario");
@@ -234,6 +266,7 @@ public final class DevStack implements AutoCloseable {
         public DevStack start() {
             Deque<AutoCloseable> closeables = new ArrayDeque<>();
             try {
+                Realism realism = realism();
                 Faults liveFaults = new Faults(clock);
                 liveFaults.set(faults);
                 Counters counters = new Counters();
@@ -259,8 +292,9 @@ public final class DevStack implements AutoCloseable {
                 stack.accessTokens = tokens;
                 stack.entraCredentials = credentials;
                 stack.foreignHosts = foreignHosts;
-                log.info("devstack '{}' up: entra {}, power bi {}, admin {}, kafka {}", scenario.name(), entraUrl,
-                        powerBiUrl, adminUrl, broker == null ? "off" : broker.bootstrapServers());
+                stack.realism = realism;
+                log.info("devstack '{}' ({} profile, seed {}) up: entra {}, power bi {}, admin {}, kafka {}", scenario.name(), realism.profile().wireName(),
+                        realism.seed(), entraUrl, powerBiUrl, adminUrl, broker == null ? "off" : broker.bootstrapServers());
                 return stack;
             } catch (RuntimeException | Error e) {
                 closeAll(closeables);

@@ -3,6 +3,7 @@ package com.pbiexport.devstack;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.devstack.scenario.Scenario;
+import com.pbiexport.devstack.sim.SimProfile;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
 
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON]}: starts the
+ * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]}: starts the
  * devstack, prints ONE JSON line on stdout when ready (URLs, default ids and credentials), logs to stderr,
  * and stops cleanly on SIGTERM/Ctrl-C with exit code 0. Bad arguments: a message on stderr and exit code 2.
  */
@@ -27,10 +28,12 @@ public final class DevStackMain {
     static final int EXIT_USAGE = 2;
 
     private static final String USAGE = """
-            usage: java -jar devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON]
+            usage: java -jar devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]
               --scenario FILE  scenario JSON (default: the built-in scenario, see devstack/README.md)
               --no-kafka       do not start the embedded Kafka broker
               --faults JSON    initial fault settings, e.g. '{"powerBiErrorRate":0.1,"forced429Count":3}'
+              --profile NAME   realistic (default: messy like the real services) or clean (deterministic)
+              --seed N         seed of the realistic profile's draws (replays a run)
             Prints one JSON line on stdout when ready; stop with SIGTERM or Ctrl-C.""";
 
     private DevStackMain() { }
@@ -112,6 +115,8 @@ public final class DevStackMain {
         Scenario scenario = null;
         boolean kafka = true;
         FaultSettings faults = FaultSettings.none();
+        SimProfile profile = null;
+        Long seed = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -121,10 +126,29 @@ public final class DevStackMain {
                 case "--no-kafka" -> kafka = false;
                 case "--scenario" -> scenario = loadScenario(value(args, ++i, a));
                 case "--faults" -> faults = parseFaults(value(args, ++i, a));
+                case "--profile" -> {
+                    String v = value(args, ++i, a);
+                    profile = SimProfile.parse(v).orElseThrow(() ->
+                            new UsageException("--profile must be 'realistic' or 'clean', was '" + v + "'"));
+                }
+                case "--seed" -> seed = parseSeed(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
         }
-        return new Options(scenario == null ? Scenario.defaultScenario() : scenario, kafka, faults);
+        Scenario chosen = scenario == null ? Scenario.defaultScenario() : scenario;
+        if (profile != null || seed != null) {  // the command line wins over the scenario file
+            chosen = chosen.withProfile(profile != null ? profile : chosen.simProfile().orElse(null),
+                    seed != null ? seed : chosen.seed());
+        }
+        return new Options(chosen, kafka, faults);
+    }
+
+    private static long parseSeed(String value) throws UsageException {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed must be an integer, was '" + value + "'");
+        }
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
@@ -164,6 +188,8 @@ public final class DevStackMain {
         line.put("adminUrl", stack.adminUrl());
         line.put("defaults", stack.defaults());
         line.put("scenario", stack.scenario().name());
+        line.put("profile", stack.realism().profile().wireName());
+        line.put("seed", stack.realism().seed());
         try {
             return new ObjectMapper().writeValueAsString(line);
         } catch (JsonProcessingException e) {

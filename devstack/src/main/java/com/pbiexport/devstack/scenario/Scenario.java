@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.SimProfile;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,9 @@ import java.util.Optional;
  * @param fileExpirySeconds    how long an export's file stays downloadable (24 h in Power BI)
  * @param pageRenderMillis     time to render one round of (at most 5) pages of a report
  * @param pollRetryAfterSeconds Retry-After the service sends on status polls while running
+ * @param profile              {@code realistic} or {@code clean} ({@link SimProfile}); null = the starter's choice
+ *                             ({@code --profile}, the builder), else realistic
+ * @param seed                 the seed of the realistic profile's draws; null = {@link Realism#DEFAULT_SEED}
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Scenario(
@@ -32,7 +37,16 @@ public record Scenario(
         Long fileExpirySeconds,
         Long pageRenderMillis,
         Integer pollRetryAfterSeconds,
-        List<Tenant> tenants) {
+        List<Tenant> tenants,
+        String profile,
+        Long seed) {
+
+    /** A scenario that leaves the profile and seed to whoever starts the stack. */
+    public Scenario(String name, Long tokenLifetimeSeconds, Long fileExpirySeconds, Long pageRenderMillis,
+                    Integer pollRetryAfterSeconds, List<Tenant> tenants) {
+        this(name, tokenLifetimeSeconds, fileExpirySeconds, pageRenderMillis, pollRetryAfterSeconds, tenants, null,
+                null);
+    }
 
     public Scenario {
         name = name == null ? "custom" : name;
@@ -41,6 +55,19 @@ public record Scenario(
         pageRenderMillis = pageRenderMillis == null ? 1_000L : pageRenderMillis;
         pollRetryAfterSeconds = pollRetryAfterSeconds == null ? 1 : pollRetryAfterSeconds;
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        if (profile != null && SimProfile.parse(profile).isEmpty()) {
+            throw new IllegalArgumentException("profile must be 'realistic' or 'clean', was '" + profile + "'");
+        }
+    }
+
+    /** The profile the scenario file asks for, if any. */
+    public Optional<SimProfile> simProfile() {
+        return SimProfile.parse(profile);
+    }
+
+    public Scenario withProfile(SimProfile p, Long newSeed) {
+        return new Scenario(name, tokenLifetimeSeconds, fileExpirySeconds, pageRenderMillis, pollRetryAfterSeconds,
+                tenants, p == null ? null : p.wireName(), newSeed);
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -75,15 +102,15 @@ public record Scenario(
     }
 
     public Scenario withTokenLifetimeSeconds(long seconds) {
-        return new Scenario(name, seconds, fileExpirySeconds, pageRenderMillis, pollRetryAfterSeconds, tenants);
+        return new Scenario(name, seconds, fileExpirySeconds, pageRenderMillis, pollRetryAfterSeconds, tenants, profile, seed);
     }
 
     public Scenario withPageRenderMillis(long millis) {
-        return new Scenario(name, tokenLifetimeSeconds, fileExpirySeconds, millis, pollRetryAfterSeconds, tenants);
+        return new Scenario(name, tokenLifetimeSeconds, fileExpirySeconds, millis, pollRetryAfterSeconds, tenants, profile, seed);
     }
 
     public Scenario withFileExpirySeconds(long seconds) {
-        return new Scenario(name, tokenLifetimeSeconds, seconds, pageRenderMillis, pollRetryAfterSeconds, tenants);
+        return new Scenario(name, tokenLifetimeSeconds, seconds, pageRenderMillis, pollRetryAfterSeconds, tenants, profile, seed);
     }
 
     /** Checks cross references (workspace -> capacity, report -> workspace); throws naming every problem. */
