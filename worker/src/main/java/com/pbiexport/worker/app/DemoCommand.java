@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * (default scenario), the worker, a set of sample requests (some deliberately misconfigured) and one line per
  * outcome. Exits 0 when every request got its answer.
  */
-@Command(name = "demo", description = "Run the worker end to end on the embedded devstack with sample requests.")
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Run the worker end to end on the embedded devstack with sample requests.")
 final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -48,7 +48,8 @@ import java.util.regex.Pattern;
  * broken one with the same code and fix the worker's {@code ExportFailed} would carry. Exit codes: 0 every check
  * passed, 1 a check failed, 2 bad usage or configuration. Prints claims, never the secret or the token.
  */
-@Command(name = "doctor", description = "Check credentials, token, workspace, capacity, report and format for a "
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Check credentials, token, workspace, capacity, report and format for a "
         + "tenant and name the first broken prerequisite (exit 0 ok, 1 a check failed, 2 usage/config error).")
 public final class DoctorCommand implements Callable<Integer> {
     private static final Pattern GUID =

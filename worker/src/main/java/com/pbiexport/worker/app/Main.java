@@ -4,13 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code run --config FILE}, {@code demo}, {@code submit}, {@code version}.
+ * The command line: {@code run --config FILE}, {@code demo}, {@code submit}, {@code doctor}, {@code version},
+ * {@code help [COMMAND]}; {@code -h/--help} and {@code -V/--version} on every command.
  * Exit codes: 0 success, 1 a run ended in failure, 2 bad usage or invalid configuration.
  */
 @Command(name = "export-worker", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Turns Power BI reports into files, from Kafka events.",
         subcommands = {RunCommand.class, DemoCommand.class, SubmitCommand.class, DoctorCommand.class,
-                VersionCommand.class})
+                VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the worker until SIGTERM/Ctrl-C, then shuts down gracefully. */
-@Command(name = "run", description = "Run the worker with a configuration file (environment overrides apply).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Run the worker with a configuration file (environment overrides apply).")
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec

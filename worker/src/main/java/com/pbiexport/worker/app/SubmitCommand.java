@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** Publishes one export request, from flags or a JSON file, as a CloudEvent in binary mode (or plain JSON). */
-@Command(name = "submit", description = "Publish an export request to the requests topic and print its requestId.")
+@Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        description = "Publish an export request to the requests topic and print its requestId.")
 final class SubmitCommand implements Callable<Integer> {
 
     @CommandLine.Spec

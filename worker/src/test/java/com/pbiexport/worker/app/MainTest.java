@@ -58,6 +58,32 @@ class MainTest {
     }
 
     @Test
+    void versionIsTheProjectVersionFromThePom() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));  // the worker module's pom names its parent's version
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<parent>.*?<version>([^<]+)</version>", java.util.regex.Pattern.DOTALL).matcher(pom);
+        assertThat(m.find()).as("parent version in worker/pom.xml").isTrue();
+        assertThat(Main.execute("version")).isZero();
+        assertThat(out()).startsWith("export-worker " + m.group(1) + " ");
+        out.reset();
+        assertThat(Main.execute("--version")).isZero();
+        assertThat(out().strip()).isEqualTo("export-worker " + m.group(1));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"run", "demo", "submit", "doctor", "version"})
+    void everySubcommandTakesHelpAndExitsZero(String command) {
+        for (String flag : new String[]{"-h", "--help"}) {
+            out.reset();
+            assertThat(Main.execute(command, flag)).as("%s %s (stderr: %s)", command, flag, err()).isZero();
+            assertThat(out()).startsWith("Usage: export-worker " + command);
+        }
+        out.reset();
+        assertThat(Main.execute("help", command)).as("help %s", command).isZero();
+        assertThat(out()).startsWith("Usage: export-worker " + command);
+    }
+
+    @Test
     void noCommandPrintsUsage() {
         assertThat(Main.execute()).isZero();
         assertThat(out()).contains("Usage: export-worker").contains("run").contains("demo").contains("submit")
