@@ -88,6 +88,9 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EventCodec codec = EventCodec.shared();
         WorkerConfig cfg = config == null ? null : ConfigLoader.load(config, System.getenv());
+        if (cfg != null) {
+            KafkaClientKeys.require(cfg.kafka());
+        }
         String servers = bootstrapServers != null ? bootstrapServers : cfg != null ? cfg.kafka().bootstrapServers() : null;
         if (servers == null) {
             throw new IllegalArgumentException("give --bootstrap-servers or --config");

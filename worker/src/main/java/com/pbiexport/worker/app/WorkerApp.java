@@ -220,6 +220,7 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     public static WorkerApp start(WorkerConfig config, Clock clock, Map<String, String> env) {
+        KafkaClientKeys.require(config.kafka());
         if (config.logging().json()) {
             JsonLogging.install();
         }

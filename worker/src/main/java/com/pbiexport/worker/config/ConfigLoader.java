@@ -84,6 +84,7 @@ public final class ConfigLoader {
         applyEnvironment(tree, raw, env);
         checkValues(raw);
         WorkerConfig config = new Builder(raw, env).build();
+        checkEnvironmentNames(raw, env);
         if (!raw.problems.isEmpty()) {
             throw new ConfigException(raw.problems);
         }
@@ -137,6 +138,32 @@ public final class ConfigLoader {
             if (!rest.isEmpty()) {
                 raw.properties(map).put(rest.toLowerCase(Locale.ROOT).replace('_', '.'), e.getValue());
             }
+        }
+    }
+
+    /**
+     * A {@code PBIEXPORT_} variable that names no setting is a typo that would otherwise pass silently (the setting
+     * keeps its default). Known: every setting's variable, the Kafka pass-through prefixes, and any variable the
+     * configuration itself names (a secret's {@code env}, a connection string's {@code connectionStringEnv}).
+     */
+    private static void checkEnvironmentNames(RawSettings raw, Map<String, String> env) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (Setting s : Settings.all()) {
+            s.envVar().ifPresent(known::add);
+        }
+        java.util.Set<String> referenced = new java.util.HashSet<>();
+        raw.values.forEach((path, value) -> {
+            if ((path.endsWith(".env") || path.endsWith("Env")) && value instanceof String name) {
+                referenced.add(name);
+            }
+        });
+        for (String name : new TreeMap<>(env).keySet()) {
+            if (!name.startsWith(Setting.ENV_PREFIX) || known.contains(name) || referenced.contains(name)
+                    || name.startsWith(KAFKA_ENV)) {
+                continue;
+            }
+            raw.problems.add("environment variable " + name + " names no setting" + DidYouMean.hint(name, known)
+                    + "; remove it or use a variable listed in docs/CONFIGURATION.md");
         }
     }
 
