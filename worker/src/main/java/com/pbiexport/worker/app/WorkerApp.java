@@ -29,6 +29,7 @@ import com.pbiexport.worker.intake.RequestValidator;
 import com.pbiexport.worker.metrics.AdminServer;
 import com.pbiexport.worker.metrics.JsonLogging;
 import com.pbiexport.worker.metrics.KafkaMeterFilters;
+import com.pbiexport.worker.metrics.BrokerWatch;
 import com.pbiexport.worker.metrics.Readiness;
 import com.pbiexport.worker.metrics.WorkerMetrics;
 import com.pbiexport.worker.powerbi.PowerBiClient;
@@ -99,6 +100,7 @@ public final class WorkerApp implements AutoCloseable {
     private final IntakeLoop intake;
     private final Thread intakeThread;
     private final AdminServer admin;
+    private final StartupChecks startupChecks;
     private final List<AutoCloseable> meterBinders;
     private volatile boolean closed;
 
@@ -124,6 +126,8 @@ public final class WorkerApp implements AutoCloseable {
         });
         Map<String, FileSink> sinks = new LinkedHashMap<>();
         config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env)));
+        StartupChecks.requireWritableFilesystemSinks(config, sinks);
+        this.startupChecks = new StartupChecks(config, sinks);
 
         this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
         this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
@@ -204,9 +208,11 @@ public final class WorkerApp implements AutoCloseable {
 
         try {
             Map<String, Supplier<AdminServer.Check>> ready = new LinkedHashMap<>();
-            ready.put("partitions", Readiness.partitions(intakeThread::isAlive, metrics::assignedPartitions));
+            ready.put("group", Readiness.group(intakeThread::isAlive, metrics::groupJoined,
+                    metrics::assignedPartitions));
             ready.put("broker", Readiness.broker(consumer::metrics, Readiness.MAX_HEARTBEAT_AGE));
             ready.put("tokens", Readiness.tokens(tokens::health));
+            ready.putAll(startupChecks.readiness());
             this.admin = new AdminServer(config.admin().bindAddress(), config.admin().port(), registry, ready);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the admin port " + config.admin().port()
@@ -226,6 +232,8 @@ public final class WorkerApp implements AutoCloseable {
         }
         WorkerApp app = new WorkerApp(config, clock, env);
         app.intakeThread.start();
+        app.startupChecks.start(app.tokens, new Classifier(),
+                new BrokerWatch(app.consumer::metrics, config.kafka().bootstrapServers(), clock));
         log.info("worker {} started: {} tenant(s), sinks {}, requests topic {}", config.instanceId(),
                 config.tenants().size(), config.sinks().targets().keySet(), config.topics().requests());
         return app;
@@ -251,6 +259,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closed = true;
         log.info("worker {} stopping: draining in-flight exports (up to {})", config.instanceId(), DRAIN_TIMEOUT);
+        startupChecks.close();
         intake.shutdown();
         try {
             if (!intake.awaitStopped(DRAIN_TIMEOUT.plusSeconds(15))) {

@@ -224,7 +224,7 @@ public final class ConfigLoader {
             String instanceId = this.<String>opt("instanceId").orElseGet(this::hostName);
             KafkaSettings kafka = kafka();
             Topics topics = new Topics(str("topics.requests"), str("topics.results"), str("topics.jobState"),
-                    str("topics.deadLetter"));
+                    str("topics.deadLetter"), (Boolean) value("topics.create"));
             Map<String, TenantConfig> tenants = tenants();
             Sinks sinks = sinks();
             Limits limits = new Limits(num("limits.maxInFlight").intValue(), num("limits.maxFileBytes").longValue(),

@@ -62,6 +62,10 @@ public final class Settings {
                     .doc("Internal compacted topic recording where each in-flight export stands.").build(),
             Setting.of("topics.deadLetter", STRING).defaultValue(Topics.DEFAULT_DEAD_LETTER).check(Check.notBlank())
                     .doc("Records that cannot be parsed at all, with reason headers.").build(),
+            Setting.of("topics.create", BOOLEAN).defaultValue(false)
+                    .doc("Create missing topics at start-up: the job-state topic compacted with as many partitions "
+                            + "as the request topic, the others with the broker's defaults. Off: a missing or "
+                            + "mis-configured topic keeps `/health/ready` down with the fix.").build(),
 
             Setting.of(T + "tenantId", GUID).required()
                     .doc("Entra ID tenant id (GUID) of the service principal.").build(),

@@ -2,8 +2,12 @@ package com.pbiexport.worker.config;
 
 import java.util.Objects;
 
-/** Topic names. */
-public record Topics(String requests, String results, String jobState, String deadLetter) {
+/**
+ * Topic names, and whether the worker creates missing topics at start-up.
+ *
+ * @param create {@code topics.create}: create missing topics (job state compacted, as many partitions as requests)
+ */
+public record Topics(String requests, String results, String jobState, String deadLetter, boolean create) {
     public static final String DEFAULT_REQUESTS = "pbi.export.requests";
     public static final String DEFAULT_RESULTS = "pbi.export.results";
     public static final String DEFAULT_JOB_STATE = "pbi.export.jobstate";
@@ -14,6 +18,11 @@ public record Topics(String requests, String results, String jobState, String de
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(jobState, "jobState");
         Objects.requireNonNull(deadLetter, "deadLetter");
+    }
+
+    /** Names only; missing topics are not created. */
+    public Topics(String requests, String results, String jobState, String deadLetter) {
+        this(requests, results, jobState, deadLetter, false);
     }
 
     public static Topics defaults() {

@@ -12,7 +12,8 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The three readiness checks behind {@code /health/ready}: partitions assigned, a reachable broker, usable tokens.
+ * The readiness checks behind {@code /health/ready}: a member of the consumer group, a reachable broker, a token
+ * actually acquired for every tenant, plus whatever the composition root adds (topics, sinks).
  * Each reads state another thread keeps (never calls the KafkaConsumer, which is not thread-safe; its metrics map
  * is, which is what Micrometer's Kafka binder reads too).
  */
@@ -23,15 +24,23 @@ public final class Readiness {
     private Readiness() {
     }
 
-    /** Ready when the intake thread runs and the group gave this instance at least one partition. */
-    public static Supplier<AdminServer.Check> partitions(BooleanSupplier intakeAlive, IntSupplier assigned) {
+    /**
+     * Ready when the intake thread runs and the consumer has joined its group (the group's assignment reached it),
+     * holding partitions or not: an instance beyond the partition count is a healthy stand-by, and a rollout with
+     * more replicas than partitions must still finish.
+     */
+    public static Supplier<AdminServer.Check> group(BooleanSupplier intakeAlive, BooleanSupplier joined,
+                                                    IntSupplier assigned) {
         return () -> {
             if (!intakeAlive.getAsBoolean()) {
                 return new AdminServer.Check(false, "consumer thread stopped");
             }
+            if (!joined.getAsBoolean()) {
+                return new AdminServer.Check(false, "not yet a member of the consumer group (kafka.groupId)");
+            }
             int n = assigned.getAsInt();
-            return new AdminServer.Check(n > 0, n > 0 ? n + " partition(s) assigned"
-                    : "no partition assigned (joining the group, or more instances than partitions)");
+            return new AdminServer.Check(true, "member of the consumer group, " + n + " partition(s) assigned"
+                    + (n == 0 ? " (stand-by: more instances than partitions)" : ""));
         };
     }
 
@@ -45,7 +54,12 @@ public final class Readiness {
             Map<MetricName, ? extends Metric> metrics = consumerMetrics.get();
             Double heartbeatAge = value(metrics, "consumer-coordinator-metrics", "last-heartbeat-seconds-ago");
             if (heartbeatAge != null && !heartbeatAge.isNaN()) {
-                boolean ok = heartbeatAge <= maxHeartbeatAge.toSeconds();
+                // the client reports -1 until the first heartbeat: no evidence of a coordinator yet
+                boolean ok = heartbeatAge >= 0 && heartbeatAge <= maxHeartbeatAge.toSeconds();
+                if (heartbeatAge < 0) {
+                    return new AdminServer.Check(false, "no heartbeat to a group coordinator yet: check the broker "
+                            + "and kafka.bootstrapServers");
+                }
                 return new AdminServer.Check(ok, ok ? "group coordinator heartbeat " + heartbeatAge.longValue() + " s ago"
                         : "no heartbeat to the group coordinator for more than " + maxHeartbeatAge.toSeconds()
                         + " s: check the broker and kafka.bootstrapServers");
@@ -57,13 +71,22 @@ public final class Readiness {
         };
     }
 
-    /** Ready when every configured tenant's latest token acquisition succeeded (or none was needed yet). */
+    /**
+     * Ready when a token was really acquired for every configured tenant and its latest acquisition succeeded (the
+     * worker fetches one per tenant at start-up, so a wrong secret shows here instead of in the first export).
+     */
     public static Supplier<AdminServer.Check> tokens(Supplier<Map<String, TokenHealth>> health) {
         return () -> {
-            List<String> unhealthy = health.get().values().stream().filter(h -> !h.healthy())
-                    .map(TokenHealth::tenantAlias).toList();
-            return new AdminServer.Check(unhealthy.isEmpty(), unhealthy.isEmpty() ? "all tenants have usable tokens"
-                    : "no usable token for " + unhealthy);
+            List<String> failing = health.get().values().stream()
+                    .filter(h -> h.lastSuccess().isPresent() && !h.healthy())
+                    .map(TokenHealth::tenantAlias).sorted().toList();
+            List<String> never = health.get().values().stream().filter(h -> h.lastSuccess().isEmpty())
+                    .map(h -> h.tenantAlias() + h.lastFailure().map(f -> " (" + f.kind() + ")").orElse(" (pending)"))
+                    .sorted().toList();
+            boolean ok = failing.isEmpty() && never.isEmpty();
+            return new AdminServer.Check(ok, ok ? "a token was acquired for every tenant"
+                    : (never.isEmpty() ? "" : "no token acquired yet for " + never + (failing.isEmpty() ? "" : "; "))
+                    + (failing.isEmpty() ? "" : "latest token request failed for " + failing));
         };
     }
 

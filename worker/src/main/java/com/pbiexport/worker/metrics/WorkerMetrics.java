@@ -45,6 +45,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     private final Map<String, AtomicInteger> permitsInUse = new ConcurrentHashMap<>();
     private final AtomicInteger paused = new AtomicInteger();
     private final AtomicInteger assigned = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean joined = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicReference<java.util.function.IntSupplier> breakerOpen =
             new java.util.concurrent.atomic.AtomicReference<>(() -> 0);
     private final Counter offsetsCommitted;
@@ -112,6 +113,11 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     /** Request-topic partitions currently assigned (readiness). */
     public int assignedPartitions() {
         return assigned.get();
+    }
+
+    /** True once the consumer group's assignment reached this instance (readiness), empty or not. */
+    public boolean groupJoined() {
+        return joined.get();
     }
 
     @Override
@@ -227,6 +233,7 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
     @Override
     public void assigned(Collection<TopicPartition> assignment) {
         assigned.set(assignment.size());
+        joined.set(true);
     }
 
     @Override

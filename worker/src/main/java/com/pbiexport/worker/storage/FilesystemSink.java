@@ -64,9 +64,15 @@ public final class FilesystemSink implements FileSink {
         } catch (IOException e) {
             throw ioFailure("Cannot create the sink root directory " + root, e);
         }
-        if (!Files.isWritable(root)) {
+        // write for real: permission bits say nothing to root or about a read-only mount
+        Path probe = root.resolve(".pbiexport-write-check-" + HexFormat.of().formatHex(randomBytes()));
+        try {
+            Files.write(probe, new byte[]{1});
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
             throw new StorageException(StorageException.Kind.REJECTED, "The sink root directory " + root
-                    + " is not writable by this process; fix its permissions or choose another sinks.*.root");
+                    + " is not writable by this process (" + e.getClass().getSimpleName()
+                    + "); fix its permissions or mount, or choose another sinks.*.root", e);
         }
     }
 

@@ -34,7 +34,7 @@ class AdminServerTest {
         Map<String, Supplier<AdminServer.Check>> checks = new LinkedHashMap<>();
         checks.put("intake", () -> new AdminServer.Check(true, "consumer thread running"));
         checks.put("tokens", () -> new AdminServer.Check(tokensOk.get(), tokensOk.get() ? "all tenants have usable tokens"
-                : "no usable token for [contoso]"));
+                : "no token acquired yet for [contoso (pending)]"));
         return checks;
     }
 
@@ -96,7 +96,7 @@ class AdminServerTest {
 
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).startsWith("{\"status\":\"DOWN\"")
-                .contains("\"tokens\":{\"ok\":false,\"detail\":\"no usable token for [contoso]\"}");
+                .contains("\"tokens\":{\"ok\":false,\"detail\":\"no token acquired yet for [contoso (pending)]\"}");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package com.pbiexport.worker.metrics;
 
-import com.pbiexport.worker.auth.FakeTokenSource;
 import com.pbiexport.worker.auth.TokenFailure;
 import com.pbiexport.worker.auth.TokenHealth;
 import org.apache.kafka.common.Metric;
@@ -33,12 +32,29 @@ class ReadinessTest {
     }
 
     @Test
-    void partitionsNeedARunningConsumerWithAnAssignment() {
-        assertThat(Readiness.partitions(() -> false, () -> 3).get())
+    void groupNeedsARunningConsumerThatJoinedTheGroup() {
+        assertThat(Readiness.group(() -> false, () -> true, () -> 3).get())
                 .isEqualTo(new AdminServer.Check(false, "consumer thread stopped"));
-        assertThat(Readiness.partitions(() -> true, () -> 0).get().ok()).isFalse();
-        assertThat(Readiness.partitions(() -> true, () -> 2).get())
-                .isEqualTo(new AdminServer.Check(true, "2 partition(s) assigned"));
+        assertThat(Readiness.group(() -> true, () -> false, () -> 0).get())
+                .isEqualTo(new AdminServer.Check(false, "not yet a member of the consumer group (kafka.groupId)"));
+        assertThat(Readiness.group(() -> true, () -> true, () -> 2).get())
+                .isEqualTo(new AdminServer.Check(true, "member of the consumer group, 2 partition(s) assigned"));
+    }
+
+    @Test
+    void anInstanceBeyondThePartitionCountIsStillReady() {
+        AdminServer.Check standBy = Readiness.group(() -> true, () -> true, () -> 0).get();
+        assertThat(standBy.ok()).isTrue();
+        assertThat(standBy.detail()).contains("stand-by");
+    }
+
+    @Test
+    void aHeartbeatAgeOfMinusOneMeansNoCoordinatorYet() {
+        // the client reports -1 before its first heartbeat; this used to read "heartbeat -1 s ago", ok
+        AdminServer.Check never = Readiness.broker(() -> metric("consumer-coordinator-metrics",
+                "last-heartbeat-seconds-ago", -1), Duration.ofSeconds(30)).get();
+        assertThat(never.ok()).isFalse();
+        assertThat(never.detail()).contains("kafka.bootstrapServers");
     }
 
     @Test
@@ -55,6 +71,8 @@ class ReadinessTest {
     void brokerFallsBackToTheConnectionCount() {
         assertThat(Readiness.broker(() -> metric("consumer-metrics", "connection-count", 1), Duration.ofSeconds(30))
                 .get().ok()).isTrue();
+        assertThat(Readiness.broker(() -> metric("consumer-metrics", "connection-count", 0), Duration.ofSeconds(30))
+                .get().ok()).isFalse();
         assertThat(Readiness.broker(Map::of, Duration.ofSeconds(30)).get().ok()).isFalse();
     }
 
@@ -63,13 +81,35 @@ class ReadinessTest {
         TokenFailure failure = new TokenFailure("fabrikam", Optional.of(401), Optional.of("invalid_client"), Optional.of(7000215),
                 "AADSTS7000215: Invalid client secret provided.", TokenFailure.Kind.REJECTED, Optional.empty());
         Map<String, TokenHealth> health = new LinkedHashMap<>();
-        health.put("contoso", new FakeTokenSource("contoso").health());
+        health.put("contoso", new TokenHealth("contoso", Optional.of(Instant.parse("2026-12-03T10:00:00Z")),
+                Optional.empty(), Optional.empty(), Optional.of(Instant.parse("2026-12-03T11:00:00Z"))));
         health.put("fabrikam", new TokenHealth("fabrikam", Optional.empty(), Optional.of(failure),
                 Optional.of(Instant.now()), Optional.empty()));
 
         AdminServer.Check check = Readiness.tokens(() -> health).get();
 
-        assertThat(check).isEqualTo(new AdminServer.Check(false, "no usable token for [fabrikam]"));
-        assertThat(Readiness.tokens(() -> Map.of("contoso", new FakeTokenSource("contoso").health())).get().ok()).isTrue();
+        assertThat(check).isEqualTo(new AdminServer.Check(false, "no token acquired yet for [fabrikam (REJECTED)]"));
+    }
+
+    @Test
+    void tokensAreNotReadyBeforeOneWasAcquired() {
+        TokenHealth pending = new TokenHealth("contoso", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+        assertThat(Readiness.tokens(() -> Map.of("contoso", pending)).get())
+                .isEqualTo(new AdminServer.Check(false, "no token acquired yet for [contoso (pending)]"));
+        TokenHealth acquired = new TokenHealth("contoso", Optional.of(Instant.parse("2026-12-03T10:00:00Z")),
+                Optional.empty(), Optional.empty(), Optional.of(Instant.parse("2026-12-03T11:00:00Z")));
+        assertThat(Readiness.tokens(() -> Map.of("contoso", acquired)).get())
+                .isEqualTo(new AdminServer.Check(true, "a token was acquired for every tenant"));
+    }
+
+    @Test
+    void aTenantWhoseRefreshFailsAfterASuccessIsNamed() {
+        TokenFailure failure = new TokenFailure("contoso", Optional.empty(), Optional.empty(), Optional.empty(),
+                "connect timed out", TokenFailure.Kind.UNAVAILABLE, Optional.empty());
+        TokenHealth failing = new TokenHealth("contoso", Optional.of(Instant.parse("2026-12-03T10:00:00Z")),
+                Optional.of(failure), Optional.of(Instant.parse("2026-12-03T10:50:00Z")), Optional.empty());
+        assertThat(Readiness.tokens(() -> Map.of("contoso", failing)).get())
+                .isEqualTo(new AdminServer.Check(false, "latest token request failed for [contoso]"));
     }
 }

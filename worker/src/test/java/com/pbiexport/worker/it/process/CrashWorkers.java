@@ -80,7 +80,14 @@ final class CrashWorkers {
     /** Writes {@code <dir>/<instanceId>.json}: one instance of the lane's consumer group. */
     static Path configFile(DevStack stack, CrashLane lane, Path dir, String instanceId, Map<String, String> consumer,
                            Map<String, String> producer) {
-        WorkerConfig base = DemoStack.config(stack, dir.resolve("files"), lane.groupId());
+        WorkerConfig demo = DemoStack.config(stack, dir.resolve("files"), lane.groupId());
+        // readiness needs a token for every tenant: only the demo's tenants whose credentials work (the crash
+        // tests wait for /health/ready)
+        Map<String, com.pbiexport.worker.config.TenantConfig> working = new LinkedHashMap<>();
+        for (String alias : List.of(DemoStack.CONTOSO, DemoStack.FABRIKAM, DemoStack.NORTHWIND)) {
+            working.put(alias, demo.tenants().get(alias));
+        }
+        WorkerConfig base = demo.withTenants(working);
         WorkerConfig config = base.withTopics(lane.topics()).withInstanceId(instanceId)
                 .withKafka(new KafkaSettings(stack.kafkaBootstrap(), lane.groupId(), Map.of(), consumer, producer));
         Map<String, Object> extra = new LinkedHashMap<>();
