@@ -34,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Admin ({@link AdminApiAccess}).
  *
  * <p>Every call goes through, in this order: injected faults (latency, dropped connection, 5xx, forced 429);
- * route (404/405/400 for a non-GUID id); token (401; expired: 403 TokenExpired); tenant setting for service
+ * route (404/405/400 for a non-GUID id); token (401 or 403; expired: 403 TokenExpired); tenant setting for service
  * principals (401); profile header (400/404); My-workspace route used by a service principal (403); request body
  * binding (400); workspace (401 other tenant, 404 unknown or not a member); capacity (403 shared/inactive);
  * report (404); PPU (403 for Power BI reports); format, label, pages, configuration (400/403); PPU rate (429);
@@ -43,7 +43,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * admin quota (429) and its OData options (400). The route/condition table is in {@code package-info.java} and
  * the devstack README.
  *
- * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx.
+ * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx. Error answers take the
+ * shapes the real service was seen to use ({@link ApiError}): one per situation in the clean profile, a seeded draw
+ * among them in the realistic one.
  */
 public final class PowerBiApi implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PowerBiApi.class);
