@@ -283,7 +283,7 @@ public final class DevStack implements AutoCloseable {
                 String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
                 SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, clock);
                 PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters, clock,
-                        foreignHosts);
+                        foreignHosts, realism);
                 String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
                         ADMIN_THREADS, closeables);

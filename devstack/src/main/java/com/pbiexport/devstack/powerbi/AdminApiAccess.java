@@ -9,8 +9,8 @@ import com.pbiexport.devstack.sim.Counters;
  *   <li>a delegated (user) token: 401. Real Power BI admits a Fabric administrator with {@code Tenant.Read.All};
  *       the scenario models no users, so no user is an administrator (simulator's choice);</li>
  *   <li>a service principal whose tenant has "Service principals can access read-only admin APIs" off, or on for
- *       groups the app is not in: 401 PowerBINotAuthorizedException, without {@code X-PowerBI-Error-Info} (the
- *       reported answer is a bare 401);</li>
+ *       groups the app is not in: 401 PowerBINotAuthorizedException (nested or empty), without
+ *       {@code X-PowerBI-Error-Info} (the reported answer is a bare 401);</li>
  *   <li>an {@code X-PowerBI-Profile-Id} header: 400 InvalidRequest. Microsoft's reference notes on each API
  *       that a profile may call it ("can be called by a service principal profile"); GetGroupsAsAdmin has no such
  *       note, and an admin API acts for the tenant, not a profile. Microsoft documents no answer: the 400 is the
@@ -33,7 +33,7 @@ final class AdminApiAccess {
     void admit(Caller caller, String profileHeader) {
         if (!caller.servicePrincipal() || caller.clientId() == null
                 || !caller.tenant().settings().allowsReadOnlyAdminApis(caller.clientId())) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.notAuthorized("Not allowed to call the read-only admin APIs").toFailure();
         }
         if (profileHeader != null && !profileHeader.isBlank()) {
             throw ApiError.invalidRequest("Parameter X-PowerBI-Profile-Id is not supported by admin APIs").toFailure();

@@ -1,25 +1,80 @@
 package com.pbiexport.devstack.powerbi;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * One error answer of the simulated Power BI API: status, body and the optional {@code X-PowerBI-Error-Info}
- * header. The factories name every answer the simulator gives, so the route/condition table in the
- * devstack README stays in one place. Codes marked "observed" come from the reference document or public
- * threads; the others are the simulator's choice where Microsoft publishes nothing (kept stable: the worker's
- * classifier may switch on them).
+ * One error situation of the simulated Power BI API and every way the real service was seen answering it.
+ * {@link ErrorShapes} renders it: the clean profile always gives the first answer, the realistic profile draws one
+ * from the list (seeded). The factories name every situation the simulator answers, each with its source; a
+ * situation with no public observation says "invented" (and is listed in the devstack README's "Invented by the
+ * simulator").
  *
- * @param errorInfo value of {@code X-PowerBI-Error-Info}, or null when the real service sends none
- * @param retryAfterSeconds Retry-After header value, or null
+ * <p>Sources cited below:
+ * <ul>
+ *   <li>[ref 3] {@code /work/shared/reference/powerbi-export-api.md} section 3, "Observed error responses";</li>
+ *   <li>[ref shapes] the same document, "What the real service sends": empty body, nested {@code pbi.error},
+ *       {@code code}+{@code message}, {@code {"Message":...}}, for the same situation;</li>
+ *   <li>[forum SP switch] community.fabric.microsoft.com/t5/Developer/401-Unauthorized-response-when-fetching-an-embed-token-for-Power/m-p/4010790:
+ *       401 with {@code X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch};</li>
+ *   <li>[live client A] a public Power BI client whose tests were measured on the live API: no Authorization
+ *       header 403; malformed token 403 + {@code InvalidToken}; well-formed but invalid JWT 403 + {@code TokenExpired};
+ *       no workspace access 401 {@code GroupNotAccessible}; 404 PowerBIEntityNotFound; 429 with code {@code Unknown};</li>
+ *   <li>[live client B] another public client, verified live 2026-08-30: auth failures are 403, Content-Length 0,
+ *       only the {@code X-PowerBI-Error-Info} header.</li>
+ * </ul>
+ *
+ * @param message what went wrong, for the body shapes that carry one and for the simulator's log
+ * @param answers the observed answers; the first is the clean profile's
+ * @param retryAfterSeconds the exact Retry-After (429 only), or null; {@link ErrorShapes} coarsens it when realistic
  */
-public record ApiError(int status, ObjectNode body, String errorInfo, Integer retryAfterSeconds) {
+public record ApiError(String message, List<Answer> answers, Integer retryAfterSeconds) {
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The only {@code X-PowerBI-Error-Info} values seen from the real service; the simulator sends no other. */
+    public static final Set<String> OBSERVED_ERROR_INFO = Set.of(
+            "ServicePrincipalIsNotAllowedByTenantAdminSwitch", "InvalidToken", "TokenExpired", "GroupNotAccessible");
 
     /** The observed 429 text (reference section 2). */
     public static final String TOO_MANY_REQUESTS_TEXT =
             "You have exceeded the amount of requests allowed in the current time frame and further requests will fail.";
+
+    private static final String NOT_AUTHORIZED = "PowerBINotAuthorizedException";
+    private static final String NOT_FOUND = "PowerBIEntityNotFound";
+
+    /** The body shapes of the real service ([ref shapes]). */
+    public enum Shape {
+        /** No body, {@code Content-Length: 0}, no Content-Type. */
+        EMPTY,
+        /** {@code {"error":{"code":"X","pbi.error":{"code":"X","parameters":{},"details":[],"exceptionCulprit":1}}}}. */
+        NESTED,
+        /** {@code {"error":{"code":"X","message":"..."}}}. */
+        CODE_MESSAGE,
+        /** {@code {"Message":"..."}}. */
+        MESSAGE
+    }
+
+    /**
+     * One observed answer.
+     *
+     * @param code the body's error code (ignored by {@link Shape#EMPTY} and {@link Shape#MESSAGE})
+     * @param errorInfo {@code X-PowerBI-Error-Info}, one of {@link #OBSERVED_ERROR_INFO}, or null
+     */
+    public record Answer(int status, Shape shape, String code, String errorInfo) {
+        public Answer {
+            Objects.requireNonNull(shape, "shape");
+            if (errorInfo != null && !OBSERVED_ERROR_INFO.contains(errorInfo)) {
+                throw new IllegalArgumentException("X-PowerBI-Error-Info " + errorInfo + " was never observed");
+            }
+        }
+    }
+
+    public ApiError {
+        answers = List.copyOf(answers);
+        if (answers.isEmpty()) {
+            throw new IllegalArgumentException("an error situation needs at least one observed answer");
+        }
+    }
 
     /** Thrown by the checks; {@link PowerBiApi} turns it into the answer. */
     public static final class Failure extends RuntimeException {
@@ -39,123 +94,170 @@ public record ApiError(int status, ObjectNode body, String errorInfo, Integer re
         return new Failure(this);
     }
 
-    /** The {@code error.code} of the body ({@code Message} for the My-workspace shape). */
-    public String code() {
-        if (body.has("error")) {
-            return body.path("error").path("code").asText();
-        }
-        return body.path("Message").asText();
+    /** The clean profile's answer. */
+    public Answer clean() {
+        return answers.get(0);
     }
 
-    // ---- 401 -------------------------------------------------------------------------------------
+    /** The clean answer's status. */
+    public int status() {
+        return clean().status();
+    }
+
+    /** The clean answer's body code. */
+    public String code() {
+        return clean().code();
+    }
+
+    // ---- tokens (401 / 403) ----------------------------------------------------------------------
 
     /**
-     * Observed: {@code {"error":{"code":"PowerBINotAuthorizedException","pbi.error":{...}}}} (the classic
-     * service-principal thread); the reason travels in {@code X-PowerBI-Error-Info} where the service sends one
-     * (e.g. {@code ServicePrincipalIsNotAllowedByTenantAdminSwitch}).
+     * No Authorization header, not a bearer token, or a token that is not a JWT at all: 403 empty with
+     * {@code InvalidToken} ([live client A], [live client B]) or 401 PowerBINotAuthorizedException, nested
+     * ([ref 3]) or empty ([ref shapes]: bodies are sometimes empty).
      */
-    public static ApiError notAuthorized(String errorInfo) {
-        ObjectNode pbi = JSON.objectNode();
-        pbi.put("code", "PowerBINotAuthorizedException");
-        pbi.putObject("parameters");
-        pbi.putArray("details");
-        pbi.put("exceptionCulprit", 1);
-        ObjectNode body = JSON.objectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", "PowerBINotAuthorizedException");
-        error.set("pbi.error", pbi);
-        return new ApiError(401, body, errorInfo, null);
+    public static ApiError invalidToken() {
+        return new ApiError("The access token is missing or malformed", List.of(
+                new Answer(401, Shape.NESTED, NOT_AUTHORIZED, null),
+                new Answer(401, Shape.EMPTY, null, null),
+                new Answer(403, Shape.EMPTY, null, "InvalidToken")), null);
+    }
+
+    /**
+     * A well-formed JWT the service cannot verify (not signed by the simulated Entra): as {@link #invalidToken()},
+     * plus the 403 empty with {@code TokenExpired} that [live client A] measured for a well-formed but invalid JWT.
+     */
+    public static ApiError unverifiableToken() {
+        return new ApiError("The access token's signature is not valid", List.of(
+                new Answer(401, Shape.NESTED, NOT_AUTHORIZED, null),
+                new Answer(401, Shape.EMPTY, null, null),
+                new Answer(403, Shape.EMPTY, null, "InvalidToken"),
+                new Answer(403, Shape.EMPTY, null, "TokenExpired")), null);
+    }
+
+    /**
+     * Token of the wrong audience (Graph, a bare {@code .default}, another cloud's Power BI): 401 per Microsoft's
+     * troubleshooting page, 403 as the classic forum thread reports ([ref 3] item 1). The 401 in its observed shapes
+     * (nested [ref 3], empty [ref shapes]); the forum reports only "Forbidden", so the 403 is empty
+     * ([live client B]: auth failures are 403 with no body).
+     */
+    public static ApiError wrongAudience() {
+        return new ApiError("The access token's audience is not Power BI", List.of(
+                new Answer(401, Shape.NESTED, NOT_AUTHORIZED, null),
+                new Answer(401, Shape.EMPTY, null, null),
+                new Answer(403, Shape.EMPTY, null, null)), null);
+    }
+
+    /**
+     * Not authorised: unknown tenant, token not yet valid or without {@code exp}, another tenant's workspace
+     * ([ref 3]: "wrong tenant" under 401), the read-only admin API setting. 401 PowerBINotAuthorizedException,
+     * nested ([ref 3]) or empty ([ref shapes]).
+     */
+    public static ApiError notAuthorized(String message) {
+        return new ApiError(message, List.of(
+                new Answer(401, Shape.NESTED, NOT_AUTHORIZED, null),
+                new Answer(401, Shape.EMPTY, null, null)), null);
+    }
+
+    /**
+     * "Service principals can use Fabric APIs" off, or on for groups the app is not in: 401 with
+     * {@code X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch} ([forum SP switch]); body
+     * nested PowerBINotAuthorizedException ([ref 3]) or empty ([ref shapes]).
+     */
+    public static ApiError servicePrincipalNotAllowed() {
+        String info = "ServicePrincipalIsNotAllowedByTenantAdminSwitch";
+        return new ApiError("Service principals are not allowed by the tenant setting", List.of(
+                new Answer(401, Shape.NESTED, NOT_AUTHORIZED, info),
+                new Answer(401, Shape.EMPTY, null, info)), null);
+    }
+
+    /**
+     * An expired token is a 403, not a 401: the body verbatim ([ref 3]), or an empty body with
+     * {@code X-PowerBI-Error-Info: TokenExpired} ([live client A], [live client B]).
+     */
+    public static ApiError tokenExpired() {
+        return new ApiError("Access token has expired, resubmit with a new access token", List.of(
+                new Answer(403, Shape.CODE_MESSAGE, "TokenExpired", null),
+                new Answer(403, Shape.EMPTY, null, "TokenExpired")), null);
     }
 
     // ---- 403 -------------------------------------------------------------------------------------
 
-    /** Observed, verbatim: an expired token is a 403, not a 401. */
-    public static ApiError tokenExpired() {
-        return simple(403, "TokenExpired", "Access token has expired, resubmit with a new access token", "TokenExpired");
+    /**
+     * A "My workspace" route called by a service principal: 403 {@code {"Message":"API is not accessible for
+     * application"}} (observed, [ref 3] and the classic threads), or 403 empty ([ref shapes]).
+     */
+    public static ApiError apiNotAccessibleForApplication() {
+        return new ApiError("API is not accessible for application", List.of(
+                new Answer(403, Shape.MESSAGE, null, null),
+                new Answer(403, Shape.EMPTY, null, null)), null);
     }
 
     /**
-     * Observed for service principals calling a "My workspace" route: 403 with a body of another shape,
-     * {@code {"Message":"API is not accessible for application"}}.
+     * A prerequisite of the export itself is missing: shared (Pro) capacity, capacity not active, a Power BI report
+     * on Premium Per User, an export format disabled by the tenant, a sensitivity label for a service principal.
+     * [ref 3] lists these under 403 without a code, so the simulator answers with the generic observed 403s: empty
+     * ([ref shapes], [live client B]) or PowerBINotAuthorizedException nested ([ref 3]'s body, at 403). The reason
+     * is only in the simulator's log ({@code message}); the worker must learn it elsewhere (the doctor).
      */
-    public static ApiError apiNotAccessibleForApplication() {
-        ObjectNode body = JSON.objectNode();
-        body.put("Message", "API is not accessible for application");
-        return new ApiError(403, body, null, null);
-    }
-
-    /** Shared (Pro) capacity, PPU for a Power BI report, capacity not active (simulator's code, unconfirmed). */
-    public static ApiError featureNotAvailable(String message, String errorInfo) {
-        return pbiError(403, "FeatureNotAvailableError", message, errorInfo);
-    }
-
-    /** A tenant setting forbids this export format (simulator's code; 403 per the reference). */
-    public static ApiError formatDisabledByTenant(String format, String setting) {
-        return simple(403, "ExportFormatDisabledByTenantAdminSwitch",
-                "Export to " + format + " is disabled by the tenant setting '" + setting + "'",
-                "ExportFormatDisabledByTenantAdminSwitch");
-    }
-
-    /** Sensitivity-labelled report to PDF/PPTX by a service principal (simulator's code). */
-    public static ApiError sensitivityLabelBlocksServicePrincipal(String format) {
-        return simple(403, "ExportSensitivityLabeledReportNotSupportedForServicePrincipal",
-                "A report with a sensitivity label cannot be exported to " + format + " by a service principal",
-                "ExportSensitivityLabeledReportNotSupportedForServicePrincipal");
+    public static ApiError exportNotAllowed(String message) {
+        return new ApiError(message, List.of(
+                new Answer(403, Shape.NESTED, NOT_AUTHORIZED, null),
+                new Answer(403, Shape.EMPTY, null, null)), null);
     }
 
     // ---- 400 / 404 / 405 -------------------------------------------------------------------------
 
     /** Observed shape and wording style: {@code {"error":{"code":"InvalidRequest","message":"Parameter X is missing or invalid"}}}. */
     public static ApiError invalidRequest(String message) {
-        return simple(400, "InvalidRequest", message, null);
+        return new ApiError(message, List.of(new Answer(400, Shape.CODE_MESSAGE, "InvalidRequest", null)), null);
     }
 
-    /** Observed code for a wrong id, and for a workspace the caller cannot see. */
-    public static ApiError entityNotFound(String message, String errorInfo) {
-        return pbiError(404, "PowerBIEntityNotFound", message, errorInfo);
+    /**
+     * 404 PowerBIEntityNotFound ([ref 3]: wrong report id, or a workspace the caller cannot see; [live client A]):
+     * nested, {@code code}+{@code message}, or empty ([ref shapes]). Unknown workspace and non-member workspace use
+     * the same situation, so they answer identically: Power BI does not tell them apart. Exports, files and profiles
+     * use it too (Microsoft documents nothing for those: the 404 is the simulator's choice).
+     */
+    public static ApiError entityNotFound(String message) {
+        return new ApiError(message, List.of(
+                new Answer(404, Shape.NESTED, NOT_FOUND, null),
+                new Answer(404, Shape.CODE_MESSAGE, NOT_FOUND, null),
+                new Answer(404, Shape.EMPTY, null, null)), null);
     }
 
+    /** Invented: the answer of a path the simulator does not serve (code+message; empty as bodies often are). */
     public static ApiError noSuchRoute(String path) {
-        return simple(404, "NotFound", "No HTTP resource was found that matches the request URI '" + path + "'", null);
+        return new ApiError("No HTTP resource was found that matches the request URI '" + path + "'", List.of(
+                new Answer(404, Shape.CODE_MESSAGE, "NotFound", null),
+                new Answer(404, Shape.EMPTY, null, null)), null);
     }
 
-    /** ASP.NET Web API's wording, which the Power BI front end uses. */
+    /** Invented code, ASP.NET Web API's wording (which the Power BI front end uses); empty as bodies often are. */
     public static ApiError methodNotAllowed(String method) {
-        return simple(405, "MethodNotAllowed", "The requested resource does not support http method '" + method + "'.", null);
+        return new ApiError("The requested resource does not support http method '" + method + "'.", List.of(
+                new Answer(405, Shape.CODE_MESSAGE, "MethodNotAllowed", null),
+                new Answer(405, Shape.EMPTY, null, null)), null);
     }
 
     // ---- 429 / 5xx -------------------------------------------------------------------------------
 
+    /**
+     * 429 with the observed text ([ref 2]) and Retry-After. Code {@code TooManyRequests} is the simulator's
+     * (invented, kept for the clean profile); [live client A] measured code {@code Unknown}.
+     */
     public static ApiError tooManyRequests(int retryAfterSeconds) {
-        ApiError e = simple(429, "TooManyRequests", TOO_MANY_REQUESTS_TEXT, null);
-        return new ApiError(429, e.body(), null, retryAfterSeconds);
+        return new ApiError(TOO_MANY_REQUESTS_TEXT, List.of(
+                new Answer(429, Shape.CODE_MESSAGE, "TooManyRequests", null),
+                new Answer(429, Shape.CODE_MESSAGE, "Unknown", null)), retryAfterSeconds);
     }
 
+    /** Injected 5xx ([ref 3]: "5xx - transient"): code+message (codes invented) or empty ([ref shapes]). */
     public static ApiError injectedServerError(int status) {
-        return status == 503
-                ? simple(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.", null)
-                : simple(500, "InternalServerError", "An internal error occurred.", null);
-    }
-
-    private static ApiError simple(int status, String code, String message, String errorInfo) {
-        ObjectNode body = JSON.objectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", code);
-        error.put("message", message);
-        return new ApiError(status, body, errorInfo, null);
-    }
-
-    /** The {@code {"error":{"code","message","pbi.error":{...}}}} shape the service uses for its own exceptions. */
-    private static ApiError pbiError(int status, String code, String message, String errorInfo) {
-        ObjectNode body = JSON.objectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", code);
-        error.put("message", message);
-        ObjectNode pbi = error.putObject("pbi.error");
-        pbi.put("code", code);
-        pbi.putObject("parameters");
-        pbi.putArray("details");
-        pbi.put("exceptionCulprit", 1);
-        return new ApiError(status, body, errorInfo, null);
+        boolean unavailable = status == 503;
+        return new ApiError(unavailable ? "The service is temporarily unavailable. Please retry later."
+                : "An internal error occurred.", List.of(
+                new Answer(status, Shape.CODE_MESSAGE, unavailable ? "ServiceUnavailable" : "InternalServerError", null),
+                new Answer(status, Shape.EMPTY, null, null)), null);
     }
 }

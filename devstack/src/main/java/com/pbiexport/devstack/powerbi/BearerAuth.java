@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Checks the bearer token the way Power BI does, in its order: present and ours (signature), audience,
@@ -20,6 +21,9 @@ final class BearerAuth {
 
     /** Distinct tokens whose signature was checked; bounded (cleared when full) so a flood cannot grow it. */
     private static final int VERIFIED_CACHE_MAX = 10_000;
+
+    /** Three base64url segments: a JWT the service can parse, though maybe not verify. */
+    private static final Pattern WELL_FORMED_JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
     private final Map<String, Map<String, Object>> verified = new ConcurrentHashMap<>();
     private final Scenario scenario;
@@ -38,36 +42,35 @@ final class BearerAuth {
     Caller authenticate(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.length() < 8
                 || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.invalidToken().toFailure();
         }
         Map<String, Object> claims = verifiedClaims(authorizationHeader.substring(7).trim());
 
-        // Wrong audience (a Graph token, a bare ".default", another cloud's Power BI resource): 401, as
-        // Microsoft's troubleshooting page says and the reference lists ("wrong audience" under 401).
-        // Forum reports of 403 exist, but 401 is the documented answer; clients must treat both alike.
+        // Wrong audience (a Graph token, a bare ".default", another cloud's Power BI resource): 401 per Microsoft's
+        // troubleshooting page (the clean answer), 403 as forum threads report it; clients must treat both alike.
         String aud = stripSlash(text(claims.get("aud")));
         if (aud == null || !aud.equalsIgnoreCase(cloud.powerBiResource())) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.wrongAudience().toFailure();
         }
 
         long now = clock.instant().getEpochSecond();
         Optional<Long> exp = number(claims.get("exp"));
         if (exp.isEmpty()) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.notAuthorized("The access token has no expiry").toFailure();
         }
         if (now >= exp.get()) {
             throw ApiError.tokenExpired().toFailure();
         }
         Optional<Long> nbf = number(claims.get("nbf"));
         if (nbf.isPresent() && now + NBF_SKEW_SECONDS < nbf.get()) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.notAuthorized("The access token is not valid yet").toFailure();
         }
 
         String tid = text(claims.get("tid"));
         Tenant tenant = tid == null ? null : scenario.tenants().stream()
                 .filter(t -> t.id().equalsIgnoreCase(tid)).findFirst().orElse(null);
         if (tenant == null) {
-            throw ApiError.notAuthorized(null).toFailure();
+            throw ApiError.notAuthorized("The access token's tenant is unknown").toFailure();
         }
         String clientId = Optional.ofNullable(text(claims.get("appid"))).orElse(text(claims.get("azp")));
         String oid = text(claims.get("oid"));
@@ -84,7 +87,8 @@ final class BearerAuth {
         if (claims != null) {
             return claims;
         }
-        claims = tokens.verify(jwt).orElseThrow(() -> ApiError.notAuthorized(null).toFailure());
+        claims = tokens.verify(jwt).orElseThrow(() -> (WELL_FORMED_JWT.matcher(jwt).matches()
+                ? ApiError.unverifiableToken() : ApiError.invalidToken()).toFailure());
         if (verified.size() >= VERIFIED_CACHE_MAX) {
             verified.clear();
         }
@@ -94,19 +98,21 @@ final class BearerAuth {
 
     /**
      * "Allow service principals to use Power BI APIs" off, or on for groups the app is not in: 401 with
-     * {@code X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch} (observed).
+     * {@code X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch} (observed; see
+     * {@link ApiError#servicePrincipalNotAllowed()}).
      */
     static void requireTenantAllowsServicePrincipal(Caller caller) {
         if (caller.servicePrincipal()
                 && (caller.clientId() == null || !caller.tenant().settings().allowsServicePrincipal(caller.clientId()))) {
-            throw ApiError.notAuthorized("ServicePrincipalIsNotAllowedByTenantAdminSwitch").toFailure();
+            throw ApiError.servicePrincipalNotAllowed().toFailure();
         }
     }
 
     /**
      * {@code X-PowerBI-Profile-Id}: must be a GUID (else 400) and a profile the calling app owns. Another app's or
-     * an unknown profile answers 404 PowerBIEntityNotFound: profiles are entities of the app, and hiding other
-     * apps' profiles matches how Power BI hides workspaces (simulator's choice; Microsoft documents no code).
+     * an unknown profile answers 404 PowerBIEntityNotFound in its observed shapes: profiles are entities of the app,
+     * and hiding other apps' profiles matches how Power BI hides workspaces (simulator's choice; Microsoft documents
+     * no code). No header names the missing entity: the real service has none.
      */
     static Caller applyProfile(Caller caller, String profileHeader) {
         if (profileHeader == null || profileHeader.isBlank()) {
@@ -121,8 +127,7 @@ final class BearerAuth {
                         .map(app -> app.profiles().stream().anyMatch(profile::equalsIgnoreCase))
                         .orElse(false);
         if (!owned) {
-            throw ApiError.entityNotFound("Service principal profile " + profile + " was not found", "ProfileNotFound")
-                    .toFailure();
+            throw ApiError.entityNotFound("Service principal profile " + profile + " was not found").toFailure();
         }
         return caller.withProfile(profile.toLowerCase(java.util.Locale.ROOT));
     }

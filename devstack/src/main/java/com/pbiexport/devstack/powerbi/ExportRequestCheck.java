@@ -63,14 +63,15 @@ final class ExportRequestCheck {
                     + "formatSettings.OutputFormat=PNG").toFailure();
         }
         if ("PNG".equals(format) && !settings.exportImages()) {
-            throw ApiError.formatDisabledByTenant(format, "Export reports as image files").toFailure();
+            throw formatDisabled(format, "Export reports as image files");
         }
         if (PDF_PPTX.contains(format) && !settings.exportPdfPptx()) {
-            throw ApiError.formatDisabledByTenant(format, "Export reports as PowerPoint presentations or PDF documents")
-                    .toFailure();
+            throw formatDisabled(format, "Export reports as PowerPoint presentations or PDF documents");
         }
         if (servicePrincipal && report.sensitivityLabel() && PDF_PPTX.contains(format)) {
-            throw ApiError.sensitivityLabelBlocksServicePrincipal(format).toFailure();
+            // 403 per the reference (section 3, item 6); no code is observed, so the generic 403s
+            throw ApiError.exportNotAllowed("A report with a sensitivity label cannot be exported to " + format
+                    + " by a service principal").toFailure();
         }
         JsonNode pbiConfig = present(req.body(), "powerBIReportConfiguration");
         JsonNode paginatedConfig = present(req.body(), "paginatedReportConfiguration");
@@ -96,6 +97,12 @@ final class ExportRequestCheck {
             throw ApiError.invalidRequest("Parameter paginatedReportConfiguration is missing or invalid").toFailure();
         }
         return Math.max(1, pages);
+    }
+
+    /** 403 per the reference ("format disabled"); no code is observed, so the generic 403s. */
+    private static ApiError.Failure formatDisabled(String format, String setting) {
+        return ApiError.exportNotAllowed("Export to " + format + " is disabled by the tenant setting '" + setting + "'")
+                .toFailure();
     }
 
     private static int pagesOf(JsonNode pbiConfig, Report report) {

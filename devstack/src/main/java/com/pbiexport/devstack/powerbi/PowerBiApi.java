@@ -1,6 +1,5 @@
 package com.pbiexport.devstack.powerbi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pbiexport.devstack.scenario.Capacity;
 import com.pbiexport.devstack.scenario.Report;
@@ -11,21 +10,22 @@ import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.ForeignHosts;
+import com.pbiexport.devstack.sim.Realism;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static com.pbiexport.devstack.powerbi.HttpAnswers.baseUrl;
+import static com.pbiexport.devstack.powerbi.HttpAnswers.readBody;
+import static com.pbiexport.devstack.powerbi.HttpAnswers.sendJson;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Admin ({@link AdminApiAccess}).
  *
  * <p>Every call goes through, in this order: injected faults (latency, dropped connection, 5xx, forced 429);
- * route (404/405/400 for a non-GUID id); token (401; expired: 403 TokenExpired); tenant setting for service
+ * route (404/405/400 for a non-GUID id); token (401 or 403; expired: 403 TokenExpired); tenant setting for service
  * principals (401); profile header (400/404); My-workspace route used by a service principal (403); request body
  * binding (400); workspace (401 other tenant, 404 unknown or not a member); capacity (403 shared/inactive);
  * report (404); PPU (403 for Power BI reports); format, label, pages, configuration (400/403); PPU rate (429);
@@ -43,12 +43,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * admin quota (429) and its OData options (400). The route/condition table is in {@code package-info.java} and
  * the devstack README.
  *
- * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx.
+ * <p>Every response carries a fresh {@code RequestId}; only an injected fault answers 5xx. Error answers take the
+ * shapes the real service was seen to use ({@link ApiError}): one per situation in the clean profile, a seeded draw
+ * among them in the realistic one.
  */
 public final class PowerBiApi implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PowerBiApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_BODY_BYTES = 1 << 20;
 
     private final Scenario scenario;
     private final Cloud cloud;
@@ -62,26 +62,44 @@ public final class PowerBiApi implements HttpHandler {
     private final PpuLimiter ppu;
     private final AdminApiAccess adminAccess;
     private final ForeignHosts foreignHosts;
+    private final HttpAnswers answers;
+    private final FileDownload download;
 
+    /** The clean profile: one deterministic answer per situation. */
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                       Counters counters, Clock clock) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts());
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts(),
+                Realism.clean());
     }
 
-    /** @param foreignHosts opt-in hostile file locations (off unless a test stages one) */
+    /** The clean profile. @param foreignHosts opt-in hostile file locations (off unless a test stages one) */
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                       Counters counters, Clock clock, ForeignHosts foreignHosts) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts);
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, Realism.clean());
+    }
+
+    /** @param realism the profile and seeded source of the error answers' shapes and Retry-After */
+    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                      Counters counters, Clock clock, ForeignHosts foreignHosts, Realism realism) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, realism);
+    }
+
+    /** The clean profile, with a test's sleeper. */
+    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+               Counters counters, Clock clock, Sleeper sleeper) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), Realism.clean());
     }
 
     PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-               Counters counters, Clock clock, Sleeper sleeper) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts());
+               Counters counters, Clock clock, Sleeper sleeper, Realism realism) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), realism);
     }
 
     private PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts) {
+                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism) {
         this.foreignHosts = foreignHosts;
+        this.answers = new HttpAnswers(new ErrorShapes(realism, clock), cloud);
+        this.download = new FileDownload(faults, counters, sleeper);
         this.scenario = scenario;
         this.cloud = cloud;
         this.engine = engine;
@@ -95,22 +113,11 @@ public final class PowerBiApi implements HttpHandler {
         this.adminAccess = new AdminApiAccess(new AdminApiQuota(clock), counters);
     }
 
-    /**
-     * Thrown to cut a connection mid-answer: the JDK server closes the socket only when the handler itself throws
-     * an {@code IOException} (closing a body shorter than its Content-Length leaves the socket open and the client
-     * waiting).
-     */
-    private static final class CutConnection extends IOException {
-        CutConnection(String message) {
-            super(message);
-        }
-    }
-
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try {
             serve(ex);
-        } catch (CutConnection cut) {
+        } catch (FileDownload.CutConnection cut) {
             throw cut;
         } catch (IOException clientGone) {
             LOG.debug("Power BI simulator: client connection ended early: {}", clientGone.toString());
@@ -120,7 +127,7 @@ public final class PowerBiApi implements HttpHandler {
             // a simulator bug must still answer (and be visible): a 500 the tests catch, never a hang
             LOG.error("Power BI simulator failed on {} {}", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), bug);
             try {
-                sendError(ex, ApiError.injectedServerError(500));
+                answers.sendError(ex, ApiError.injectedServerError(500));
             } catch (IOException | RuntimeException ignored) {
                 // headers may already be out; closing the exchange below ends the answer
             }
@@ -150,7 +157,7 @@ public final class PowerBiApi implements HttpHandler {
             if (f.error().status() == 429) {
                 counters.increment("throttled429");
             }
-            sendError(ex, f.error());
+            answers.sendError(ex, f.error());
         }
     }
 
@@ -180,12 +187,12 @@ public final class PowerBiApi implements HttpHandler {
         }
         if (faults.powerBiError()) {
             counters.increment("http5xxInjected");
-            sendError(ex, ApiError.injectedServerError(ThreadLocalRandom.current().nextBoolean() ? 500 : 503));
+            answers.sendError(ex, ApiError.injectedServerError(ThreadLocalRandom.current().nextBoolean() ? 500 : 503));
             return true;
         }
         if (faults.takeForced429()) {
             counters.increment("throttled429");
-            sendError(ex, ApiError.tooManyRequests(faults.current().forced429RetryAfterSeconds()));
+            answers.sendError(ex, ApiError.tooManyRequests(faults.current().forced429RetryAfterSeconds()));
             return true;
         }
         return false;
@@ -235,8 +242,8 @@ public final class PowerBiApi implements HttpHandler {
         Report report = access.report(caller, w, r.reportId());
         boolean ppuCapacity = WorkspaceAccess.isPpu(capacity);
         if (ppuCapacity && !report.paginated()) {
-            throw ApiError.featureNotAvailable("Export to file of Power BI reports is not supported on Premium Per User",
-                    "PowerBIReportExportNotSupportedOnPremiumPerUser").toFailure();
+            throw ApiError.exportNotAllowed("Export to file of Power BI reports is not supported on Premium Per User")
+                    .toFailure();
         }
         int pages = ExportRequestCheck.check(req, report, caller.tenant().settings(), caller.servicePrincipal());
         ExportEngine.StartResult result;
@@ -291,27 +298,27 @@ public final class PowerBiApi implements HttpHandler {
     private void exportFile(HttpExchange ex, Caller caller, ApiRoute.ExportFileRoute r)
             throws IOException, InterruptedException {
         ExportEngine.ExportJob job = job(caller, r.groupId(), r.reportId(), r.exportId());
-        // Microsoft documents no answer for these; 404 keeps "the file resource does not exist (yet/any more)"
-        // and X-PowerBI-Error-Info tells the two apart for diagnosis.
+        // Microsoft documents no answer for these; 404 keeps "the file resource does not exist (yet/any more)".
+        // No header tells the two apart: the real service has none (the status call does).
         if (!"Succeeded".equals(job.status())) {
-            throw ApiError.entityNotFound("The export file is not available: export status is " + job.status(),
-                    "ExportFileNotReady").toFailure();
+            throw ApiError.entityNotFound("The export file is not available: export status is " + job.status())
+                    .toFailure();
         }
         boolean expired = job.expirationTime() != null && !clock.instant().isBefore(job.expirationTime());
         ExportEngine.ExportFile file = expired ? null : engine.file(job.id()).orElse(null);
         if (file == null) {
-            throw ApiError.entityNotFound("The export file expired at " + JsonViews.time(job.expirationTime()),
-                    "ExportFileExpired").toFailure();
+            throw ApiError.entityNotFound("The export file expired at " + JsonViews.time(job.expirationTime()))
+                    .toFailure();
         }
         var redirect = foreignHosts.downloadRedirect(baseUrl(ex) + ex.getRequestURI().getRawPath());
         if (redirect.isPresent()) {
             counters.increment("foreignRedirects");
-            commonHeaders(ex);
+            HttpAnswers.commonHeaders(ex);
             ex.getResponseHeaders().set("Location", redirect.get().location());
             ex.sendResponseHeaders(redirect.get().status(), -1);
             return;
         }
-        sendFile(ex, job, file);
+        download.send(ex, job, file);
     }
 
     /** The caller's export on that route; exports of other principals, reports or workspaces are "not found". */
@@ -323,8 +330,7 @@ public final class PowerBiApi implements HttpHandler {
                         && w.id().equalsIgnoreCase(j.workspaceId())
                         && reportId.equalsIgnoreCase(j.reportId())
                         && caller.principal().equalsIgnoreCase(j.principal()))
-                .orElseThrow(() -> ApiError.entityNotFound("Export " + exportId + " was not found", "ExportNotFound")
-                        .toFailure());
+                .orElseThrow(() -> ApiError.entityNotFound("Export " + exportId + " was not found").toFailure());
     }
 
     /**
@@ -333,7 +339,7 @@ public final class PowerBiApi implements HttpHandler {
      */
     private Workspace myWorkspaceHasNothing(String groupId, String reportId, Caller caller) {
         if (groupId == null) {
-            throw ApiError.entityNotFound("Report " + reportId + " was not found", "ReportNotFound").toFailure();
+            throw ApiError.entityNotFound("Report " + reportId + " was not found").toFailure();
         }
         return access.workspace(caller, groupId);
     }
@@ -375,103 +381,5 @@ public final class PowerBiApi implements HttpHandler {
         adminAccess.admit(caller, ex.getRequestHeaders().getFirst("X-PowerBI-Profile-Id"));
         ODataQuery query = ODataQuery.parseAdmin(ex.getRequestURI().getRawQuery());
         sendJson(ex, 200, JsonViews.adminGroups(baseUrl(ex), query.apply(caller.tenant().workspaces())), Map.of());
-    }
-
-    // ---- HTTP plumbing ---------------------------------------------------------------------------
-
-    private static byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw ApiError.invalidRequest("The request body is larger than " + MAX_BODY_BYTES + " bytes").toFailure();
-            }
-            return body;
-        }
-    }
-
-    /** Scheme and authority of this server as the client addressed it (the Host header). */
-    private static String baseUrl(HttpExchange ex) {
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (host == null || host.isBlank()) {
-            host = ex.getLocalAddress().getHostString() + ":" + ex.getLocalAddress().getPort();
-        }
-        return "http://" + host.trim();
-    }
-
-    private static void commonHeaders(HttpExchange ex) {
-        ex.getResponseHeaders().set("RequestId", UUID.randomUUID().toString());
-        ex.getResponseHeaders().set("Access-Control-Expose-Headers", "RequestId");
-    }
-
-    private static void sendJson(HttpExchange ex, int status, ObjectNode body, Map<String, String> headers)
-            throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        commonHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private void sendError(HttpExchange ex, ApiError error) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (error.errorInfo() != null) {
-            headers.put("X-PowerBI-Error-Info", error.errorInfo());
-        }
-        if (error.retryAfterSeconds() != null) {
-            headers.put("Retry-After", String.valueOf(error.retryAfterSeconds()));
-        }
-        if (error.status() == 401) {
-            headers.put("WWW-Authenticate", "Bearer authorization_uri=https://" + cloud.authorityHost()
-                    + "/common/oauth2/authorize, error=\"invalid_token\"");
-        }
-        sendJson(ex, error.status(), error.body(), headers);
-    }
-
-    private void sendFile(HttpExchange ex, ExportEngine.ExportJob job, ExportEngine.ExportFile file)
-            throws IOException, InterruptedException {
-        String ext = file.fileExtension() != null ? file.fileExtension() : job.resourceFileExtension();
-        String name = safeFileName(job.reportName()) + (ext == null ? "" : ext);
-        commonHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", file.contentType());
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"; filename*=UTF-8''"
-                + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
-        ex.sendResponseHeaders(200, file.length() > 0 ? file.length() : -1);
-        long bytesPerSecond = faults.current().downloadBytesPerSecond();
-        byte[] buf = new byte[bytesPerSecond > 0 ? (int) Math.max(1, Math.min(16_384, bytesPerSecond / 20)) : 65_536];
-        long started = System.nanoTime();
-        long sent = 0;
-        long cutAt = file.length() > 1 && faults.truncateDownload() ? file.length() / 2 : -1;
-        try (InputStream in = file.content(); OutputStream out = ex.getResponseBody()) {
-            int n;
-            while (file.length() > 0 && (n = in.read(buf)) > 0) {
-                if (cutAt >= 0) {
-                    n = (int) Math.min(n, cutAt - sent);
-                }
-                // counted before the write: the client may hold the last bytes before write() returns here, and a
-                // test that reads the counter right after its download must see them
-                counters.add("bytesServed", n);
-                out.write(buf, 0, n);
-                sent += n;
-                if (cutAt >= 0 && sent >= cutAt) {
-                    out.flush();
-                    counters.increment("downloadsTruncated");
-                    throw new CutConnection("fault: download cut after " + sent + " of " + file.length() + " bytes");
-                }
-                if (bytesPerSecond > 0) {
-                    long wait = started + (long) (sent * 1e9 / bytesPerSecond) - System.nanoTime();
-                    if (wait > 0) {
-                        sleeper.sleep(Duration.ofNanos(wait));
-                    }
-                }
-            }
-        }
-    }
-
-    private static String safeFileName(String reportName) {
-        String s = reportName == null || reportName.isBlank() ? "export" : reportName;
-        return s.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
     }
 }

@@ -40,7 +40,7 @@ final class WorkspaceAccess {
             if (elsewhere) {
                 counters.increment(FOREIGN_TENANT_TOKENS);
                 // same answer as any other 401: the real service does not say the workspace lives elsewhere
-                throw ApiError.notAuthorized(null).toFailure();
+                throw ApiError.notAuthorized("Workspace " + groupId + " belongs to another tenant").toFailure();
             }
             throw notFoundWorkspace(groupId);
         }
@@ -54,25 +54,24 @@ final class WorkspaceAccess {
     Report report(Caller caller, Workspace w, String reportId) {
         return caller.tenant().report(reportId)
                 .filter(r -> r.workspaceId().equalsIgnoreCase(w.id()))
-                .orElseThrow(() -> ApiError.entityNotFound("Report " + reportId + " was not found", "ReportNotFound")
-                        .toFailure());
+                .orElseThrow(() -> ApiError.entityNotFound("Report " + reportId + " was not found").toFailure());
     }
 
     /**
      * The workspace's capacity for an export: shared (Pro) capacity and inactive capacities cannot export.
-     * Power BI documents the restriction but not the code; {@code FeatureNotAvailableError} is what the
-     * simulator answers (403, like the other "not allowed to do this here" answers in the reference).
+     * Power BI documents the restriction but no code: the generic observed 403s of
+     * {@link ApiError#exportNotAllowed(String)} (the reason is only in the simulator's log).
      */
     Capacity exportCapacity(Caller caller, Workspace w) {
         if (w.capacityId() == null) {
-            throw ApiError.featureNotAvailable(
+            throw ApiError.exportNotAllowed(
                     "Export to file requires a workspace on Premium, Embedded or Fabric capacity; workspace "
-                            + w.id() + " is on shared capacity", "WorkspaceNotOnDedicatedCapacity").toFailure();
+                            + w.id() + " is on shared capacity").toFailure();
         }
-        Capacity c = caller.tenant().capacity(w.capacityId()).orElseThrow(() -> ApiError.featureNotAvailable(
-                "The workspace's capacity is not available", "CapacityNotFound").toFailure());
+        Capacity c = caller.tenant().capacity(w.capacityId()).orElseThrow(() -> ApiError.exportNotAllowed(
+                "The workspace's capacity is not available").toFailure());
         if (!"Active".equalsIgnoreCase(c.state())) {
-            throw ApiError.featureNotAvailable("Capacity " + c.id() + " is " + c.state(), "CapacityNotActive").toFailure();
+            throw ApiError.exportNotAllowed("Capacity " + c.id() + " is " + c.state()).toFailure();
         }
         return c;
     }
@@ -82,6 +81,7 @@ final class WorkspaceAccess {
     }
 
     private static ApiError.Failure notFoundWorkspace(String groupId) {
-        return ApiError.entityNotFound("Workspace " + groupId + " was not found", "WorkspaceNotFound").toFailure();
+        // one situation for both: unknown and non-member answer identically, in every profile
+        return ApiError.entityNotFound("Workspace " + groupId + " was not found").toFailure();
     }
 }

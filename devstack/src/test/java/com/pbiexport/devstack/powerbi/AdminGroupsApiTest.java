@@ -27,6 +27,7 @@ class AdminGroupsApiTest {
     private static final String UNKNOWN_WS = "3d5e0000-0000-4000-a000-0000000000ff";
     private static final String[] CONTOSO_WORKSPACES = {WS_SALES, WS_FINANCE_NO_ACCESS, WS_SHARED, WS_PPU, WS_OPS};
 
+    // clean profile: these tests assert the admin route's one deterministic answer per refusal
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach

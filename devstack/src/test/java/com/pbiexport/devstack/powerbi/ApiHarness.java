@@ -1,6 +1,7 @@
 package com.pbiexport.devstack.powerbi;
 
 import com.pbiexport.devstack.sim.ManualClock;
+import com.pbiexport.devstack.sim.Realism;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -162,25 +163,37 @@ final class ApiHarness implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     final String baseUrl;
 
-    private ApiHarness(EngineFactory engineFactory) {
+    private ApiHarness(EngineFactory engineFactory, Realism realism) {
         this.engine = engineFactory.create(scenario, faults, counters, clock);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", new PowerBiApi(scenario, Cloud.PUBLIC, tokens, engine, faults, counters, clock, sleeper));
+        server.createContext("/", new PowerBiApi(scenario, Cloud.PUBLIC, tokens, engine, faults, counters, clock, sleeper,
+                realism));
         server.setExecutor(executor);
         server.start();
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The clean profile: one deterministic answer per situation, for tests that assert it. */
     static ApiHarness withFakeEngine() {
-        return new ApiHarness((s, f, c, clock) -> new FakeExportEngine(clock));
+        return withFakeEngine(Realism.clean());
     }
 
+    /** With a profile: {@link Realism#realistic(long)} to see the observed variety of error answers. */
+    static ApiHarness withFakeEngine(Realism realism) {
+        return new ApiHarness((s, f, c, clock) -> new FakeExportEngine(clock), realism);
+    }
+
+    /** The clean profile, with the engine under test. */
     static ApiHarness withEngine(EngineFactory factory) {
-        return new ApiHarness(factory);
+        return withEngine(factory, Realism.clean());
+    }
+
+    static ApiHarness withEngine(EngineFactory factory, Realism realism) {
+        return new ApiHarness(factory, realism);
     }
 
     FakeExportEngine fake() {

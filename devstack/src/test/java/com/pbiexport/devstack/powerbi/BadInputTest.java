@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BadInputTest {
     private static final String EXPORT = groupReport(WS_SALES, RPT_SALES) + "/ExportTo";
 
+    // clean profile: these tests assert the exact InvalidRequest/NotFound body of each bad input
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach

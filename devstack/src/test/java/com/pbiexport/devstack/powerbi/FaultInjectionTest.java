@@ -17,6 +17,7 @@ class FaultInjectionTest {
     private static final String EXPORT = groupReport(WS_SALES, RPT_SALES) + "/ExportTo";
     private static final String PDF = "{\"format\":\"PDF\"}";
 
+    // clean profile: the knobs are asserted with their exact configured values (Retry-After, 5xx body)
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach

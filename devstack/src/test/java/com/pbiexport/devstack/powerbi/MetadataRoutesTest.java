@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Get Groups (OData), Get Report(s), Get Capacities: only what the caller may see. */
 class MetadataRoutesTest {
+    // clean profile: these tests assert the one deterministic error answer of each refusal
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach

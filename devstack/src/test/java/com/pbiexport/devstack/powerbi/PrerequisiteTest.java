@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrerequisiteTest {
     private static final String PDF = "{\"format\":\"PDF\"}";
 
+    // clean profile: each prerequisite is asserted with its one deterministic answer
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach
@@ -75,7 +76,7 @@ class PrerequisiteTest {
 
         Reply r = api.post("/v1.0/myorg/reports/" + RPT_SALES + "/ExportTo", user, PDF);
 
-        assertError(r, 404, "PowerBIEntityNotFound", "ReportNotFound");
+        assertError(r, 404, "PowerBIEntityNotFound", null);
     }
 
     @Test
@@ -87,27 +88,26 @@ class PrerequisiteTest {
 
     @Test
     void unknownWorkspaceAnswers404EntityNotFound() {
-        assertError(contoso("3d5e0000-0000-4000-a000-0000000000ff", RPT_SALES, PDF), 404, "PowerBIEntityNotFound",
-                "WorkspaceNotFound");
+        assertError(contoso("3d5e0000-0000-4000-a000-0000000000ff", RPT_SALES, PDF), 404, "PowerBIEntityNotFound", null);
     }
 
     @Test
     void workspaceTheCallerIsNotAMemberOfAnswers404LikeAnUnknownOne() {
         Reply r = contoso(WS_FINANCE_NO_ACCESS, RPT_FINANCE, PDF);
 
-        assertError(r, 404, "PowerBIEntityNotFound", "WorkspaceNotFound");
-        assertThat(r.json().path("error").path("message").asText()).doesNotContain("member");
+        assertError(r, 404, "PowerBIEntityNotFound", null);
+        assertThat(r.text()).doesNotContain("member");
     }
 
     @Test
-    void workspaceOnSharedCapacityAnswers403FeatureNotAvailable() {
-        assertError(contoso(WS_SHARED, RPT_SHARED, PDF), 403, "FeatureNotAvailableError", "WorkspaceNotOnDedicatedCapacity");
+    void workspaceOnSharedCapacityAnswersTheGeneric403() {
+        // no code is observed for this: the generic 403 (reference section 3), no invented code or header
+        assertError(contoso(WS_SHARED, RPT_SHARED, PDF), 403, "PowerBINotAuthorizedException", null);
     }
 
     @Test
     void premiumPerUserRefusesPowerBiReportExport() {
-        assertError(contoso(WS_PPU, RPT_PPU_PBI, PDF), 403, "FeatureNotAvailableError",
-                "PowerBIReportExportNotSupportedOnPremiumPerUser");
+        assertError(contoso(WS_PPU, RPT_PPU_PBI, PDF), 403, "PowerBINotAuthorizedException", null);
     }
 
     @Test
@@ -129,20 +129,19 @@ class PrerequisiteTest {
 
     @Test
     void unknownReportAnswers404EntityNotFound() {
-        assertError(contoso(WS_SALES, "7e000000-0000-4000-a000-0000000000ff", PDF), 404, "PowerBIEntityNotFound",
-                "ReportNotFound");
+        assertError(contoso(WS_SALES, "7e000000-0000-4000-a000-0000000000ff", PDF), 404, "PowerBIEntityNotFound", null);
     }
 
     @Test
     void reportOfAnotherWorkspaceAnswers404() {
-        assertError(contoso(WS_SALES, RPT_OPS, PDF), 404, "PowerBIEntityNotFound", "ReportNotFound");
+        assertError(contoso(WS_SALES, RPT_OPS, PDF), 404, "PowerBIEntityNotFound", null);
     }
 
     @Test
     void pngWhenImageExportIsOffAnswers403() {
         Reply r = export(WS_FABRIKAM, RPT_FABRIKAM, api.token(FABRIKAM, FABRIKAM_APP), "{\"format\":\"PNG\"}");
 
-        assertError(r, 403, "ExportFormatDisabledByTenantAdminSwitch", "ExportFormatDisabledByTenantAdminSwitch");
+        assertError(r, 403, "PowerBINotAuthorizedException", null);
         assertThat(export(WS_FABRIKAM, RPT_FABRIKAM, api.token(FABRIKAM, FABRIKAM_APP), PDF).status()).isEqualTo(202);
     }
 
@@ -150,10 +149,9 @@ class PrerequisiteTest {
     void pdfAndPptxWhenPdfExportIsOffAnswer403() {
         String token = api.token(TAILSPIN, TS_APP_IN_GROUP);
 
-        assertError(export(WS_TAILSPIN, RPT_TAILSPIN, token, PDF), 403, "ExportFormatDisabledByTenantAdminSwitch",
-                "ExportFormatDisabledByTenantAdminSwitch");
+        assertError(export(WS_TAILSPIN, RPT_TAILSPIN, token, PDF), 403, "PowerBINotAuthorizedException", null);
         assertError(export(WS_TAILSPIN, RPT_TAILSPIN, token, "{\"format\":\"PPTX\"}"), 403,
-                "ExportFormatDisabledByTenantAdminSwitch", "ExportFormatDisabledByTenantAdminSwitch");
+                "PowerBINotAuthorizedException", null);
     }
 
     @ParameterizedTest
@@ -174,9 +172,7 @@ class PrerequisiteTest {
 
     @Test
     void sensitivityLabelledReportToPdfOrPptxByAServicePrincipalAnswers403() {
-        assertError(contoso(WS_SALES, RPT_LABELLED, PDF), 403,
-                "ExportSensitivityLabeledReportNotSupportedForServicePrincipal",
-                "ExportSensitivityLabeledReportNotSupportedForServicePrincipal");
+        assertError(contoso(WS_SALES, RPT_LABELLED, PDF), 403, "PowerBINotAuthorizedException", null);
         assertThat(contoso(WS_SALES, RPT_LABELLED, "{\"format\":\"PPTX\"}").status()).isEqualTo(403);
         assertThat(contoso(WS_SALES, RPT_LABELLED, "{\"format\":\"PNG\"}").status()).isEqualTo(202);
     }
@@ -239,8 +235,8 @@ class PrerequisiteTest {
         Reply unknown = export(WS_SALES, RPT_SALES, api.contosoToken(), PDF,
                 "X-PowerBI-Profile-Id", "9f0f11e0-0000-4000-a000-0000000000ff");
 
-        assertError(otherApp, 404, "PowerBIEntityNotFound", "ProfileNotFound");
-        assertError(unknown, 404, "PowerBIEntityNotFound", "ProfileNotFound");
+        assertError(otherApp, 404, "PowerBIEntityNotFound", null);
+        assertError(unknown, 404, "PowerBIEntityNotFound", null);
     }
 
     @Test
@@ -248,7 +244,7 @@ class PrerequisiteTest {
         // the app is a member of Ops, its profile is not
         Reply r = export(WS_OPS, RPT_OPS, api.contosoToken(), PDF, "X-PowerBI-Profile-Id", PROFILE);
 
-        assertError(r, 404, "PowerBIEntityNotFound", "WorkspaceNotFound");
+        assertError(r, 404, "PowerBIEntityNotFound", null);
         assertThat(contoso(WS_OPS, RPT_OPS, PDF).status()).isEqualTo(202);
     }
 
@@ -269,8 +265,7 @@ class PrerequisiteTest {
         // workspace before body validation of the report's format
         assertThat(contoso(WS_FINANCE_NO_ACCESS, RPT_FINANCE, "{\"format\":\"XLSX\"}").status()).isEqualTo(404);
         // capacity before report
-        assertThat(contoso(WS_SHARED, "7e000000-0000-4000-a000-0000000000ff", PDF).errorCode())
-                .isEqualTo("FeatureNotAvailableError");
+        assertThat(contoso(WS_SHARED, "7e000000-0000-4000-a000-0000000000ff", PDF).status()).isEqualTo(403);
         // report before format
         assertThat(contoso(WS_SALES, "7e000000-0000-4000-a000-0000000000ff", "{\"format\":\"XLSX\"}").status()).isEqualTo(404);
         // format before page count

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The REST layer over the simulator's real export engine: the whole flow, limits and failures, over HTTP. */
 class SimEngineApiTest {
     private static SwaggerSchemas swagger;
+    // clean profile: these tests assert the engine's exact 429 Retry-After and 404 body
     private final ApiHarness api = ApiHarness.withEngine(SimExportEngine::new);
 
     @BeforeAll
@@ -129,7 +130,7 @@ class SimEngineApiTest {
         assertThat(permanentReply.json().get("status").asText()).isEqualTo("Failed");
         assertThat(permanentReply.header("Retry-After")).isNull();
         assertThat(api.get(groupReport(WS_SALES, RPT_SALES) + "/exports/" + busy + "/file", api.contosoToken())
-                .header("X-PowerBI-Error-Info")).isEqualTo("ExportFileNotReady");
+                .status()).isEqualTo(404);
     }
 
     @Test
@@ -142,6 +143,6 @@ class SimEngineApiTest {
         Reply r = fetch(done);
 
         assertThat(r.status()).isEqualTo(404);
-        assertThat(r.header("X-PowerBI-Error-Info")).isEqualTo("ExportFileExpired");
+        assertThat(r.errorCode()).isEqualTo("PowerBIEntityNotFound");
     }
 }

@@ -86,6 +86,7 @@ class SwaggerConformanceTest {
             ApiRoute.AdminGroups.class, List.of("/v1.0/myorg/admin/groups"));
 
     private static SwaggerSchemas swagger;
+    // clean profile: success bodies are alike in both; the realistic error shapes are checked in RealisticErrorAnswersTest
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @BeforeAll

@@ -15,6 +15,7 @@ class TokenCheckTest {
     private static final String EXPORT = groupReport(WS_SALES, RPT_SALES) + "/ExportTo";
     private static final String PDF = "{\"format\":\"PDF\"}";
 
+    // clean profile: each token mistake is asserted with its one deterministic answer (401 nested body)
     private final ApiHarness api = ApiHarness.withFakeEngine();
 
     @AfterEach
