@@ -11,6 +11,8 @@ import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.ForeignHosts;
+import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -19,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,26 +63,37 @@ public final class PowerBiApi implements HttpHandler {
     private final PpuLimiter ppu;
     private final AdminApiAccess adminAccess;
     private final ForeignHosts foreignHosts;
+    private final Realism realism;
+    private final FileSender fileSender;
 
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                       Counters counters, Clock clock) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts());
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts(),
+                Realism.clean());
     }
 
     /** @param foreignHosts opt-in hostile file locations (off unless a test stages one) */
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                       Counters counters, Clock clock, ForeignHosts foreignHosts) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts);
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, Realism.clean());
+    }
+
+    /** @param realism the profile: latency, download rates and answer shapes of the realistic profile, or none */
+    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                      Counters counters, Clock clock, ForeignHosts foreignHosts, Realism realism) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, realism);
     }
 
     PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                Counters counters, Clock clock, Sleeper sleeper) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts());
+        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), Realism.clean());
     }
 
-    private PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts) {
+    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+               Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism) {
         this.foreignHosts = foreignHosts;
+        this.realism = realism;
+        this.fileSender = new FileSender(faults, counters, sleeper, realism, PowerBiApi::commonHeaders);
         this.scenario = scenario;
         this.cloud = cloud;
         this.engine = engine;
@@ -95,19 +107,11 @@ public final class PowerBiApi implements HttpHandler {
         this.adminAccess = new AdminApiAccess(new AdminApiQuota(clock), counters);
     }
 
-    /**
-     * Thrown to cut a connection mid-answer: the JDK server closes the socket only when the handler itself throws
-     * an {@code IOException} (closing a body shorter than its Content-Length leaves the socket open and the client
-     * waiting).
-     */
-    private static final class CutConnection extends IOException {
-        CutConnection(String message) {
-            super(message);
-        }
-    }
-
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        if (StalledConnections.stall(ex, faults, counters)) {
+            return;  // closed later without a byte; no thread waits
+        }
         try {
             serve(ex);
         } catch (CutConnection cut) {
@@ -168,7 +172,8 @@ public final class PowerBiApi implements HttpHandler {
 
     /** True when a fault answered (or dropped) the call. */
     private boolean injectedFault(HttpExchange ex) throws IOException, InterruptedException {
-        long latency = faults.current().powerBiLatencyMillis();
+        long latency = faults.current().powerBiLatencyMillis() + (realism.realistic()
+                ? realism.longTail(RealisticDefaults.API_LATENCY_MIN_MILLIS, RealisticDefaults.API_LATENCY_MAX_MILLIS) : 0);
         if (latency > 0) {
             sleeper.sleep(Duration.ofMillis(latency));
         }
@@ -257,6 +262,12 @@ public final class PowerBiApi implements HttpHandler {
         if (result instanceof ExportEngine.Throttled t) {
             throw ApiError.tooManyRequests(t.retryAfterSeconds()).toFailure();
         }
+        if (faults.loseExportToAnswer()) {
+            // the export runs and holds its capacity slot, but the caller never learns its id
+            counters.increment("exportToAnswersLost");
+            throw new CutConnection("fault: ExportTo answer lost after starting export "
+                    + ((ExportEngine.Started) result).job().id());
+        }
         sendJson(ex, 202, exportView(((ExportEngine.Started) result).job(), baseUrl(ex), r.prefix()), Map.of());
     }
 
@@ -270,13 +281,16 @@ public final class PowerBiApi implements HttpHandler {
         ExportEngine.ExportJob job = job(caller, r.groupId(), r.reportId(), r.exportId());
         Map<String, String> headers = new LinkedHashMap<>();
         job.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", String.valueOf(s)));
-        boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status());
+        boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status())
+                || "Undefined".equals(job.status());
         sendJson(ex, running ? 202 : 200, exportView(job, baseUrl(ex), r.prefix()), headers);
     }
 
     /** The Export body; its resourceLocation points elsewhere only when a test staged {@link ForeignHosts}. */
     private ObjectNode exportView(ExportEngine.ExportJob job, String baseUrl, String prefix) {
-        ObjectNode view = JsonViews.export(job, baseUrl, prefix);
+        // either casing of ResourceFileExtension, per export (reference section 1)
+        ObjectNode view = JsonViews.export(job, baseUrl, prefix,
+                realism.chance(job.id() + "#extension-case", RealisticDefaults.LOWER_CASE_EXTENSION_SHARE));
         if (view.has("resourceLocation")) {
             String own = view.get("resourceLocation").asText();
             String shown = foreignHosts.resourceLocation(own);
@@ -311,7 +325,7 @@ public final class PowerBiApi implements HttpHandler {
             ex.sendResponseHeaders(redirect.get().status(), -1);
             return;
         }
-        sendFile(ex, job, file);
+        fileSender.send(ex, job, file);
     }
 
     /** The caller's export on that route; exports of other principals, reports or workspaces are "not found". */
@@ -428,50 +442,5 @@ public final class PowerBiApi implements HttpHandler {
                     + "/common/oauth2/authorize, error=\"invalid_token\"");
         }
         sendJson(ex, error.status(), error.body(), headers);
-    }
-
-    private void sendFile(HttpExchange ex, ExportEngine.ExportJob job, ExportEngine.ExportFile file)
-            throws IOException, InterruptedException {
-        String ext = file.fileExtension() != null ? file.fileExtension() : job.resourceFileExtension();
-        String name = safeFileName(job.reportName()) + (ext == null ? "" : ext);
-        commonHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", file.contentType());
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name.replace("\"", "") + "\"; filename*=UTF-8''"
-                + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
-        ex.sendResponseHeaders(200, file.length() > 0 ? file.length() : -1);
-        long bytesPerSecond = faults.current().downloadBytesPerSecond();
-        byte[] buf = new byte[bytesPerSecond > 0 ? (int) Math.max(1, Math.min(16_384, bytesPerSecond / 20)) : 65_536];
-        long started = System.nanoTime();
-        long sent = 0;
-        long cutAt = file.length() > 1 && faults.truncateDownload() ? file.length() / 2 : -1;
-        try (InputStream in = file.content(); OutputStream out = ex.getResponseBody()) {
-            int n;
-            while (file.length() > 0 && (n = in.read(buf)) > 0) {
-                if (cutAt >= 0) {
-                    n = (int) Math.min(n, cutAt - sent);
-                }
-                // counted before the write: the client may hold the last bytes before write() returns here, and a
-                // test that reads the counter right after its download must see them
-                counters.add("bytesServed", n);
-                out.write(buf, 0, n);
-                sent += n;
-                if (cutAt >= 0 && sent >= cutAt) {
-                    out.flush();
-                    counters.increment("downloadsTruncated");
-                    throw new CutConnection("fault: download cut after " + sent + " of " + file.length() + " bytes");
-                }
-                if (bytesPerSecond > 0) {
-                    long wait = started + (long) (sent * 1e9 / bytesPerSecond) - System.nanoTime();
-                    if (wait > 0) {
-                        sleeper.sleep(Duration.ofNanos(wait));
-                    }
-                }
-            }
-        }
-    }
-
-    private static String safeFileName(String reportName) {
-        String s = reportName == null || reportName.isBlank() ? "export" : reportName;
-        return s.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_");
     }
 }
