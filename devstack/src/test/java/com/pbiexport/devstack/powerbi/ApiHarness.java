@@ -163,13 +163,18 @@ final class ApiHarness implements AutoCloseable {
     final String baseUrl;
 
     private ApiHarness(EngineFactory engineFactory) {
+        this(engineFactory, com.pbiexport.devstack.sim.Realism.clean());
+    }
+
+    private ApiHarness(EngineFactory engineFactory, com.pbiexport.devstack.sim.Realism realism) {
         this.engine = engineFactory.create(scenario, faults, counters, clock);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/", new PowerBiApi(scenario, Cloud.PUBLIC, tokens, engine, faults, counters, clock, sleeper));
+        server.createContext("/", new PowerBiApi(scenario, Cloud.PUBLIC, tokens, engine, faults, counters, clock, sleeper,
+                new com.pbiexport.devstack.sim.ForeignHosts(), realism));
         server.setExecutor(executor);
         server.start();
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -181,6 +186,13 @@ final class ApiHarness implements AutoCloseable {
 
     static ApiHarness withEngine(EngineFactory factory) {
         return new ApiHarness(factory);
+    }
+
+    /** The real engine and API in the realistic profile with this seed (latency really waits). */
+    static ApiHarness realistic(long seed) {
+        com.pbiexport.devstack.sim.Realism realism = com.pbiexport.devstack.sim.Realism.realistic(seed);
+        return new ApiHarness((s, f, c, clock) -> new com.pbiexport.devstack.powerbi.engine.SimExportEngine(
+                s, f, c, clock, realism), realism);
     }
 
     FakeExportEngine fake() {
