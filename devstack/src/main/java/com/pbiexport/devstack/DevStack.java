@@ -17,6 +17,7 @@ import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.ForeignHosts;
 import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 import com.pbiexport.devstack.sim.SimProfile;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -54,10 +55,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
     /**
-     * Handler threads of the Power BI server. Handlers block while injected latency or a throttled download
-     * runs, so there are more threads than cores; 64 keeps 2,000+ polls/s on 2 cores with room for slow calls.
+     * Handler threads of the Power BI server. Handlers sleep through their latency (the realistic profile's
+     * 20-400 ms, about 150 ms on average, plus any {@code powerBiLatencyMillis}) and through rate-bounded downloads,
+     * so most threads wait rather than compute. 500 concurrent exports polled every second keep about 75 handlers
+     * asleep on average and several times that in the long tail; 64 threads (the former size) would queue polls
+     * behind sleepers, 256 leave room for the tail and for downloads. Sleeping threads cost memory, not CPU.
      */
-    static final int POWER_BI_THREADS = 64;
+    static final int POWER_BI_THREADS = 256;
     static final int ENTRA_THREADS = 16;
     static final int ADMIN_THREADS = 4;
 
@@ -177,12 +181,12 @@ public final class DevStack implements AutoCloseable {
         return entraCredentials;
     }
 
-    /** Opt-in hostile file locations of the Power BI simulator (off by default). */
     /** The profile and seed the simulators run with. */
     public Realism realism() {
         return realism;
     }
 
+    /** Opt-in hostile file locations of the Power BI simulator (off by default). */
     public ForeignHosts foreignHosts() {
         return foreignHosts;
     }
@@ -210,7 +214,8 @@ public final class DevStack implements AutoCloseable {
     public static final class Builder {
         private Scenario scenario = Scenario.defaultScenario();
         private boolean kafka = true;
-        private FaultSettings faults = FaultSettings.none();
+        /** null = the profile's defaults ({@link RealisticDefaults#faults}). */
+        private FaultSettings faults;
         private Clock clock = Clock.systemUTC();
         private SimProfile profile;
         private Long seed;
@@ -250,7 +255,11 @@ public final class DevStack implements AutoCloseable {
             return this;
         }
 
-        /** Fault settings in force from the start (change them later with {@link DevStack#faults()} or the admin API). */
+        /**
+         * Fault settings in force from the start (change them later with {@link DevStack#faults()} or the admin API).
+         * Unset: all off in the clean profile, small transport-fault rates in the realistic one
+         * ({@link RealisticDefaults#faults}).
+         */
         public Builder faults(FaultSettings faults) {
             this.faults = Objects.requireNonNull(faults, "faults");
             return this;
@@ -267,8 +276,11 @@ public final class DevStack implements AutoCloseable {
             Deque<AutoCloseable> closeables = new ArrayDeque<>();
             try {
                 Realism realism = realism();
-                Faults liveFaults = new Faults(clock);
-                liveFaults.set(faults);
+                Faults liveFaults = new Faults(clock, realism);
+                liveFaults.set(faults != null ? faults : RealisticDefaults.faults(realism.profile()));
+                // the simulated servers' clock: off by a seeded skew (realistic) for everything Entra and Power BI
+                // stamp and check; fault windows (entraOutageUntil) stay on the caller's clock
+                Clock serverClock = Clock.offset(clock, realism.clockSkew());
                 Counters counters = new Counters();
                 AccessTokens tokens = new AccessTokens();
                 EmbeddedKafka broker = null;
@@ -278,12 +290,13 @@ public final class DevStack implements AutoCloseable {
                 }
                 EntraCredentials credentials = new EntraCredentials(scenario);
                 ForeignHosts foreignHosts = new ForeignHosts();
-                EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, clock);
+                EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, serverClock,
+                        realism);
                 closeables.push(entra);
                 String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
-                SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, clock);
-                PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters, clock,
-                        foreignHosts, realism);
+                SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, serverClock, realism);
+                PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters,
+                        serverClock, foreignHosts, realism);
                 String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
                         ADMIN_THREADS, closeables);

@@ -6,6 +6,7 @@ import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.SimProfile;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,7 @@ public final class DevStackMain {
     static Options parse(List<String> args) throws UsageException {
         Scenario scenario = null;
         boolean kafka = true;
-        FaultSettings faults = FaultSettings.none();
+        String faultsJson = null;
         SimProfile profile = null;
         Long seed = null;
         for (int i = 0; i < args.size(); i++) {
@@ -125,7 +126,7 @@ public final class DevStackMain {
                 }
                 case "--no-kafka" -> kafka = false;
                 case "--scenario" -> scenario = loadScenario(value(args, ++i, a));
-                case "--faults" -> faults = parseFaults(value(args, ++i, a));
+                case "--faults" -> faultsJson = value(args, ++i, a);
                 case "--profile" -> {
                     String v = value(args, ++i, a);
                     profile = SimProfile.parse(v).orElseThrow(() ->
@@ -140,7 +141,9 @@ public final class DevStackMain {
             chosen = chosen.withProfile(profile != null ? profile : chosen.simProfile().orElse(null),
                     seed != null ? seed : chosen.seed());
         }
-        return new Options(chosen, kafka, faults);
+        // --faults merges over the profile's own defaults (small transport-fault rates when realistic)
+        FaultSettings base = RealisticDefaults.faults(chosen.simProfile().orElse(SimProfile.REALISTIC));
+        return new Options(chosen, kafka, faultsJson == null ? base : parseFaults(faultsJson, base));
     }
 
     private static long parseSeed(String value) throws UsageException {
@@ -170,8 +173,9 @@ public final class DevStackMain {
         }
     }
 
-    private static FaultSettings parseFaults(String json) throws UsageException {
+    private static FaultSettings parseFaults(String json, FaultSettings base) throws UsageException {
         Faults faults = new Faults(Clock.systemUTC());
+        faults.set(base);
         try {
             return faults.merge(json.getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {

@@ -46,7 +46,9 @@ class SecurityHooksTest {
 
     @BeforeAll
     static void start() {
-        stack = DevStack.builder().kafka(false).scenario(Scenario.defaultScenario().withPageRenderMillis(10)).start();
+        // clean profile: these tests count exact token issues and downloads, which realistic transport faults would vary
+        stack = DevStack.builder().kafka(false).profile(com.pbiexport.devstack.sim.SimProfile.CLEAN)
+                .scenario(Scenario.defaultScenario().withPageRenderMillis(10)).start();
     }
 
     @AfterAll

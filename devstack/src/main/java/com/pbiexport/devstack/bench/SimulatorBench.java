@@ -178,7 +178,8 @@ public final class SimulatorBench {
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
                     String id = ids.get(rnd.nextInt(ids.size()));
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(reportUrl + "/exports/" + id))
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(reportUrl + "/exports/"
+                            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))  // base64 ids hold / + =
                             .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build();
                     long t0 = System.nanoTime();
                     boolean ok;

@@ -8,6 +8,8 @@ import com.pbiexport.devstack.sim.AccessTokens;
 import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -52,6 +54,10 @@ import java.util.regex.Pattern;
  * Faults: outage window (503), throttling (429 + Retry-After, AADSTS90055) and added latency, read live from
  * {@link Faults}. Counters: {@code tokenRequests}, {@code tokenRequests.<tenantId>}, {@code tokenErrors},
  * {@code tokensIssued.<tenantId>}. Close it to stop the latency scheduler.
+ *
+ * <p>Realistic profile ({@link RealisticDefaults}): every token answer takes 50-800 ms (long tail, on top of
+ * {@code entraLatencyMillis}), and a token lives 60-90 minutes, drawn per token, unless the scenario sets
+ * {@code tokenLifetimeSeconds}. The clean profile answers at once with {@link Scenario#DEFAULT_TOKEN_LIFETIME_SECONDS}.
  */
 public final class EntraSimulator implements HttpHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EntraSimulator.class);
@@ -71,6 +77,8 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
     private final TokenIssuer issuer;
     private final EntraCredentials credentials;
     private final ScheduledExecutorService delayer;
+    private final Realism realism;
+    private final java.util.concurrent.atomic.AtomicLong tokensDrawn = new java.util.concurrent.atomic.AtomicLong();
 
     public EntraSimulator(Scenario scenario, AccessTokens tokens, Faults faults, Counters counters, Clock clock) {
         this(scenario, tokens, new EntraCredentials(scenario), faults, counters, clock);
@@ -79,6 +87,13 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
     /** @param credentials the apps' live credentials (rotatable while running) */
     public EntraSimulator(Scenario scenario, AccessTokens tokens, EntraCredentials credentials, Faults faults,
                           Counters counters, Clock clock) {
+        this(scenario, tokens, credentials, faults, counters, clock, Realism.clean());
+    }
+
+    /** @param realism the profile: latency and token lifetimes of the realistic profile, or none */
+    public EntraSimulator(Scenario scenario, AccessTokens tokens, EntraCredentials credentials, Faults faults,
+                          Counters counters, Clock clock, Realism realism) {
+        this.realism = realism;
         this.credentials = credentials;
         this.scenario = scenario;
         this.faults = faults;
@@ -129,7 +144,28 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
         if (tokenEndpoint && reply.status() != 200) {
             counters.increment("tokenErrors");
         }
-        send(exchange, reply, traceId, tokenEndpoint ? faults.current().entraLatencyMillis() : 0);
+        send(exchange, reply, traceId, tokenEndpoint ? faults.current().entraLatencyMillis() + realisticLatency() : 0);
+    }
+
+    private long realisticLatency() {
+        return realism.realistic()
+                ? realism.longTail(RealisticDefaults.TOKEN_LATENCY_MIN_MILLIS, RealisticDefaults.TOKEN_LATENCY_MAX_MILLIS) : 0;
+    }
+
+    /**
+     * The scenario's {@code tokenLifetimeSeconds} when it sets one (tests rely on exact short lifetimes); otherwise
+     * 60-90 minutes drawn per token in the realistic profile (reference section 4: "never assume one hour"),
+     * {@link Scenario#DEFAULT_TOKEN_LIFETIME_SECONDS} in the clean one.
+     */
+    private long tokenLifetimeSeconds() {
+        if (scenario.tokenLifetimeSeconds() != null) {
+            return scenario.tokenLifetimeSeconds();
+        }
+        if (!realism.realistic()) {
+            return Scenario.DEFAULT_TOKEN_LIFETIME_SECONDS;
+        }
+        return realism.keyed("token-lifetime#" + tokensDrawn.incrementAndGet()).nextLong(
+                RealisticDefaults.TOKEN_LIFETIME_MIN_SECONDS, RealisticDefaults.TOKEN_LIFETIME_MAX_SECONDS + 1);
     }
 
     /** The apps' live credentials: rotate them here while the simulator runs. */
@@ -193,7 +229,7 @@ public final class EntraSimulator implements HttpHandler, AutoCloseable {
         }
         secret.ifPresent(s -> credentials.recordSecret(tenant, app, s, true));
         String audience = ScopeResolver.audience(resource, tenant, cloud);
-        Map<String, Object> body = issuer.issue(tenant, cloud, app, audience, appidacr, now, scenario.tokenLifetimeSeconds());
+        Map<String, Object> body = issuer.issue(tenant, cloud, app, audience, appidacr, now, tokenLifetimeSeconds());
         LOG.debug("issued token tenant={} app={} aud={} appidacr={}", tenant.id(), app.clientId(), audience, appidacr);
         return body;
     }

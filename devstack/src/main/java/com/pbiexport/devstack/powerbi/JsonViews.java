@@ -29,6 +29,14 @@ final class JsonViews {
      * @param prefix  the route prefix the client used ({@code /v1.0/myorg/groups/{g}/reports/{r}} or the My-workspace one)
      */
     static ObjectNode export(ExportEngine.ExportJob job, String baseUrl, String prefix) {
+        return export(job, baseUrl, prefix, false);
+    }
+
+    /**
+     * @param lowerCaseExtension spell it {@code resourceFileExtension}, as Microsoft's documentation examples do
+     *                           (the Swagger and .NET SDK spell it with a capital R)
+     */
+    static ObjectNode export(ExportEngine.ExportJob job, String baseUrl, String prefix, boolean lowerCaseExtension) {
         ObjectNode n = JSON.objectNode();
         n.put("@odata.context", baseUrl + prefix + "/$metadata#exports/$entity");
         n.put("id", job.id());
@@ -40,9 +48,10 @@ final class JsonViews {
         n.put("percentComplete", Math.max(0, Math.min(100, job.percentComplete())));
         boolean done = "Succeeded".equals(job.status());
         if (done) {
-            n.put("resourceLocation", baseUrl + prefix + "/exports/" + job.id() + "/file");
+            // the id is one path segment: a base64 id's '/', '+' and '=' are percent-encoded
+            n.put("resourceLocation", baseUrl + prefix + "/exports/" + pathSegment(job.id()) + "/file");
             if (job.resourceFileExtension() != null) {
-                n.put("ResourceFileExtension", job.resourceFileExtension());
+                n.put(lowerCaseExtension ? "resourceFileExtension" : "ResourceFileExtension", job.resourceFileExtension());
             }
         }
         n.put("expirationTime", done && job.expirationTime() != null ? time(job.expirationTime()) : NO_TIME);
@@ -144,6 +153,11 @@ final class JsonViews {
         ObjectNode n = JSON.objectNode();
         n.put("@odata.context", context);
         return n;
+    }
+
+    /** Percent-encodes a path segment (RFC 3986: everything but unreserved characters). */
+    static String pathSegment(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String time(Instant t) {

@@ -11,6 +11,7 @@ import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.ForeignHosts;
 import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -63,7 +64,8 @@ public final class PowerBiApi implements HttpHandler {
     private final AdminApiAccess adminAccess;
     private final ForeignHosts foreignHosts;
     private final HttpAnswers answers;
-    private final FileDownload download;
+    private final Realism realism;
+    private final FileSender fileSender;
 
     /** The clean profile: one deterministic answer per situation. */
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
@@ -95,11 +97,12 @@ public final class PowerBiApi implements HttpHandler {
         this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), realism);
     }
 
-    private PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism) {
+    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+               Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism) {
         this.foreignHosts = foreignHosts;
+        this.realism = realism;
         this.answers = new HttpAnswers(new ErrorShapes(realism, clock), cloud);
-        this.download = new FileDownload(faults, counters, sleeper);
+        this.fileSender = new FileSender(faults, counters, sleeper, realism, HttpAnswers::commonHeaders);
         this.scenario = scenario;
         this.cloud = cloud;
         this.engine = engine;
@@ -115,9 +118,12 @@ public final class PowerBiApi implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        if (StalledConnections.stall(ex, faults, counters)) {
+            return;  // closed later without a byte; no thread waits
+        }
         try {
             serve(ex);
-        } catch (FileDownload.CutConnection cut) {
+        } catch (CutConnection cut) {
             throw cut;
         } catch (IOException clientGone) {
             LOG.debug("Power BI simulator: client connection ended early: {}", clientGone.toString());
@@ -175,7 +181,8 @@ public final class PowerBiApi implements HttpHandler {
 
     /** True when a fault answered (or dropped) the call. */
     private boolean injectedFault(HttpExchange ex) throws IOException, InterruptedException {
-        long latency = faults.current().powerBiLatencyMillis();
+        long latency = faults.current().powerBiLatencyMillis() + (realism.realistic()
+                ? realism.longTail(RealisticDefaults.API_LATENCY_MIN_MILLIS, RealisticDefaults.API_LATENCY_MAX_MILLIS) : 0);
         if (latency > 0) {
             sleeper.sleep(Duration.ofMillis(latency));
         }
@@ -264,6 +271,12 @@ public final class PowerBiApi implements HttpHandler {
         if (result instanceof ExportEngine.Throttled t) {
             throw ApiError.tooManyRequests(t.retryAfterSeconds()).toFailure();
         }
+        if (faults.loseExportToAnswer()) {
+            // the export runs and holds its capacity slot, but the caller never learns its id
+            counters.increment("exportToAnswersLost");
+            throw new CutConnection("fault: ExportTo answer lost after starting export "
+                    + ((ExportEngine.Started) result).job().id());
+        }
         sendJson(ex, 202, exportView(((ExportEngine.Started) result).job(), baseUrl(ex), r.prefix()), Map.of());
     }
 
@@ -277,13 +290,16 @@ public final class PowerBiApi implements HttpHandler {
         ExportEngine.ExportJob job = job(caller, r.groupId(), r.reportId(), r.exportId());
         Map<String, String> headers = new LinkedHashMap<>();
         job.retryAfterSeconds().ifPresent(s -> headers.put("Retry-After", String.valueOf(s)));
-        boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status());
+        boolean running = "NotStarted".equals(job.status()) || "Running".equals(job.status())
+                || "Undefined".equals(job.status());
         sendJson(ex, running ? 202 : 200, exportView(job, baseUrl(ex), r.prefix()), headers);
     }
 
     /** The Export body; its resourceLocation points elsewhere only when a test staged {@link ForeignHosts}. */
     private ObjectNode exportView(ExportEngine.ExportJob job, String baseUrl, String prefix) {
-        ObjectNode view = JsonViews.export(job, baseUrl, prefix);
+        // either casing of ResourceFileExtension, per export (reference section 1)
+        ObjectNode view = JsonViews.export(job, baseUrl, prefix,
+                realism.chance(job.id() + "#extension-case", RealisticDefaults.LOWER_CASE_EXTENSION_SHARE));
         if (view.has("resourceLocation")) {
             String own = view.get("resourceLocation").asText();
             String shown = foreignHosts.resourceLocation(own);
@@ -318,7 +334,7 @@ public final class PowerBiApi implements HttpHandler {
             ex.sendResponseHeaders(redirect.get().status(), -1);
             return;
         }
-        download.send(ex, job, file);
+        fileSender.send(ex, job, file);
     }
 
     /** The caller's export on that route; exports of other principals, reports or workspaces are "not found". */

@@ -22,7 +22,9 @@ import java.util.Optional;
  * registrations and credentials, tenant settings, capacities, workspaces (with members) and
  * reports. Loaded from a JSON scenario file or {@link #defaultScenario()}.
  *
- * @param tokenLifetimeSeconds lifetime of issued access tokens (Entra issues 60-90 minutes)
+ * @param tokenLifetimeSeconds lifetime of issued access tokens; null (the default scenario) = Entra's choice: 60-90
+ *                             minutes drawn per token in the realistic profile, {@link #DEFAULT_TOKEN_LIFETIME_SECONDS}
+ *                             in the clean one. Set it only to force an exact lifetime (tests of expiry do).
  * @param fileExpirySeconds    how long an export's file stays downloadable (24 h in Power BI)
  * @param pageRenderMillis     time to render one round of (at most 5) pages of a report
  * @param pollRetryAfterSeconds Retry-After the service sends on status polls while running
@@ -41,6 +43,9 @@ public record Scenario(
         String profile,
         Long seed) {
 
+    /** The token lifetime of the clean profile when the scenario sets none (Entra's typical {@code expires_in}). */
+    public static final long DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
+
     /** A scenario that leaves the profile and seed to whoever starts the stack. */
     public Scenario(String name, Long tokenLifetimeSeconds, Long fileExpirySeconds, Long pageRenderMillis,
                     Integer pollRetryAfterSeconds, List<Tenant> tenants) {
@@ -50,7 +55,6 @@ public record Scenario(
 
     public Scenario {
         name = name == null ? "custom" : name;
-        tokenLifetimeSeconds = tokenLifetimeSeconds == null ? 3599L : tokenLifetimeSeconds;
         fileExpirySeconds = fileExpirySeconds == null ? 86_400L : fileExpirySeconds;
         pageRenderMillis = pageRenderMillis == null ? 1_000L : pageRenderMillis;
         pollRetryAfterSeconds = pollRetryAfterSeconds == null ? 1 : pollRetryAfterSeconds;

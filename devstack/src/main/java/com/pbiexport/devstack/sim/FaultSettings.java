@@ -25,6 +25,19 @@ import java.time.Instant;
  *                               premature end of the body, never a short "complete" file)
  * @param truncatedDownloadCount the next N file downloads are cut the same way, whatever the rate (a count knob, so a
  *                               test can be sure the fault happens instead of hoping a rate produces it)
+ * @param dropConnectionCount    the next N Power BI calls have their connection closed without an answer, whatever
+ *                               {@code dropConnectionRate} says
+ * @param lostExportToAnswerRate fraction (0..1) of accepted {@code ExportTo} calls whose 202 answer is lost: the export
+ *                               is started (it runs and counts against the capacity) and then the connection is cut,
+ *                               so the caller sees a transport error although its export exists
+ * @param lostExportToAnswerCount the next N accepted {@code ExportTo} calls lose their answer the same way
+ * @param stalledConnectionRate  fraction (0..1) of Power BI calls whose connection is accepted and read but answered
+ *                               with no byte at all for {@code stalledConnectionMillis}, then closed: what a client
+ *                               sees as a response (read) timeout before the first byte. NOT a TCP connect timeout:
+ *                               {@code com.sun.net.httpserver} accepts every connection, so a SYN is never left
+ *                               unanswered.
+ * @param stalledConnectionCount the next N Power BI calls stall the same way
+ * @param stalledConnectionMillis how long a stalled connection stays silent before it is closed (no thread waits)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record FaultSettings(
@@ -41,7 +54,28 @@ public record FaultSettings(
         int exportBusyFailures,
         int exportPermanentFailures,
         double truncatedDownloadRate,
-        int truncatedDownloadCount) {
+        int truncatedDownloadCount,
+        int dropConnectionCount,
+        double lostExportToAnswerRate,
+        int lostExportToAnswerCount,
+        double stalledConnectionRate,
+        int stalledConnectionCount,
+        long stalledConnectionMillis) {
+
+    /** How long a stalled connection stays silent unless set: past the worker's default 60 s response timeout. */
+    public static final long DEFAULT_STALLED_CONNECTION_MILLIS = 65_000;
+
+    /** The knobs before the transport-fault knobs (which are then off), for existing callers. */
+    public FaultSettings(double powerBiErrorRate, long powerBiLatencyMillis, double dropConnectionRate,
+                         int forced429Count, int forced429RetryAfterSeconds, long downloadBytesPerSecond,
+                         Instant entraOutageUntil, int entraThrottleCount, int entraThrottleRetryAfterSeconds,
+                         long entraLatencyMillis, int exportBusyFailures, int exportPermanentFailures,
+                         double truncatedDownloadRate, int truncatedDownloadCount) {
+        this(powerBiErrorRate, powerBiLatencyMillis, dropConnectionRate, forced429Count, forced429RetryAfterSeconds,
+                downloadBytesPerSecond, entraOutageUntil, entraThrottleCount, entraThrottleRetryAfterSeconds,
+                entraLatencyMillis, exportBusyFailures, exportPermanentFailures, truncatedDownloadRate,
+                truncatedDownloadCount, 0, 0, 0, 0, 0, DEFAULT_STALLED_CONNECTION_MILLIS);
+    }
 
     /** The knobs before the download-truncation knobs (which are then off), for existing callers. */
     public FaultSettings(double powerBiErrorRate, long powerBiLatencyMillis, double dropConnectionRate,
@@ -53,7 +87,18 @@ public record FaultSettings(
                 entraLatencyMillis, exportBusyFailures, exportPermanentFailures, 0, 0);
     }
 
+    /** Every fault off: the clean profile's settings. */
     public static FaultSettings none() {
         return new FaultSettings(0, 0, 0, 0, 5, 0, null, 0, 5, 0, 0, 0, 0, 0);
+    }
+
+    /** A copy with the transport-fault rates changed (everything else kept). */
+    public FaultSettings withTransportRates(double drop, double truncatedDownload, double lostExportToAnswer,
+                                            double stalledConnection) {
+        return new FaultSettings(powerBiErrorRate, powerBiLatencyMillis, drop, forced429Count,
+                forced429RetryAfterSeconds, downloadBytesPerSecond, entraOutageUntil, entraThrottleCount,
+                entraThrottleRetryAfterSeconds, entraLatencyMillis, exportBusyFailures, exportPermanentFailures,
+                truncatedDownload, truncatedDownloadCount, dropConnectionCount, lostExportToAnswer,
+                lostExportToAnswerCount, stalledConnection, stalledConnectionCount, stalledConnectionMillis);
     }
 }

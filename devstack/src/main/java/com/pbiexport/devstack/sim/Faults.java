@@ -13,14 +13,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live fault settings, shared by the Entra and Power BI simulators and the export engine; thread-safe.
  * Count knobs ({@code forced429Count}, {@code entraThrottleCount}, {@code exportBusyFailures},
- * {@code exportPermanentFailures}, {@code truncatedDownloadCount}) are consumed one at a time; {@link #current()} reports what is left.
+ * {@code exportPermanentFailures}, {@code truncatedDownloadCount}, {@code dropConnectionCount},
+ * {@code lostExportToAnswerCount}, {@code stalledConnectionCount}) are consumed one at a time; {@link #current()}
+ * reports what is left. Rates are drawn from the {@link Realism}'s seeded sequence, so a single-threaded run replays.
  */
 public final class Faults {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -33,10 +34,20 @@ public final class Faults {
     private final AtomicInteger exportBusyLeft = new AtomicInteger();
     private final AtomicInteger exportPermanentLeft = new AtomicInteger();
     private final AtomicInteger truncatedDownloadLeft = new AtomicInteger();
+    private final AtomicInteger dropConnectionLeft = new AtomicInteger();
+    private final AtomicInteger lostExportToAnswerLeft = new AtomicInteger();
+    private final AtomicInteger stalledConnectionLeft = new AtomicInteger();
     private final Clock clock;
+    private final Realism realism;
 
     public Faults(Clock clock) {
+        this(clock, Realism.clean());
+    }
+
+    /** @param realism the seeded source the fault rates are drawn from (in either profile) */
+    public Faults(Clock clock, Realism realism) {
         this.clock = clock;
+        this.realism = realism;
     }
 
     /** The settings, with the count knobs showing how many are still pending. */
@@ -46,7 +57,9 @@ public final class Faults {
                 forced429Left.get(), s.forced429RetryAfterSeconds(), s.downloadBytesPerSecond(), s.entraOutageUntil(),
                 entraThrottleLeft.get(), s.entraThrottleRetryAfterSeconds(), s.entraLatencyMillis(),
                 exportBusyLeft.get(), exportPermanentLeft.get(), s.truncatedDownloadRate(),
-                truncatedDownloadLeft.get());
+                truncatedDownloadLeft.get(), dropConnectionLeft.get(), s.lostExportToAnswerRate(),
+                lostExportToAnswerLeft.get(), s.stalledConnectionRate(), stalledConnectionLeft.get(),
+                s.stalledConnectionMillis());
     }
 
     /** Replaces every setting (and re-arms every count knob). */
@@ -57,6 +70,9 @@ public final class Faults {
         exportBusyLeft.set(s.exportBusyFailures());
         exportPermanentLeft.set(s.exportPermanentFailures());
         truncatedDownloadLeft.set(s.truncatedDownloadCount());
+        dropConnectionLeft.set(s.dropConnectionCount());
+        lostExportToAnswerLeft.set(s.lostExportToAnswerCount());
+        stalledConnectionLeft.set(s.stalledConnectionCount());
     }
 
     /**
@@ -114,13 +130,26 @@ public final class Faults {
     }
 
     public boolean powerBiError() {
-        double rate = settings.get().powerBiErrorRate();
-        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+        return draw(settings.get().powerBiErrorRate());
     }
 
+    /** True when this call's connection should close without an answer: a pending count first, else the rate. */
     public boolean dropConnection() {
-        double rate = settings.get().dropConnectionRate();
-        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+        return take(dropConnectionLeft) || draw(settings.get().dropConnectionRate());
+    }
+
+    /** True when this accepted ExportTo should lose its answer: a pending count first, else the rate. */
+    public boolean loseExportToAnswer() {
+        return take(lostExportToAnswerLeft) || draw(settings.get().lostExportToAnswerRate());
+    }
+
+    /** True when this call should stall without a byte: a pending count first, else the rate. */
+    public boolean stallConnection() {
+        return take(stalledConnectionLeft) || draw(settings.get().stalledConnectionRate());
+    }
+
+    private boolean draw(double rate) {
+        return rate > 0 && realism.nextDouble() < rate;
     }
 
     /**
@@ -128,11 +157,7 @@ public final class Faults {
      * is consumed first, otherwise {@link FaultSettings#truncatedDownloadRate()} decides.
      */
     public boolean truncateDownload() {
-        if (take(truncatedDownloadLeft)) {
-            return true;
-        }
-        double rate = settings.get().truncatedDownloadRate();
-        return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+        return take(truncatedDownloadLeft) || draw(settings.get().truncatedDownloadRate());
     }
 
     /** True (and consumes one) when a forced 429 is pending. */

@@ -84,6 +84,18 @@ public final class Realism {
         return min + Math.round((max - min) * u * u);
     }
 
+    /**
+     * The simulated servers' clock offset: zero in the clean profile, else drawn once from the seed within
+     * {@code +-}{@link RealisticDefaults#MAX_CLOCK_SKEW}.
+     */
+    public java.time.Duration clockSkew() {
+        if (!realistic()) {
+            return java.time.Duration.ZERO;
+        }
+        long bound = RealisticDefaults.MAX_CLOCK_SKEW.toMillis();
+        return java.time.Duration.ofMillis(keyed("clock-skew").nextLong(-bound, bound + 1));
+    }
+
     // ---- keyed draws ----------------------------------------------------------------------------------
 
     /** A random source for one entity: the same key gives the same draws in every run with this seed. */

@@ -171,7 +171,7 @@ final class ApiHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", new PowerBiApi(scenario, Cloud.PUBLIC, tokens, engine, faults, counters, clock, sleeper,
-                realism));
+                new com.pbiexport.devstack.sim.ForeignHosts(), realism));
         server.setExecutor(executor);
         server.start();
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -194,6 +194,13 @@ final class ApiHarness implements AutoCloseable {
 
     static ApiHarness withEngine(EngineFactory factory, Realism realism) {
         return new ApiHarness(factory, realism);
+    }
+
+    /** The real engine and API in the realistic profile with this seed (latency really waits). */
+    static ApiHarness realistic(long seed) {
+        com.pbiexport.devstack.sim.Realism realism = com.pbiexport.devstack.sim.Realism.realistic(seed);
+        return new ApiHarness((s, f, c, clock) -> new com.pbiexport.devstack.powerbi.engine.SimExportEngine(
+                s, f, c, clock, realism), realism);
     }
 
     FakeExportEngine fake() {

@@ -28,6 +28,10 @@ final class Job {
     final Instant endAt;
     final Outcome outcome;
     final Instant expiresAt;
+    /** Render rounds (of up to 5 pages) the export takes: percentComplete moves one step per finished round. */
+    final long rounds;
+    /** Until then a status read says {@code Undefined} (realistic profile; null = never). */
+    final Instant undefinedUntil;
     /** Status reads so far: decides which polls go without Retry-After. */
     final AtomicLong reads = new AtomicLong();
     /** Whether its capacity slot was given back (exactly once). */
@@ -37,7 +41,7 @@ final class Job {
 
     Job(String id, String tenantId, String workspaceId, String capacityId, String reportId, String reportName,
         String format, String principal, FileSpec fileSpec, String extension, Instant created, Instant runningAt,
-        long renderMillis, Instant endAt, Outcome outcome, Instant expiresAt) {
+        long renderMillis, Instant endAt, Outcome outcome, Instant expiresAt, long rounds, Instant undefinedUntil) {
         this.id = id;
         this.tenantId = tenantId;
         this.workspaceId = workspaceId;
@@ -54,6 +58,8 @@ final class Job {
         this.endAt = endAt;
         this.outcome = outcome;
         this.expiresAt = expiresAt;
+        this.rounds = rounds;
+        this.undefinedUntil = undefinedUntil;
     }
 
     boolean finishedAt(Instant now) {

@@ -7,6 +7,8 @@ import com.pbiexport.devstack.scenario.Report;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.Realism;
+import com.pbiexport.devstack.sim.RealisticDefaults;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The simulator's export jobs. A job's life is decided when it starts (queue time, render time, outcome) and
@@ -41,6 +44,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li><b>Retry-After on polls</b>: {@code pollRetryAfterSeconds} while NotStarted/Running, except on every
  *       3rd status read of a job, which carries none (the real service omits it sometimes, so clients must
  *       fall back to their own interval); never on Succeeded or a permanent Failed.</li>
+ *   <li><b>Realistic profile</b> ({@link Realism}, draws keyed by export id so a replay answers alike): ids in
+ *       standard base64 with {@code /}, {@code +} and {@code =}; Retry-After present or absent at random per
+ *       poll; {@code Undefined} on the early polls of some exports; percentComplete in steps, one per finished
+ *       round of 5 pages, and lastActionDateTime at the latest state change or step. Values in
+ *       {@link RealisticDefaults}.</li>
  *   <li><b>Files</b>: see {@link ExportFiles}; downloadable until {@code expirationTime} = end +
  *       {@code fileExpirySeconds}. An expired job keeps its status; only its file is gone.</li>
  * </ul>
@@ -54,15 +62,23 @@ public final class SimExportEngine implements ExportEngine {
     private final Faults faults;
     private final Counters counters;
     private final Clock clock;
+    private final Realism realism;
+    private final AtomicLong exportsStarted = new AtomicLong();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, CapacityState> capacities = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Job> byCreation = new ConcurrentLinkedQueue<>();
 
+    /** The clean profile: one deterministic answer per state. */
     public SimExportEngine(Scenario scenario, Faults faults, Counters counters, Clock clock) {
+        this(scenario, faults, counters, clock, Realism.clean());
+    }
+
+    public SimExportEngine(Scenario scenario, Faults faults, Counters counters, Clock clock, Realism realism) {
         this.scenario = scenario;
         this.faults = faults;
         this.counters = counters;
         this.clock = clock;
+        this.realism = realism;
     }
 
     /** Running exports of one capacity, ordered by end time, guarded by the state's own lock. */
@@ -128,9 +144,14 @@ public final class SimExportEngine implements ExportEngine {
         Instant endAt = runningAt.plusMillis(outcome == Job.Outcome.SUCCEEDED ? renderMillis : Math.min(renderMillis, round));
         FileSpec spec = RequestOptions.fileSpec(report.name(), fmt, pages, config,
                 report.fileSizeBytes() == null ? 0 : report.fileSizeBytes());
-        return new Job(newExportId(), tenantId, workspaceId, cap.capacityId, report.id(), report.name(), fmt, principal,
+        String id = newExportId();
+        long rounds = round > 0 ? renderMillis / round : 0;
+        // some exports answer Undefined (a Swagger enum value) on their first polls, before NotStarted
+        Instant undefinedUntil = realism.chance(id + "#undefined", RealisticDefaults.UNDEFINED_STATUS_SHARE)
+                ? now.plusMillis((long) (round / 2 * RealisticDefaults.UNDEFINED_FRACTION_OF_QUEUE)) : null;
+        return new Job(id, tenantId, workspaceId, cap.capacityId, report.id(), report.name(), fmt, principal,
                 spec, ExportFiles.extension(fmt, spec.imageFormat(), pages), now, runningAt, renderMillis, endAt, outcome,
-                endAt.plusSeconds(scenario.fileExpirySeconds()));
+                endAt.plusSeconds(scenario.fileExpirySeconds()), rounds, undefinedUntil);
     }
 
     /**
@@ -152,8 +173,17 @@ public final class SimExportEngine implements ExportEngine {
         return (a + b - 1) / b;
     }
 
-    /** An opaque, base64-like id, as the service's are (URL-safe so it can sit in a path unescaped). */
-    private static String newExportId() {
+    /**
+     * An opaque id. Realistic: standard base64 with padding, so it contains {@code /}, {@code +} and {@code =} as
+     * the service's do (Swagger example {@code Mi9C5419i....PS4=}), drawn from the seed and the start's ordinal.
+     * Clean: URL-safe base64 of a random UUID, which can sit in a path unescaped.
+     */
+    private String newExportId() {
+        if (realism.realistic()) {
+            byte[] bytes = new byte[RealisticDefaults.EXPORT_ID_BYTES];
+            realism.keyed("export-id#" + exportsStarted.incrementAndGet()).nextBytes(bytes);
+            return Base64.getEncoder().encodeToString(bytes);
+        }
         UUID u = UUID.randomUUID();
         byte[] bytes = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -243,16 +273,21 @@ public final class SimExportEngine implements ExportEngine {
         Instant lastAction;
         Optional<Integer> retryAfter;
         int pollRetryAfter = scenario.pollRetryAfterSeconds();
-        if (now.isBefore(job.runningAt)) {
+        if (isPoll && job.undefinedUntil != null && now.isBefore(job.undefinedUntil)) {
+            status = "Undefined";
+            percent = 0;
+            lastAction = job.created;
+            retryAfter = pollRetryAfter(job, read, pollRetryAfter);
+        } else if (now.isBefore(job.runningAt)) {
             status = "NotStarted";
             percent = 0;
             lastAction = job.created;
-            retryAfter = read % 3 == 0 && isPoll ? Optional.empty() : Optional.of(pollRetryAfter);
+            retryAfter = isPoll ? pollRetryAfter(job, read, pollRetryAfter) : Optional.of(pollRetryAfter);
         } else if (now.isBefore(job.endAt)) {
             status = "Running";
             percent = progress(job, now);
-            lastAction = job.runningAt;
-            retryAfter = read % 3 == 0 && isPoll ? Optional.empty() : Optional.of(pollRetryAfter);
+            lastAction = lastStep(job, now);
+            retryAfter = isPoll ? pollRetryAfter(job, read, pollRetryAfter) : Optional.of(pollRetryAfter);
         } else if (job.outcome == Job.Outcome.SUCCEEDED) {
             status = "Succeeded";
             percent = 100;
@@ -268,12 +303,42 @@ public final class SimExportEngine implements ExportEngine {
                 job.principal, status, percent, job.created, lastAction, job.expiresAt, job.extension, retryAfter);
     }
 
-    /** Percent rendered at an instant while running: 0..99 (100 only once Succeeded). */
-    private static int progress(Job job, Instant at) {
+    /**
+     * Retry-After of a poll while the export is not done. Clean: absent on every 3rd read. Realistic: present or
+     * absent at random, drawn per export and read so a replay answers alike.
+     */
+    private Optional<Integer> pollRetryAfter(Job job, long read, int seconds) {
+        boolean present = realism.realistic()
+                ? realism.keyed(job.id + "#poll#" + read).nextDouble() < RealisticDefaults.POLL_RETRY_AFTER_SHARE
+                : read % 3 != 0;
+        return present ? Optional.of(seconds) : Optional.empty();
+    }
+
+    /**
+     * Percent rendered at an instant while running: 0..99 (100 only once Succeeded). Clean: linear in time.
+     * Realistic: one step per finished round of 5 pages.
+     */
+    private int progress(Job job, Instant at) {
         if (job.renderMillis <= 0) {
             return 0;
         }
+        if (realism.realistic() && job.rounds > 0) {
+            return (int) Math.min(99, finishedRounds(job, at) * 100 / job.rounds);
+        }
         long elapsed = Duration.between(job.runningAt, at).toMillis();
         return (int) Math.max(0, Math.min(99, elapsed * 100 / job.renderMillis));
+    }
+
+    /** lastActionDateTime while running: the start of running (clean), or the latest finished round (realistic). */
+    private Instant lastStep(Job job, Instant now) {
+        if (!realism.realistic() || job.rounds <= 0) {
+            return job.runningAt;
+        }
+        return job.runningAt.plusMillis(finishedRounds(job, now) * (job.renderMillis / job.rounds));
+    }
+
+    private static long finishedRounds(Job job, Instant at) {
+        long elapsed = Math.max(0, Duration.between(job.runningAt, at).toMillis());
+        return Math.min(job.rounds, elapsed / (job.renderMillis / job.rounds));
     }
 }
