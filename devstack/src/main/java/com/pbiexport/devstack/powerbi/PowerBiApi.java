@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import static com.pbiexport.devstack.powerbi.HttpAnswers.baseUrl;
 import static com.pbiexport.devstack.powerbi.HttpAnswers.readBody;
 import static com.pbiexport.devstack.powerbi.HttpAnswers.sendJson;
-
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
