@@ -15,6 +15,7 @@ import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.ForcedAnswers;
 import com.pbiexport.devstack.sim.ForeignHosts;
 import com.pbiexport.devstack.sim.Realism;
 import com.pbiexport.devstack.sim.RealisticDefaults;
@@ -82,6 +83,7 @@ public final class DevStack implements AutoCloseable {
     private EntraCredentials entraCredentials;
     private ForeignHosts foreignHosts;
     private Realism realism;
+    private ForcedAnswers forcedAnswers;
 
     /**
      * The default scenario's ids and credentials a script or test needs first: the first tenant, its first
@@ -179,6 +181,11 @@ public final class DevStack implements AutoCloseable {
     /** The apps' live credentials: add and remove secrets/certificates while running (rotation). */
     public EntraCredentials entraCredentials() {
         return entraCredentials;
+    }
+
+    /** Test hook: make Power BI's error answers the k-th observed one of each situation (a diagnosis matrix). */
+    public ForcedAnswers forcedAnswers() {
+        return forcedAnswers;
     }
 
     /** The profile and seed the simulators run with. */
@@ -290,13 +297,14 @@ public final class DevStack implements AutoCloseable {
                 }
                 EntraCredentials credentials = new EntraCredentials(scenario);
                 ForeignHosts foreignHosts = new ForeignHosts();
+                ForcedAnswers forcedAnswers = new ForcedAnswers();
                 EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, serverClock,
                         realism);
                 closeables.push(entra);
                 String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
                 SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, serverClock, realism);
                 PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters,
-                        serverClock, foreignHosts, realism);
+                        serverClock, foreignHosts, realism, forcedAnswers);
                 String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
                         ADMIN_THREADS, closeables);
@@ -306,6 +314,7 @@ public final class DevStack implements AutoCloseable {
                 stack.entraCredentials = credentials;
                 stack.foreignHosts = foreignHosts;
                 stack.realism = realism;
+                stack.forcedAnswers = forcedAnswers;
                 log.info("devstack '{}' ({} profile, seed {}) up: entra {}, power bi {}, admin {}, kafka {}", scenario.name(), realism.profile().wireName(),
                         realism.seed(), entraUrl, powerBiUrl, adminUrl, broker == null ? "off" : broker.bootstrapServers());
                 return stack;

@@ -3,6 +3,7 @@ package com.pbiexport.devstack.powerbi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pbiexport.devstack.sim.ForcedAnswers;
 import com.pbiexport.devstack.sim.Realism;
 
 import java.io.UncheckedIOException;
@@ -42,16 +43,26 @@ final class ErrorShapes {
 
     private final Realism realism;
     private final Clock clock;
+    private final ForcedAnswers forced;
 
     ErrorShapes(Realism realism, Clock clock) {
+        this(realism, clock, new ForcedAnswers());
+    }
+
+    /** @param forced a test's choice of answer (a diagnosis matrix), else the profile's */
+    ErrorShapes(Realism realism, Clock clock, ForcedAnswers forced) {
         this.realism = realism;
         this.clock = clock;
+        this.forced = forced;
     }
 
     Rendered render(ApiError error) {
-        ApiError.Answer answer = realism.realistic() ? realism.pick(error.answers()) : error.clean();
+        ApiError.Answer chosen = forced.pick(error.answers());
+        ApiError.Answer answer = chosen != null ? chosen
+                : realism.realistic() ? realism.pick(error.answers()) : error.clean();
         byte[] body = body(answer, error.message());
-        String contentType = answer.shape() == ApiError.Shape.EMPTY ? null : contentType();
+        String contentType = answer.shape() == ApiError.Shape.EMPTY ? null
+                : chosen != null ? forced.pick(List.of(JSON_UTF8, JSON_PLAIN, TEXT_PLAIN)) : contentType();
         Map<String, String> headers = new LinkedHashMap<>();
         if (answer.errorInfo() != null) {
             headers.put("X-PowerBI-Error-Info", answer.errorInfo());

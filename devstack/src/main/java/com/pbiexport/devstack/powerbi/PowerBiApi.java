@@ -9,6 +9,7 @@ import com.pbiexport.devstack.sim.AccessTokens;
 import com.pbiexport.devstack.sim.Cloud;
 import com.pbiexport.devstack.sim.Counters;
 import com.pbiexport.devstack.sim.Faults;
+import com.pbiexport.devstack.sim.ForcedAnswers;
 import com.pbiexport.devstack.sim.ForeignHosts;
 import com.pbiexport.devstack.sim.Realism;
 import com.pbiexport.devstack.sim.RealisticDefaults;
@@ -66,41 +67,29 @@ public final class PowerBiApi implements HttpHandler {
     private final Realism realism;
     private final FileSender fileSender;
 
-    /** The clean profile: one deterministic answer per situation. */
+    /**
+     * @param realism      the profile and seeded source of the answers' shapes, Retry-After, latency and faults
+     * @param foreignHosts opt-in hostile file locations (off unless a test stages one)
+     * @param forced       a test hook that picks the error answers (a diagnosis matrix), off by default
+     */
     public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                      Counters counters, Clock clock) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, new ForeignHosts(),
-                Realism.clean());
+                      Counters counters, Clock clock, ForeignHosts foreignHosts, Realism realism, ForcedAnswers forced) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, realism, forced);
     }
 
-    /** The clean profile. @param foreignHosts opt-in hostile file locations (off unless a test stages one) */
-    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                      Counters counters, Clock clock, ForeignHosts foreignHosts) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, Realism.clean());
-    }
-
-    /** @param realism the profile and seeded source of the error answers' shapes and Retry-After */
-    public PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-                      Counters counters, Clock clock, ForeignHosts foreignHosts, Realism realism) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, Sleeper.SYSTEM, foreignHosts, realism);
-    }
-
-    /** The clean profile, with a test's sleeper. */
-    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-               Counters counters, Clock clock, Sleeper sleeper) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), Realism.clean());
-    }
-
-    PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
-               Counters counters, Clock clock, Sleeper sleeper, Realism realism) {
-        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, new ForeignHosts(), realism);
-    }
-
+    /** Tests: a sleeper of their own. */
     PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
                Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism) {
+        this(scenario, cloud, tokens, engine, faults, counters, clock, sleeper, foreignHosts, realism,
+                new ForcedAnswers());
+    }
+
+    private PowerBiApi(Scenario scenario, Cloud cloud, AccessTokens tokens, ExportEngine engine, Faults faults,
+                       Counters counters, Clock clock, Sleeper sleeper, ForeignHosts foreignHosts, Realism realism,
+                       ForcedAnswers forced) {
         this.foreignHosts = foreignHosts;
         this.realism = realism;
-        this.answers = new HttpAnswers(new ErrorShapes(realism, clock), cloud);
+        this.answers = new HttpAnswers(new ErrorShapes(realism, clock, forced), cloud);
         this.fileSender = new FileSender(faults, counters, sleeper, realism, HttpAnswers::commonHeaders);
         this.scenario = scenario;
         this.cloud = cloud;
