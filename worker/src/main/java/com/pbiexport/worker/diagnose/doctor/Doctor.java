@@ -8,6 +8,9 @@ import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.EvidenceRules;
+import com.pbiexport.worker.diagnose.TargetEvidence;
+import com.pbiexport.worker.diagnose.TargetLookUp;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.CapacityInfo;
@@ -213,6 +216,10 @@ public final class Doctor {
                         return otherCloud.get();
                     }
                 }
+                if (d.code() == ErrorCode.PBI_NOT_FOUND && profile().isPresent()) {
+                    // a 404 on GET capacities names no entity but the profile: the worker's look-ups say whether it is
+                    return CheckResult.fail(DoctorCheck.POWER_BI, sharpen(d, "listCapacities"));
+                }
                 return CheckResult.fail(DoctorCheck.POWER_BI, d);
             }
         }
@@ -260,25 +267,39 @@ public final class Doctor {
                         + " to the service principal" + profile().map(p -> " (profile " + p + ")").orElse(""));
             }
             String listed = "GET groups?$filter=id eq '" + ws + "' listed nothing; " + visibleWorkspaces();
-            Diagnosis d = Diagnosis.of(ErrorCode.PBI_WORKSPACE_NOT_FOUND, "Workspace " + ws + " was not found");
+            Diagnosis d = Diagnosis.of(ErrorCode.PBI_NOT_FOUND, "Workspace " + ws + " is not visible to the app");
             if (request.reportId().isPresent()) {
-                // Power BI's own answer for the same route the worker uses: the classifier reads it as the worker would
+                // Power BI's own answer for the same route the worker uses, read as the worker reads it
                 try {
                     conn.powerBi().getReport(ws, request.reportId().get(), profile());
                 } catch (PowerBiException e) {
                     d = classifier.classify(e, context("getReport"));
                 }
             }
-            if (d.code() != ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
-                return CheckResult.fail(DoctorCheck.WORKSPACE, d, "Evidence: " + listed);
+            return CheckResult.fail(DoctorCheck.WORKSPACE, sharpen(d, "getReport"), "Evidence: " + listed);
+        }
+
+        /**
+         * The worker's evidence path for this target: the same look-ups ({@link TargetLookUp}), the read-only admin
+         * API for an invisible workspace (when allowed), and the same {@code EvidenceRules}, so the doctor and
+         * {@code ExportFailed} name the same cause.
+         */
+        private Diagnosis sharpen(Diagnosis d, String operation) {
+            if (!EvidenceRules.wantsTargetEvidence(d) && d.code() != ErrorCode.PBI_NOT_FOUND) {
+                return d;
             }
-            // the worker reads the same admin API answer with the same classifier method (WorkspaceProbe)
-            WorkspaceEvidence evidence = target.askAdminApi()
-                    ? WorkspaceEvidence.lookUp(conn.powerBi(), ws, target.clientId())
-                    : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
-                    + "(diagnose.adminApiProbe=false)");
-            return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.withWorkspaceEvidence(d, evidence),
-                    "Evidence: " + listed);
+            if (request.workspaceId().isEmpty()) {
+                return d;
+            }
+            String ws = request.workspaceId().get();
+            TargetEvidence e = TargetLookUp.run(conn.powerBi(), ws, request.reportId(), profile());
+            if (e.workspace() == TargetEvidence.Sight.NOT_VISIBLE) {
+                e = e.withAdmin(target.askAdminApi()
+                        ? WorkspaceEvidence.lookUp(conn.powerBi(), ws, target.clientId())
+                        : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
+                        + "(diagnose.adminApiProbe=false)"));
+            }
+            return classifier.evidenceRules().refine(d, e, operation, request.format());
         }
 
         private String visibleWorkspaces() {
@@ -361,8 +382,8 @@ public final class Doctor {
                 try {
                     report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
                 } catch (PowerBiException e) {
-                    return CheckResult.fail(DoctorCheck.REPORT, classifier.classify(e, context("getReport")),
-                            "The workspace itself is visible, so the report id is wrong for it");
+                    return CheckResult.fail(DoctorCheck.REPORT, sharpen(classifier.classify(e, context("getReport")),
+                            "getReport"));
                 }
             }
             return CheckResult.pass(DoctorCheck.REPORT, "'" + report.name() + "' (" + report.id() + "), type "
@@ -400,7 +421,7 @@ public final class Doctor {
             }
             return new TrialExport(conn.powerBi(), classifier, clock, sleeper).run(group.id(), report,
                     request.format().orElse("PDF").toUpperCase(Locale.ROOT), profile(), request.trialTimeout(),
-                    context("start"));
+                    context("start"), this::sharpen);
         }
 
         private String minutesLeft(Instant expiresOn) {
