@@ -64,7 +64,7 @@ final class Candidates {
                 return "";
             }
         }
-        StringBuilder sb = new StringBuilder(" Candidates, most likely first: ");
+        StringBuilder sb = new StringBuilder(EvidenceRules.CANDIDATES_MARK);
         for (int i = 0; i < c.size(); i++) {
             sb.append(i == 0 ? "" : "; ").append('(').append(i + 1).append(") ").append(c.get(i));
         }

@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class EvidenceRules {
     /** Where the classifier's candidate list starts: dropped once evidence names the cause. */
-    static final String CANDIDATES_MARK = " Candidates, most likely first: ";
+    static final String CANDIDATES_MARK = ". Candidates, most likely first: ";
 
     private static final Set<ErrorCode> REFINED = Set.of(ErrorCode.PBI_NOT_FOUND, ErrorCode.PBI_WORKSPACE_AMBIGUOUS,
             ErrorCode.PBI_FORBIDDEN, ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS, ErrorCode.PBI_BAD_REQUEST);
