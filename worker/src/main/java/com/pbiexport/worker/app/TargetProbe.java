@@ -31,7 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class TargetProbe {
     static final Duration TTL = Duration.ofMinutes(10);
-    static final int ROUNDS_PER_MINUTE = 10;
+    static final int ROUNDS_PER_MINUTE = 20;
     private static final Logger log = LoggerFactory.getLogger(TargetProbe.class);
 
     /** One blocking look-up round for a tenant alias (production: {@code TargetLookUp.run} with its client). */
