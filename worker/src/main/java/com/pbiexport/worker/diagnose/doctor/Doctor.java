@@ -88,6 +88,11 @@ public final class Doctor {
         private GroupInfo group;
         private ReportInfo report;
 
+        /** The worker's evidence path for this run's target (look-ups, admin API, sibling cloud). */
+        private DoctorEvidence evidence() {
+            return new DoctorEvidence(classifier, target, request, conn);
+        }
+
         Run(DoctorTarget target, DoctorRequest request, DoctorConnections conn) {
             this.target = target;
             this.request = request;
@@ -211,40 +216,17 @@ public final class Doctor {
                     }
                 }
                 if (d.code() == ErrorCode.PBI_UNAUTHORIZED) {
-                    Optional<CheckResult> otherCloud = probeOtherClouds(e, ctx);
+                    Optional<CheckResult> otherCloud = evidence().otherCloud(e, ctx);
                     if (otherCloud.isPresent()) {
                         return otherCloud.get();
                     }
                 }
                 if (d.code() == ErrorCode.PBI_NOT_FOUND && profile().isPresent()) {
                     // a 404 on GET capacities names no entity but the profile: the worker's look-ups say whether it is
-                    return CheckResult.fail(DoctorCheck.POWER_BI, sharpen(d, "listCapacities"));
+                    return CheckResult.fail(DoctorCheck.POWER_BI, evidence().sharpen(d, "listCapacities"));
                 }
                 return CheckResult.fail(DoctorCheck.POWER_BI, d);
             }
-        }
-
-        /**
-         * A 401 to a token of the right audience (for the configured cloud) may mean the API root is another
-         * cloud's. Clouds that share the Entra authority can issue the other audience: when Power BI accepts
-         * that token, the API root provably belongs to that cloud, and the classifier, told the audience the API
-         * really expects, names it. Without such proof the generic 401 verdict stands.
-         */
-        private Optional<CheckResult> probeOtherClouds(PowerBiException original, ClassificationContext ctx) {
-            for (DoctorTarget.CloudAudience other : target.siblingClouds()) {
-                try {
-                    PowerBiClient probe = conn.powerBiWithScope(other.scope());
-                    probe.listCapacities(profile());
-                } catch (RuntimeException refusedToo) {
-                    continue;
-                }
-                Diagnosis d = classifier.classify(original, ctx.withExpectedAudience(other.audience()));
-                CloudEvidence evidence = new CloudEvidence(target.tenantAlias(), target.cloud(),
-                        target.expectedAudience(), other.cloud(), other.audience());
-                return Optional.of(CheckResult.fail(DoctorCheck.POWER_BI, d,
-                        evidence.explanation(target.apiRoot().toString())));
-            }
-            return Optional.empty();
         }
 
         private CheckResult workspace() {
@@ -276,30 +258,7 @@ public final class Doctor {
                     d = classifier.classify(e, context("getReport"));
                 }
             }
-            return CheckResult.fail(DoctorCheck.WORKSPACE, sharpen(d, "getReport"), "Evidence: " + listed);
-        }
-
-        /**
-         * The worker's evidence path for this target: the same look-ups ({@link TargetLookUp}), the read-only admin
-         * API for an invisible workspace (when allowed), and the same {@code EvidenceRules}, so the doctor and
-         * {@code ExportFailed} name the same cause.
-         */
-        private Diagnosis sharpen(Diagnosis d, String operation) {
-            if (!EvidenceRules.wantsTargetEvidence(d) && d.code() != ErrorCode.PBI_NOT_FOUND) {
-                return d;
-            }
-            if (request.workspaceId().isEmpty()) {
-                return d;
-            }
-            String ws = request.workspaceId().get();
-            TargetEvidence e = TargetLookUp.run(conn.powerBi(), ws, request.reportId(), profile());
-            if (e.workspace() == TargetEvidence.Sight.NOT_VISIBLE) {
-                e = e.withAdmin(target.askAdminApi()
-                        ? WorkspaceEvidence.lookUp(conn.powerBi(), ws, target.clientId())
-                        : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
-                        + "(diagnose.adminApiProbe=false)"));
-            }
-            return classifier.evidenceRules().refine(d, e, operation, request.format());
+            return CheckResult.fail(DoctorCheck.WORKSPACE, evidence().sharpen(d, "getReport"), "Evidence: " + listed);
         }
 
         private String visibleWorkspaces() {
@@ -382,7 +341,7 @@ public final class Doctor {
                 try {
                     report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
                 } catch (PowerBiException e) {
-                    return CheckResult.fail(DoctorCheck.REPORT, sharpen(classifier.classify(e, context("getReport")),
+                    return CheckResult.fail(DoctorCheck.REPORT, evidence().sharpen(classifier.classify(e, context("getReport")),
                             "getReport"));
                 }
             }
@@ -421,7 +380,7 @@ public final class Doctor {
             }
             return new TrialExport(conn.powerBi(), classifier, clock, sleeper).run(group.id(), report,
                     request.format().orElse("PDF").toUpperCase(Locale.ROOT), profile(), request.trialTimeout(),
-                    context("start"), this::sharpen);
+                    context("start"), evidence()::sharpen);
         }
 
         private String minutesLeft(Instant expiresOn) {
