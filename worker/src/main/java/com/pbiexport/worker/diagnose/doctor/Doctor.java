@@ -5,17 +5,12 @@ import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
-import com.pbiexport.worker.diagnose.EvidenceRules;
-import com.pbiexport.worker.diagnose.TargetEvidence;
-import com.pbiexport.worker.diagnose.TargetLookUp;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.CapacityInfo;
 import com.pbiexport.worker.powerbi.GroupInfo;
-import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiException;
 import com.pbiexport.worker.powerbi.ReportInfo;
 
