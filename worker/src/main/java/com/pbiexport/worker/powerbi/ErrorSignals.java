@@ -3,6 +3,7 @@ package com.pbiexport.worker.powerbi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,9 +45,12 @@ public record ErrorSignals(Optional<String> errorDetails, Optional<String> authE
         return NONE;
     }
 
-    /** Reads the {@code error} and {@code error_description} parameters of a {@code WWW-Authenticate} header. */
+    /**
+     * Reads the {@code error} and {@code error_description} parameters of a {@code WWW-Authenticate} header; every
+     * value passes through {@code redact} (a server echoing the request's token must not get it into a message).
+     */
     static ErrorSignals from(Optional<String> errorDetails, Optional<String> wwwAuthenticate, ErrorBody body,
-                             Optional<String> contentType) {
+                             Optional<String> contentType, UnaryOperator<String> redact) {
         Optional<String> error = Optional.empty();
         Optional<String> description = Optional.empty();
         if (wwwAuthenticate.isPresent()) {
@@ -59,8 +63,9 @@ public record ErrorSignals(Optional<String> errorDetails, Optional<String> authE
                 }
             }
         }
-        return new ErrorSignals(errorDetails, error, description, Optional.ofNullable(body.pbiCode()),
-                Optional.ofNullable(body.pbiDetails()), contentType);
+        return new ErrorSignals(errorDetails.map(redact), error.map(redact), description.map(redact),
+                Optional.ofNullable(body.pbiCode()).map(redact), Optional.ofNullable(body.pbiDetails()).map(redact),
+                contentType);
     }
 
     /** The signals present, as {@code name=value} items (values on one line, bounded); empty when none. */

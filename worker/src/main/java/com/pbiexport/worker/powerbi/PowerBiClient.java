@@ -336,9 +336,9 @@ public final class PowerBiClient implements AutoCloseable {
                 boolean saysExpired = "TokenExpired".equalsIgnoreCase(error.code())
                         || header(response, "X-PowerBI-Error-Info").filter("TokenExpired"::equalsIgnoreCase).isPresent();
                 boolean expired = (status == 401 && (bare401IsExpiry || saysExpired)) || (status == 403 && saysExpired);
-                ErrorSignals signals = ErrorSignals.from(header(response, "X-PowerBI-Error-Details")
-                                .map(v -> redact(v, token)), header(response, "WWW-Authenticate").map(v -> redact(v, token)),
-                        error, Optional.ofNullable(response.getEntity()).map(HttpEntity::getContentType));
+                ErrorSignals signals = ErrorSignals.from(header(response, "X-PowerBI-Error-Details"),
+                        header(response, "WWW-Authenticate"), error,
+                        Optional.ofNullable(response.getEntity()).map(HttpEntity::getContentType), v -> redact(v, token));
                 return new Outcome<>(null, new PowerBiFailure.Http(operation, status, error.code(),
                         redact(error.message(), token), requestId, retryAfter,
                         header(response, "X-PowerBI-Error-Info"), signals), expired);

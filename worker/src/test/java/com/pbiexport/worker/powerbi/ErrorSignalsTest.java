@@ -107,6 +107,16 @@ class ErrorSignalsTest {
     }
 
     @Test
+    void aServerEchoingTheTokenInASignalNeverGetsItIntoTheFailure() {
+        api.on("GET", PATH, (ex, req) -> respond(ex, 400, null, null, "X-PowerBI-Error-Details",
+                "bad token " + req.header("Authorization")));
+
+        PowerBiFailure.Http h = failure();
+
+        assertThat(h.signals().errorDetails()).contains("bad token Bearer <redacted>");
+    }
+
+    @Test
     void aSignalIsBoundedAndOnOneLine() {
         ErrorSignals s = new ErrorSignals(Optional.of("a\nb" + "x".repeat(500)), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
