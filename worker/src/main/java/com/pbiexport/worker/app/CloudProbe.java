@@ -8,6 +8,8 @@ import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
+import com.pbiexport.worker.powerbi.PowerBiException;
+import com.pbiexport.worker.powerbi.PowerBiFailure;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +28,11 @@ import java.util.concurrent.Executor;
 
 /**
  * The worker's side of the doctor's cloud check. After Power BI answers a bare 401 to a token of the configured
- * cloud's audience, asks Entra for a token of each sibling cloud (same authority host, e.g. Public and USGov) and
- * tries it on the SAME configured API root ({@code GET capacities}): if it is accepted, the API root provably
- * belongs to that cloud. Bearer tokens never leave the configured Power BI host.
+ * cloud's audience, calls {@code GET capacities} on the configured API root with OUR OWN token and, only when that is
+ * refused (401/403), with a token of each sibling cloud (same authority host, e.g. Public and USGov): our token
+ * refused and the sibling's accepted on the same call proves the API root is the sibling's. A sibling token accepted
+ * where ours is accepted too proves nothing about the cloud (the 401 had another reason), so no claim is made.
+ * Bearer tokens never leave the configured Power BI host.
  *
  * <p>At most one probe per tenant runs at a time, and its answer is kept for {@link #TTL}, so a burst of failing
  * jobs costs one extra token request per sibling cloud, not one per job. Skipped when the API host is a known
@@ -44,22 +48,56 @@ final class CloudProbe {
         TokenService forScope(String alias, TenantConfig tenant, String scope);
     }
 
+    /** How the API root answered {@code GET capacities} with a token of one scope. */
+    enum Answer {
+        ACCEPTED,
+        /** 401 or 403. */
+        REJECTED,
+        /** Anything else (no token, 5xx, 429, transport): no evidence either way. */
+        NO_ANSWER
+    }
+
+    /** One {@code GET capacities} on the tenant's configured API root with a token of {@code scope}; blocking. */
+    @FunctionalInterface
+    interface CapacitiesCall {
+        Answer call(String alias, TenantConfig tenant, String scope);
+    }
+
     private record Cached(Instant at, CompletableFuture<Optional<CloudEvidence>> answer) { }
 
     private final Map<String, TenantConfig> tenants;
-    private final TokenServices tokenServices;
-    private final PowerBiHttpSettings http;
+    private final CapacitiesCall capacities;
     private final Clock clock;
     private final Executor executor;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     CloudProbe(Map<String, TenantConfig> tenants, TokenServices tokenServices, PowerBiHttpSettings http, Clock clock,
                Executor executor) {
+        this(tenants, capacitiesCall(tokenServices, http, clock), clock, executor);
+    }
+
+    CloudProbe(Map<String, TenantConfig> tenants, CapacitiesCall capacities, Clock clock, Executor executor) {
         this.tenants = Map.copyOf(tenants);
-        this.tokenServices = tokenServices;
-        this.http = http;
+        this.capacities = capacities;
         this.clock = clock;
         this.executor = executor;
+    }
+
+    /** The production call: a token service of that scope and a client of the configured API root. */
+    static CapacitiesCall capacitiesCall(TokenServices tokenServices, PowerBiHttpSettings http, Clock clock) {
+        return (alias, t, scope) -> {
+            try (TokenService tokens = tokenServices.forScope(alias, t, scope);
+                 PowerBiClient client = new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()),
+                         tokens.forTenant(alias), http, clock)) {
+                client.listCapacities(t.defaultProfileId());
+                return Answer.ACCEPTED;
+            } catch (PowerBiException e) {
+                return e.failure() instanceof PowerBiFailure.Http h && (h.status() == 401 || h.status() == 403)
+                        ? Answer.REJECTED : Answer.NO_ANSWER;
+            } catch (RuntimeException e) {
+                return Answer.NO_ANSWER; // no token for that scope, or a broken set-up: no evidence
+            }
+        };
     }
 
     /** The token services the worker itself would build: same credentials and policy, another scope. */
@@ -80,12 +118,14 @@ final class CloudProbe {
     }
 
     private Optional<CloudEvidence> probe(String alias, TenantConfig t) {
+        Answer ours = capacities.call(alias, t, t.effectiveScope());
+        if (ours != Answer.REJECTED) {
+            // our own token is accepted here (or the call says nothing): the 401 was not about the cloud
+            log.debug("tenant {}: own token {} on GET capacities: no cloud evidence", alias, ours);
+            return Optional.empty();
+        }
         for (CloudName other : siblings(t.cloud())) {
-            try (TokenService tokens = tokenServices.forScope(alias, t, other.powerBiScope());
-                 PowerBiClient client = new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()),
-                         tokens.forTenant(alias), http, clock)) {
-                client.listCapacities(t.defaultProfileId());
-            } catch (RuntimeException refused) {
+            if (capacities.call(alias, t, other.powerBiScope()) != Answer.ACCEPTED) {
                 continue; // that cloud's token is refused too (or cannot be had): no proof from it
             }
             CloudEvidence e = new CloudEvidence(alias, t.cloud().displayName(), t.cloud().powerBiResource(),

@@ -14,6 +14,7 @@ import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
+import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.AtLeastOnceDelivery;
@@ -92,7 +93,7 @@ public final class WorkerApp implements AutoCloseable {
     private final Map<String, PowerBiClient> clients;
     private final ScheduledExecutorService timers;
     private final ExecutorService io;
-    private final ExecutorService workspaceProbeThread;
+    private final Probes probes;
     private final ExportService exports;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -131,12 +132,7 @@ public final class WorkerApp implements AutoCloseable {
 
         this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
         this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
-        CloudProbe cloudProbe = new CloudProbe(config.tenants(), CloudProbe.tokenServices(tokenPolicy(config), env,
-                clock), new PowerBiHttpSettings(config.http().connectTimeout(), config.http().responseTimeout(), 4),
-                clock, io);
-        // admin API calls are rare and quota-bound: one thread of their own, so a slow one never holds export-io
-        this.workspaceProbeThread = Executors.newSingleThreadExecutor(named("workspace-probe"));
-        WorkspaceProbe workspaceProbe = workspaceProbe(config, clients, clock, workspaceProbeThread);
+        this.probes = new Probes(config, clients, tokenPolicy(config), env, clock, io, WorkerApp::named);
         this.exports = new ExportService(new ExportService.TenantClients() {
             @Override
             public PowerBiClient client(String alias) {
@@ -150,14 +146,19 @@ public final class WorkerApp implements AutoCloseable {
 
             @Override
             public CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String alias) {
-                return cloudProbe.evidence(alias);
+                return probes.cloudEvidence(alias);
             }
 
             @Override
             public CompletableFuture<WorkspaceEvidence> workspaceEvidence(String alias, String workspaceId) {
-                return workspaceProbe == null // diagnose.adminApiProbe=false: the ambiguous code stays, unexplained
-                        ? CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""))
-                        : workspaceProbe.evidence(alias, workspaceId);
+                return probes.workspaceEvidence(alias, workspaceId);
+            }
+
+            @Override
+            public CompletableFuture<TargetEvidence> targetEvidence(String alias, String workspaceId,
+                                                                    Optional<String> reportId,
+                                                                    Optional<String> profileId) {
+                return probes.targetEvidence(alias, workspaceId, reportId, profileId);
             }
 
             @Override
@@ -172,7 +173,7 @@ public final class WorkerApp implements AutoCloseable {
                 return tokens.forTenant(alias).expiresOn().isPresent()
                         ? ctx.withAccessToken(tokens.forTenant(alias).token().value()) : ctx;
             }
-        }, sinks::get, new Classifier(), config.limits(), clock, timers, io, metrics);
+        }, sinks::get, new Classifier(clock), config.limits(), clock, timers, io, metrics);
 
         // exactly-once: the intake thread owns a transactional producer and sends what the outbox collects;
         // at-least-once: one idempotent producer shared by every thread
@@ -276,7 +277,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         timers.shutdownNow();
         io.shutdownNow();
-        workspaceProbeThread.shutdownNow();
+        probes.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
         }
@@ -299,18 +300,6 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     /** The read-only admin API probe over the tenants' own clients, or null when {@code diagnose.adminApiProbe} is off. */
-    private static WorkspaceProbe workspaceProbe(WorkerConfig config, Map<String, PowerBiClient> clients, Clock clock,
-                                                 ExecutorService thread) {
-        if (!config.diagnose().adminApiProbe()) {
-            return null;
-        }
-        Map<String, WorkspaceProbe.Tenant> tenants = new LinkedHashMap<>();
-        config.tenants().forEach((alias, t) -> tenants.put(alias, new WorkspaceProbe.Tenant(t.tenantId(),
-                t.clientId())));
-        return new WorkspaceProbe(tenants, (alias, workspaceId) -> WorkspaceEvidence.lookUp(clients.get(alias),
-                workspaceId, tenants.get(alias).appId()), clock, thread);
-    }
-
     private AutoCloseable bind(KafkaClientMetrics m) {
         m.bindTo(registry);
         return m;

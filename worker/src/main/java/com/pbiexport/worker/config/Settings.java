@@ -195,12 +195,13 @@ public final class Settings {
                     .build(),
 
             Setting.of("diagnose.adminApiProbe", BOOLEAN).defaultValue(true)
-                    .doc("After Power BI answers \"workspace not found\" (which it also answers to a non-member), ask its "
-                            + "read-only admin API (`GET admin/groups?$filter=id eq '...'`, with the tenant's own token "
-                            + "and API host) whether the workspace exists, so the failure says "
-                            + "`PBI_NOT_WORKSPACE_MEMBER` or a proven `PBI_WORKSPACE_NOT_FOUND`. Needs the tenant setting "
-                            + "'Service principals can access read-only admin APIs' for the app; without it the code "
-                            + "stays `PBI_WORKSPACE_NOT_FOUND` and says why. At most one call per tenant and workspace "
+                    .doc("When the worker's own look-up shows a workspace invisible to the app (which Power BI "
+                            + "answers alike for a non-member and an unknown id), ask its read-only admin API "
+                            + "(`GET admin/groups?$filter=id eq '...'`, with the tenant's own token and API host) "
+                            + "whether the workspace exists, so the failure says `PBI_NOT_WORKSPACE_MEMBER` or a proven "
+                            + "`PBI_WORKSPACE_NOT_FOUND`. Needs the tenant setting 'Service principals can access "
+                            + "read-only admin APIs' (formerly 'Allow service principals to use read-only admin APIs') "
+                            + "for the app; without it the code is `PBI_WORKSPACE_AMBIGUOUS` and says why. At most one call per tenant and workspace "
                             + "per 10 minutes, 10 per minute and 40 per hour per tenant (Power BI allows 15 and 50); a "
                             + "refusal is remembered for 10 minutes. Used by the worker and `doctor`.").build(),
 

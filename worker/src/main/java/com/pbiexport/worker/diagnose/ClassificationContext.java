@@ -1,5 +1,6 @@
 package com.pbiexport.worker.diagnose;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,8 +16,12 @@ import java.util.Optional;
  * @param reportType         the report's type, if known
  * @param pageCount          pages/visuals asked for, if known
  * @param errorInfo          Power BI's {@code X-PowerBI-Error-Info} response header, if the client kept it
- * @param workspaceExists    true when the caller knows the workspace exists (Power BI's read-only admin API listed
- *                           it: {@link WorkspaceEvidence}): then "not found" means "not a member"
+ * @param workspaceExists    kept for callers; no longer read: that the workspace exists proves nothing about a 403 or
+ *                           404 by itself (the route may have failed on the report or the capacity); the contrastive
+ *                           look-ups of {@link TargetEvidence} decide instead
+ * @param profileId          the service principal profile the call was made as, if any (a candidate cause of a 404)
+ * @param exportExpiresAt    the {@code expirationTime} of the export as the worker last saw it (poll, download):
+ *                           the only evidence that a 404 on the file is an expired file
  */
 public record ClassificationContext(
         Optional<String> operation,
@@ -27,7 +32,9 @@ public record ClassificationContext(
         Optional<ReportType> reportType,
         Optional<Integer> pageCount,
         Optional<String> errorInfo,
-        boolean workspaceExists) {
+        boolean workspaceExists,
+        Optional<String> profileId,
+        Optional<Instant> exportExpiresAt) {
 
     /** The two kinds of report, which accept different formats. */
     public enum ReportType {
@@ -53,10 +60,13 @@ public record ClassificationContext(
         Objects.requireNonNull(reportType, "reportType");
         Objects.requireNonNull(pageCount, "pageCount");
         Objects.requireNonNull(errorInfo, "errorInfo");
+        Objects.requireNonNull(profileId, "profileId");
+        Objects.requireNonNull(exportExpiresAt, "exportExpiresAt");
     }
 
     private static final ClassificationContext EMPTY = new ClassificationContext(Optional.empty(), Optional.empty(),
-            Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+            Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(),
+            Optional.empty());
 
     /** Nothing known beyond the failure. */
     public static ClassificationContext empty() {
@@ -65,12 +75,12 @@ public record ClassificationContext(
 
     public ClassificationContext withOperation(String value) {
         return new ClassificationContext(Optional.ofNullable(value), tokenClaims, expectedAudience, myWorkspaceRoute,
-                format, reportType, pageCount, errorInfo, workspaceExists);
+                format, reportType, pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withTokenClaims(TokenClaims value) {
         return new ClassificationContext(operation, Optional.ofNullable(value), expectedAudience, myWorkspaceRoute,
-                format, reportType, pageCount, errorInfo, workspaceExists);
+                format, reportType, pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     /** Decodes the access token that was sent (without trusting it); ignores tokens that are not JWTs. */
@@ -80,36 +90,47 @@ public record ClassificationContext(
 
     public ClassificationContext withExpectedAudience(String value) {
         return new ClassificationContext(operation, tokenClaims, Optional.ofNullable(value), myWorkspaceRoute,
-                format, reportType, pageCount, errorInfo, workspaceExists);
+                format, reportType, pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withMyWorkspaceRoute(boolean value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, value, format, reportType,
-                pageCount, errorInfo, workspaceExists);
+                pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withFormat(String value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute,
-                Optional.ofNullable(value), reportType, pageCount, errorInfo, workspaceExists);
+                Optional.ofNullable(value), reportType, pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withReportType(ReportType value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
-                Optional.ofNullable(value), pageCount, errorInfo, workspaceExists);
+                Optional.ofNullable(value), pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withPageCount(Integer value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
-                reportType, Optional.ofNullable(value), errorInfo, workspaceExists);
+                reportType, Optional.ofNullable(value), errorInfo, workspaceExists, profileId, exportExpiresAt);
     }
 
     public ClassificationContext withErrorInfo(String value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
-                reportType, pageCount, Optional.ofNullable(value), workspaceExists);
+                reportType, pageCount, Optional.ofNullable(value), workspaceExists, profileId,
+                exportExpiresAt);
     }
 
     public ClassificationContext withWorkspaceExists(boolean value) {
         return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
-                reportType, pageCount, errorInfo, value);
+                reportType, pageCount, errorInfo, value, profileId, exportExpiresAt);
+    }
+
+    public ClassificationContext withProfileId(String value) {
+        return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
+                reportType, pageCount, errorInfo, workspaceExists, Optional.ofNullable(value), exportExpiresAt);
+    }
+
+    public ClassificationContext withExportExpiresAt(Instant value) {
+        return new ClassificationContext(operation, tokenClaims, expectedAudience, myWorkspaceRoute, format,
+                reportType, pageCount, errorInfo, workspaceExists, profileId, Optional.ofNullable(value));
     }
 }

@@ -6,10 +6,11 @@ import com.pbiexport.worker.powerbi.PowerBiException;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
 import com.pbiexport.worker.storage.StorageException;
 
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -20,12 +21,11 @@ import static java.util.Map.entry;
  * flag and remediation. Shared by the worker's failure events and the {@code doctor} command, so both name the
  * same cause the same way. Stateless and thread-safe.
  *
- * <p>Order for a Power BI answer: (1) a 401/403 with a token of the wrong audience is that audience problem,
- * whatever the body says; (2) Power BI's codes ({@code error.code}, {@code X-PowerBI-Error-Info}); (3) what the
- * caller knows (route, format, report type, pages); (4) the status, and body text only where no code exists.
+ * <p>A Power BI answer is read by {@link PowerBiAnswerRules} (evidence only: the token's audience, the few observed
+ * signal values, what the caller knows, the status); causes one answer cannot tell apart get a general or ambiguous
+ * code with ranked candidates, which the worker's and the doctor's look-ups may sharpen ({@link EvidenceRules}).
  */
 public final class Classifier {
-    private static final int MAX_QUOTED = 300;
 
     /** AADSTS number -> code. Several numbers share a cause (e.g. every scope mistake). */
     private static final Map<Integer, ErrorCode> AADSTS = Map.ofEntries(
@@ -51,43 +51,32 @@ public final class Classifier {
             entry(90055, ErrorCode.AUTH_THROTTLED),
             entry(90033, ErrorCode.AUTH_UNAVAILABLE));        // service temporarily unavailable
 
-    private static final Set<String> FORMATS_POWER_BI = Set.of("PDF", "PPTX", "PNG");
-    private static final Set<String> FORMATS_PAGINATED =
-            Set.of("PDF", "ACCESSIBLEPDF", "PPTX", "XLSX", "DOCX", "CSV", "XML", "MHTML", "IMAGE");
-    private static final int MAX_PAGES = 50;
+    private final PowerBiAnswerRules answers;
+    private final EvidenceRules evidence = new EvidenceRules();
 
-    /**
-     * Re-reads a bare 401 ({@link ErrorCode#PBI_UNAUTHORIZED}) given proof that the API root is another cloud's:
-     * the same answer, named {@link ErrorCode#TOKEN_AUDIENCE_WRONG_CLOUD}. Status, Power BI code and RequestId
-     * are kept (support still asks for the RequestId).
-     */
-    public Diagnosis provenWrongCloud(Diagnosis unauthorized, CloudEvidence evidence, String apiRoot) {
-        ErrorCode code = ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD;
-        return new Diagnosis(code, code.category(), code.retryable(), evidence.explanation(apiRoot),
-                code.remediation(), unauthorized.httpStatus(), unauthorized.powerBiErrorCode(),
-                unauthorized.powerBiRequestId(), unauthorized.aadsts());
+    /** A classifier on the system clock. */
+    public Classifier() {
+        this(Clock.systemUTC());
     }
 
-    /**
-     * Re-reads "workspace not found" ({@link ErrorCode#PBI_WORKSPACE_NOT_FOUND}) given what the read-only admin API
-     * says about the workspace. Listed: the same answer with the context "the workspace exists", i.e.
-     * {@link ErrorCode#PBI_NOT_WORKSPACE_MEMBER}; not listed: the code stands, now proven; no answer: the code stands
-     * and the message says why it could not be told apart. Status, Power BI code and RequestId are kept. Any other
-     * diagnosis is returned unchanged.
-     */
-    public Diagnosis withWorkspaceEvidence(Diagnosis notFound, WorkspaceEvidence evidence) {
-        if (notFound.code() != ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
-            return notFound;
-        }
-        String explanation = evidence.explanation();
-        if (explanation.isEmpty()) {
-            return notFound;
-        }
-        ErrorCode code = workspaceNotFound(ClassificationContext.empty()
-                .withWorkspaceExists(evidence instanceof WorkspaceEvidence.Exists));
-        String message = notFound.message() + "; " + explanation;
-        return new Diagnosis(code, code.category(), code.retryable(), message, code.remediation(),
-                notFound.httpStatus(), notFound.powerBiErrorCode(), notFound.powerBiRequestId(), notFound.aadsts());
+    /** @param clock decides whether an export's expirationTime has passed (a 404 on its file) */
+    public Classifier(Clock clock) {
+        this.answers = new PowerBiAnswerRules(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The rules that sharpen a diagnosis with the worker's own look-ups (shared with {@code doctor}). */
+    public EvidenceRules evidenceRules() {
+        return evidence;
+    }
+
+    /** See {@link EvidenceRules#provenWrongCloud}. */
+    public Diagnosis provenWrongCloud(Diagnosis unauthorized, CloudEvidence cloud, String apiRoot) {
+        return evidence.provenWrongCloud(unauthorized, cloud, apiRoot);
+    }
+
+    /** See {@link EvidenceRules#withWorkspaceEvidence}. */
+    public Diagnosis withWorkspaceEvidence(Diagnosis invisible, WorkspaceEvidence admin) {
+        return evidence.withWorkspaceEvidence(invisible, admin);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -161,39 +150,8 @@ public final class Classifier {
         return d.withPowerBiRequestId(f.requestId().orElse(null));
     }
 
-    private Diagnosis http(PowerBiFailure.Http h, ClassificationContext given) {
-        ClassificationContext ctx = given.errorInfo().isEmpty() && h.errorInfo().isPresent()
-                ? given.withErrorInfo(h.errorInfo().get()) : given;
-        Optional<String> audienceProblem = Optional.empty();
-        ErrorCode code = null;
-        if (h.status() == 401 || h.status() == 403) {
-            Optional<ErrorCode> aud = audience(ctx);
-            if (aud.isPresent()) {
-                code = aud.get();
-                audienceProblem = Optional.of("; the token's audience is "
-                        + ctx.tokenClaims().flatMap(TokenClaims::audience).orElse("?")
-                        + ctx.expectedAudience().map(e -> ", expected " + e).orElse(""));
-            }
-        }
-        if (code == null) {
-            code = byCode(h, ctx).or(() -> byContext(h, ctx)).orElseGet(() -> byStatus(h, ctx));
-        }
-        String op = ctx.operation().orElse(h.operation());
-        StringBuilder msg = new StringBuilder("Power BI ").append(op).append(" answered HTTP ").append(h.status());
-        if (h.errorCode() != null && !h.errorCode().isBlank()) {
-            msg.append(' ').append(h.errorCode());
-        }
-        ctx.errorInfo().ifPresent(i -> msg.append(" (").append(i).append(')'));
-        if (h.message() != null && !h.message().isBlank()) {
-            msg.append(": ").append(quote(h.message()));
-        }
-        audienceProblem.ifPresent(msg::append);
-        Diagnosis d = Diagnosis.of(code, msg.toString())
-                .withHttpStatus(h.status())
-                .withPowerBiErrorCode(blankToNull(h.errorCode()))
-                .withPowerBiRequestId(h.requestId().orElse(null));
-        // A throttled answer is retryable only because Power BI says when: keep that explicit.
-        return code == ErrorCode.PBI_THROTTLED ? d.withRetryable(true) : d;
+    private Diagnosis http(PowerBiFailure.Http h, ClassificationContext ctx) {
+        return answers.http(h, ctx);
     }
 
     /**
@@ -203,7 +161,7 @@ public final class Classifier {
     public Optional<Diagnosis> classifyAudience(TokenClaims claims, String expectedAudience) {
         ClassificationContext ctx = ClassificationContext.empty().withTokenClaims(claims)
                 .withExpectedAudience(expectedAudience);
-        return audience(ctx).map(code -> Diagnosis.of(code, "The token's audience is "
+        return PowerBiAnswerRules.audience(ctx).map(code -> Diagnosis.of(code, "The token's audience is "
                 + claims.audience().orElse("?") + (expectedAudience == null ? "" : ", expected " + expectedAudience)));
     }
 
@@ -214,202 +172,15 @@ public final class Classifier {
      */
     public Optional<Diagnosis> classifyFormat(String format, ClassificationContext.ReportType type) {
         String f = format == null ? "" : format.strip().toUpperCase(Locale.ROOT);
-        if (!FORMATS_POWER_BI.contains(f) && !FORMATS_PAGINATED.contains(f)) {
+        if (!PowerBiAnswerRules.FORMATS_POWER_BI.contains(f) && !PowerBiAnswerRules.FORMATS_PAGINATED.contains(f)) {
             return Optional.of(Diagnosis.of(ErrorCode.INVALID_FORMAT, "Unknown export format '" + quote(format) + "'"));
         }
-        if (formatMismatch(ClassificationContext.empty().withFormat(f).withReportType(type))) {
+        if (PowerBiAnswerRules.formatMismatch(ClassificationContext.empty().withFormat(f).withReportType(type))) {
             return Optional.of(Diagnosis.of(ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE, f + " cannot be "
                     + "exported from a " + (type == ClassificationContext.ReportType.PAGINATED_REPORT ? "paginated"
                     : "Power BI") + " report"));
         }
         return Optional.empty();
-    }
-
-    /** A token for the wrong audience explains any 401/403, whatever the body says. */
-    private static Optional<ErrorCode> audience(ClassificationContext ctx) {
-        Optional<String> aud = ctx.tokenClaims().flatMap(TokenClaims::audience);
-        if (aud.isEmpty()) {
-            return Optional.empty();
-        }
-        if (Audiences.isGraph(aud.get())) {
-            return Optional.of(ErrorCode.TOKEN_AUDIENCE_GRAPH);
-        }
-        Optional<String> expected = ctx.expectedAudience();
-        if (expected.isPresent()) {
-            if (Audiences.same(aud.get(), expected.get())) {
-                return Optional.empty();
-            }
-            return Optional.of(Audiences.isPowerBi(aud.get())
-                    ? ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD : ErrorCode.TOKEN_AUDIENCE_UNEXPECTED);
-        }
-        return Audiences.isPowerBi(aud.get()) ? Optional.empty() : Optional.of(ErrorCode.TOKEN_AUDIENCE_UNEXPECTED);
-    }
-
-    /** Power BI's own codes: {@code error.code} first, refined by {@code X-PowerBI-Error-Info}. */
-    private static Optional<ErrorCode> byCode(PowerBiFailure.Http h, ClassificationContext ctx) {
-        String code = lower(h.errorCode());
-        String info = lower(ctx.errorInfo().orElse(null));
-        // Some clients put the error-info header in errorCode when the body is empty: accept both places.
-        Optional<ErrorCode> fromInfo = info(info.isEmpty() ? code : info, ctx);
-        if (fromInfo.isPresent()) {
-            return fromInfo;
-        }
-        return switch (code) {
-            case "tokenexpired" -> Optional.of(ErrorCode.TOKEN_EXPIRED);
-            case "exportformatdisabledbytenantadminswitch", "exportdata_disabledfortenant" ->
-                    Optional.of(ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT);
-            case "exportsensitivitylabeledreportnotsupportedforserviceprincipal" ->
-                    Optional.of(ErrorCode.PBI_SENSITIVITY_LABEL);
-            case "featurenotavailableerror" -> Optional.of(featureNotAvailable(h.message()));
-            case "powerbientitynotfound" -> Optional.of(entityNotFound(h.message(), ctx));
-            case "itemnotfound" -> Optional.of(ErrorCode.PBI_NOT_FOUND);
-            case "toomanyrequests" -> Optional.of(ErrorCode.PBI_THROTTLED);
-            case "invalidrequest", "badrequest" -> Optional.of(badRequest(h, ctx));
-            default -> Optional.empty();
-        };
-    }
-
-    private static Optional<ErrorCode> info(String info, ClassificationContext ctx) {
-        return switch (info) {
-            case "serviceprincipalisnotallowedbytenantadminswitch" ->
-                    Optional.of(ErrorCode.PBI_SERVICE_PRINCIPALS_DISABLED);
-            case "workspacebelongstoanothertenant" -> Optional.of(ErrorCode.PBI_WORKSPACE_OTHER_TENANT);
-            case "workspacenotfound" -> Optional.of(workspaceNotFound(ctx));
-            case "reportnotfound" -> Optional.of(ErrorCode.PBI_REPORT_NOT_FOUND);
-            case "profilenotfound" -> Optional.of(ErrorCode.PBI_PROFILE_NOT_FOUND);
-            case "exportnotfound" -> Optional.of(ErrorCode.PBI_EXPORT_NOT_FOUND);
-            case "exportfileexpired" -> Optional.of(ErrorCode.FILE_EXPIRED);
-            case "exportfilenotready" -> Optional.of(ErrorCode.PBI_NOT_FOUND);
-            case "workspacenotondedicatedcapacity" -> Optional.of(ErrorCode.PBI_NO_DEDICATED_CAPACITY);
-            case "capacitynotactive", "capacitynotfound" -> Optional.of(ErrorCode.PBI_CAPACITY_NOT_ACTIVE);
-            case "powerbireportexportnotsupportedonpremiumperuser" -> Optional.of(ErrorCode.PBI_PPU_NOT_SUPPORTED);
-            case "exportformatdisabledbytenantadminswitch" -> Optional.of(ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT);
-            case "exportsensitivitylabeledreportnotsupportedforserviceprincipal" ->
-                    Optional.of(ErrorCode.PBI_SENSITIVITY_LABEL);
-            case "tokenexpired" -> Optional.of(ErrorCode.TOKEN_EXPIRED);
-            default -> Optional.empty();
-        };
-    }
-
-    /*
-     * The two codes below cover several causes. X-PowerBI-Error-Info tells them apart (handled before); when the
-     * client could not keep that header, the service's message is the only remaining evidence, so it refines the
-     * code (never replaces it): the result is always one of the causes that code stands for.
-     */
-
-    private static ErrorCode featureNotAvailable(String message) {
-        String m = lower(message);
-        if (m.contains("premium per user")) {
-            return ErrorCode.PBI_PPU_NOT_SUPPORTED;
-        }
-        if (m.contains("capacity") && (m.contains("paused") || m.contains("not available") || m.contains("not active")
-                || m.contains("suspended"))) {
-            return ErrorCode.PBI_CAPACITY_NOT_ACTIVE;
-        }
-        return ErrorCode.PBI_NO_DEDICATED_CAPACITY;
-    }
-
-    /** Power BI's "workspace not found": to a caller that knows the workspace exists, "not a member". */
-    private static ErrorCode workspaceNotFound(ClassificationContext ctx) {
-        return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_WORKSPACE_NOT_FOUND;
-    }
-
-    private static ErrorCode entityNotFound(String message, ClassificationContext ctx) {
-        String m = lower(message);
-        if (m.startsWith("workspace") || m.startsWith("group")) {
-            return workspaceNotFound(ctx);
-        }
-        if (m.startsWith("service principal profile")) {
-            return ErrorCode.PBI_PROFILE_NOT_FOUND;
-        }
-        if (m.contains("export file expired")) {
-            return ErrorCode.FILE_EXPIRED;
-        }
-        if (m.startsWith("export ") && m.contains("not found")) {
-            return ErrorCode.PBI_EXPORT_NOT_FOUND;
-        }
-        // The reference: PowerBIEntityNotFound is first of all a wrong report id.
-        return ctx.workspaceExists() ? ErrorCode.PBI_NOT_WORKSPACE_MEMBER : ErrorCode.PBI_REPORT_NOT_FOUND;
-    }
-
-    /**
-     * "InvalidRequest" covers every bad parameter. What the caller knows decides first; Power BI's wording only
-     * when the context is silent (there is no finer code to switch on).
-     */
-    private static ErrorCode badRequest(PowerBiFailure.Http h, ClassificationContext ctx) {
-        if (formatMismatch(ctx)) {
-            return ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE;
-        }
-        if (ctx.pageCount().map(n -> n > MAX_PAGES).orElse(false)) {
-            return ErrorCode.PBI_TOO_MANY_PAGES;
-        }
-        String m = lower(h.message());
-        if (m.contains("only supported for paginated reports") || m.contains("not supported for paginated reports")
-                || m.contains("not supported for power bi reports")) {
-            return ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE;
-        }
-        if (m.contains("pages or visuals")) {
-            return ErrorCode.PBI_TOO_MANY_PAGES;
-        }
-        return ErrorCode.PBI_BAD_REQUEST;
-    }
-
-    /** Causes the answer does not name but the caller knows (no code matched). */
-    private static Optional<ErrorCode> byContext(PowerBiFailure.Http h, ClassificationContext ctx) {
-        if (h.status() == 403 && ctx.myWorkspaceRoute()) {
-            return Optional.of(ErrorCode.PBI_MY_WORKSPACE_ROUTE);
-        }
-        if (h.status() == 400 && formatMismatch(ctx)) {
-            return Optional.of(ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE);
-        }
-        if (h.status() == 400 && ctx.pageCount().map(n -> n > MAX_PAGES).orElse(false)) {
-            return Optional.of(ErrorCode.PBI_TOO_MANY_PAGES);
-        }
-        if ((h.status() == 403 || h.status() == 404) && ctx.workspaceExists()) {
-            return Optional.of(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
-        }
-        return Optional.empty();
-    }
-
-    /** Last resort: the status, and observed body texts for answers that carry no code. */
-    private static ErrorCode byStatus(PowerBiFailure.Http h, ClassificationContext ctx) {
-        int s = h.status();
-        if (s == 403 && contains(h.message(), PowerBiCodes.TEXT_API_NOT_ACCESSIBLE)) {
-            return ErrorCode.PBI_MY_WORKSPACE_ROUTE;
-        }
-        if (s == 403 && contains(h.message(), PowerBiCodes.TEXT_DISABLED_ON_TENANT)) {
-            return ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT;
-        }
-        if (s == 401) {
-            return ErrorCode.PBI_UNAUTHORIZED;
-        }
-        if (s == 403) {
-            return ErrorCode.PBI_FORBIDDEN;
-        }
-        if (s == 404) {
-            return ErrorCode.PBI_NOT_FOUND;
-        }
-        if (s == 429) {
-            return ErrorCode.PBI_THROTTLED;
-        }
-        if (s >= 500) {
-            return ErrorCode.PBI_SERVER_ERROR;
-        }
-        if (s >= 400) {
-            return ErrorCode.PBI_BAD_REQUEST;
-        }
-        return ErrorCode.PBI_DECODING; // a non-error status reported as a failure: an answer we did not expect
-    }
-
-    private static boolean formatMismatch(ClassificationContext ctx) {
-        if (ctx.format().isEmpty() || ctx.reportType().isEmpty()) {
-            return false;
-        }
-        String f = ctx.format().get().toUpperCase(Locale.ROOT);
-        return switch (ctx.reportType().get()) {
-            case POWER_BI_REPORT -> FORMATS_PAGINATED.contains(f) && !FORMATS_POWER_BI.contains(f);
-            case PAGINATED_REPORT -> FORMATS_POWER_BI.contains(f) && !FORMATS_PAGINATED.contains(f);
-        };
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -475,22 +246,6 @@ public final class Classifier {
     // ---------------------------------------------------------------------------------------------------
 
     private static String quote(String s) {
-        if (s == null) {
-            return "";
-        }
-        String one = s.replaceAll("[\\r\\n\\t]+", " ").strip();
-        return one.length() <= MAX_QUOTED ? one : one.substring(0, MAX_QUOTED) + "...";
-    }
-
-    private static String lower(String s) {
-        return s == null ? "" : s.strip().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean contains(String haystack, String needle) {
-        return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+        return PowerBiAnswerRules.quote(s);
     }
 }

@@ -35,7 +35,13 @@ public record Diagnosis(
         Objects.requireNonNull(powerBiErrorCode, "powerBiErrorCode");
         Objects.requireNonNull(powerBiRequestId, "powerBiRequestId");
         Objects.requireNonNull(aadsts, "aadsts");
+        if (message.length() > MAX_MESSAGE) { // ExportFailed.error.message allows 4096
+            message = message.substring(0, MAX_MESSAGE) + "...";
+        }
     }
+
+    /** Longest message kept: quoted signals, evidence and candidates stay within the event schema's bound. */
+    public static final int MAX_MESSAGE = 4000;
 
     /** The code's category, retryable flag and remediation, with this message and nothing else. */
     public static Diagnosis of(ErrorCode code, String message) {

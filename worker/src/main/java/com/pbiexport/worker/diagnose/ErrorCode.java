@@ -23,6 +23,10 @@ public enum ErrorCode {
             + "override or set it to the Power BI resource plus /.default"),
     TOKEN_EXPIRED(ErrorCategory.AUTH, false, "Power BI still saw an expired token after a refresh; check the host clock (NTP) "
             + "and that no proxy caches Authorization headers"),
+    /** Power BI said {@code X-PowerBI-Error-Info: InvalidToken}: the token itself, not a permission. */
+    TOKEN_INVALID(ErrorCategory.AUTH, false, "Power BI found the token invalid (X-PowerBI-Error-Info InvalidToken); check "
+            + "that the token is an app-only token of this tenant for your cloud's Power BI scope and that nothing "
+            + "between the worker and Power BI rewrites the Authorization header; run `doctor`"),
 
     // ---- Entra ID token endpoint -----------------------------------------------------------------------
     AUTH_INVALID_SECRET(ErrorCategory.AUTH, false, "The client secret is wrong; put the secret's Value (not its Secret ID) "
@@ -51,9 +55,9 @@ public enum ErrorCode {
             + "the certificate path and its password, and the file permissions"),
 
     // ---- Power BI: prerequisites -------------------------------------------------------------------------
-    PBI_SERVICE_PRINCIPALS_DISABLED(ErrorCategory.PERMISSION, false, "Enable the tenant setting 'Service principals can use "
-            + "Fabric APIs' (formerly 'Allow service principals to use Power BI APIs') for a security group that "
-            + "contains this app"),
+    PBI_SERVICE_PRINCIPALS_DISABLED(ErrorCategory.PERMISSION, false, "Enable the tenant setting 'Service principals can call "
+            + "Fabric public APIs' (replacing 'Service principals can use Fabric APIs', formerly 'Allow service "
+            + "principals to use Power BI APIs') for a security group that contains this app"),
     PBI_NOT_WORKSPACE_MEMBER(ErrorCategory.PERMISSION, false, "The workspace exists but the app is not a member; add the "
             + "app's service principal (or a security group containing it) to the workspace as Member, Contributor or "
             + "Admin (workspace > Manage access)"),
@@ -68,8 +72,8 @@ public enum ErrorCode {
     PBI_PPU_NOT_SUPPORTED(ErrorCategory.CAPACITY, false, "Premium Per User cannot export Power BI reports; move the workspace to "
             + "Premium, Embedded or Fabric capacity"),
     PBI_FORMAT_DISABLED_BY_TENANT(ErrorCategory.PERMISSION, false, "A tenant setting disables this format; enable 'Export "
-            + "reports as image files' (PNG) or 'Export reports as PowerPoint presentations or PDF documents' in "
-            + "the admin portal"),
+            + "reports as image files' (PNG, off by default) or 'Export reports as PowerPoint presentations or PDF "
+            + "documents' (PDF, PPTX) in the admin portal"),
     PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE(ErrorCategory.INVALID_REQUEST, false, "Use a format the report type supports: PNG "
             + "only for Power BI reports; IMAGE, XLSX, DOCX, CSV, XML, MHTML, ACCESSIBLEPDF only for paginated ones"),
     PBI_SENSITIVITY_LABEL(ErrorCategory.PERMISSION, false, "A service principal cannot export a sensitivity-labelled report to "
@@ -81,8 +85,14 @@ public enum ErrorCode {
             + "invisible to the service principal)"),
     PBI_WORKSPACE_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Check workspaceId, and add the service principal to the workspace: "
             + "Power BI hides workspaces from non-members; for a sharper answer enable the tenant setting 'Service "
-            + "principals can access read-only admin APIs' for a security group containing the app, and the worker "
-            + "and doctor tell an unknown workspace from a missing membership"),
+            + "principals can access read-only admin APIs' (formerly 'Allow service principals to use read-only "
+            + "admin APIs') for a security group containing the app, and the worker and doctor tell an unknown "
+            + "workspace from a missing membership"),
+    /** The workspace is invisible to the app and nothing could tell "not a member" from "no such workspace". */
+    PBI_WORKSPACE_AMBIGUOUS(ErrorCategory.NOT_FOUND, false, "Either the app is not a member of the workspace or no such "
+            + "workspace exists: check workspaceId, add the app (or a group containing it) to the workspace; to let "
+            + "the worker tell which, enable 'Service principals can access read-only admin APIs' (formerly 'Allow "
+            + "service principals to use read-only admin APIs') for a group containing the app"),
     PBI_PROFILE_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Check profileId: no such service principal profile for this app"),
     PBI_EXPORT_NOT_FOUND(ErrorCategory.NOT_FOUND, true, "Power BI no longer knows this export; send the request again to start "
             + "a new export"),
@@ -93,6 +103,11 @@ public enum ErrorCode {
             + "the tenant setting for service principals; run `doctor`"),
     PBI_FORBIDDEN(ErrorCategory.PERMISSION, false, "Power BI refused the call (403); check workspace membership, tenant export "
             + "settings and capacity; run `doctor`"),
+    /** 403 on ExportTo once capacity, PPU and membership are ruled out: a tenant export setting or a label. */
+    PBI_EXPORT_FORBIDDEN_AMBIGUOUS(ErrorCategory.PERMISSION, false, "Power BI refused the export (403) and the worker ruled "
+            + "out what it could check; check the tenant setting 'Export reports as image files' (PNG) or 'Export "
+            + "reports as PowerPoint presentations or PDF documents' (PDF, PPTX) and the report's sensitivity label; "
+            + "`doctor --trial` with another format tells them apart"),
     PBI_BAD_REQUEST(ErrorCategory.INVALID_REQUEST, false, "Power BI rejected the request; fix the field named in the message"),
     PBI_THROTTLED(ErrorCategory.THROTTLED, true, "Power BI kept answering 429 beyond the wait budget; lower the load on this "
             + "capacity or raise limits.startThrottleMaxWait"),

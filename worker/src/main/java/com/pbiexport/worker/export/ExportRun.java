@@ -74,6 +74,7 @@ final class ExportRun {
     private String exportId;
     private Instant acceptedAt;
     private Instant renderedAt;
+    private Instant exportExpiresAt; // the expirationTime of the export as last polled
     private Stage stage;
     private volatile AdmissionScheduler.Ticket ticket; // null until admitted once (and for resumed exports)
     private boolean resumed; // true until the first poll of a resumed export answered
@@ -232,6 +233,7 @@ final class ExportRun {
             d.observer().polled(spec.tenant());
             transientErrors = 0;
             ExportJob job = r.value();
+            job.expirationTime().ifPresent(at -> exportExpiresAt = at);
             ExportStatus status = job.status();
             if (status instanceof ExportStatus.Succeeded) {
                 renderedAt = now();
@@ -256,6 +258,7 @@ final class ExportRun {
                         spec.requestId(), h.status());
                 resumed = false;
                 exportId = null;
+                exportExpiresAt = null;
                 attempts--;
                 enter(Stage.QUEUED);
                 runNow(this::start);
@@ -281,6 +284,7 @@ final class ExportRun {
             log.info("export {} of request {} failed busy; restarting after {}", exportId, spec.requestId(),
                     retryAfter.get());
             exportId = null;
+            exportExpiresAt = null;
             enter(Stage.QUEUED);
             renderEnded();
             schedule(this::readmit, retryAfter.get());
@@ -349,7 +353,9 @@ final class ExportRun {
         } catch (RuntimeException e) {
             ctx = ClassificationContext.empty();
         }
-        return ctx.withOperation(operation).withFormat(spec.request().format());
+        // the export's expirationTime as last seen: the only evidence that a 404 on its file is an expired file
+        return ctx.withOperation(operation).withFormat(spec.request().format())
+                .withProfileId(spec.profileId().orElse(null)).withExportExpiresAt(exportExpiresAt);
     }
 
     /**

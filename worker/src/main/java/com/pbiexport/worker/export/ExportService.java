@@ -5,6 +5,8 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.worker.diagnose.EvidenceRules;
+import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.export.limits.ExportLimits;
 import com.pbiexport.worker.powerbi.GroupInfo;
@@ -71,6 +73,18 @@ public final class ExportService {
          */
         default CompletableFuture<WorkspaceEvidence> workspaceEvidence(String tenantAlias, String workspaceId) {
             return CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""));
+        }
+
+        /**
+         * After Power BI answered a 404, 403 or 400 that names no cause: what the worker's own look-ups show about the
+         * target (workspace, report, capacity, profile; the read-only admin API for an invisible workspace). Asked once
+         * per failed job; the implementation looks up at most once per target in a while, within a budget, and must
+         * not block the caller. The default looks nothing up: the general code stands, with its candidates.
+         */
+        default CompletableFuture<TargetEvidence> targetEvidence(String tenantAlias, String workspaceId,
+                                                                 Optional<String> reportId,
+                                                                 Optional<String> profileId) {
+            return CompletableFuture.completedFuture(TargetEvidence.notAsked(workspaceId, ""));
         }
 
         /** Where the tenant's Power BI calls go, for messages. */
@@ -167,31 +181,37 @@ public final class ExportService {
     }
 
     /**
-     * Hands a result on. Two answers of Power BI cover several causes, and {@code doctor} gathers evidence to name
-     * the cause; the worker gathers the same, so both give one verdict from one classifier: a bare 401 is checked
-     * against the tenant's cloud evidence (the API root may be another cloud's), a "workspace not found" against
-     * the read-only admin API (the workspace may exist, the app not be a member).
+     * Hands a result on. Several answers of Power BI cover several causes, and {@code doctor} gathers evidence to
+     * name the cause; the worker gathers the same and reads it with the same {@link EvidenceRules}, so both give one
+     * verdict: a bare 401 is checked against the tenant's cloud evidence (our token refused and a sibling cloud's
+     * accepted on the same call), a 404/403/400 that names no cause against look-ups of its target.
      */
     private void deliver(JobResult result, Consumer<JobResult> onResult) {
         if (result instanceof JobResult.Failed f && f.diagnosis().code() == ErrorCode.PBI_UNAUTHORIZED) {
             withCloudEvidence(f, onResult);
-        } else if (result instanceof JobResult.Failed f && f.diagnosis().code() == ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
-            withWorkspaceEvidence(f, onResult);
+        } else if (result instanceof JobResult.Failed f && EvidenceRules.wantsTargetEvidence(f.diagnosis())
+                && f.spec().request().workspaceId() != null) {
+            withTargetEvidence(f, onResult);
         } else {
             onResult.accept(result);
         }
     }
 
-    private void withWorkspaceEvidence(JobResult.Failed f, Consumer<JobResult> onResult) {
-        CompletableFuture<WorkspaceEvidence> evidence;
+    private void withTargetEvidence(JobResult.Failed f, Consumer<JobResult> onResult) {
+        String ws = f.spec().request().workspaceId();
+        CompletableFuture<TargetEvidence> evidence;
         try {
-            evidence = clients.workspaceEvidence(f.spec().tenant(), f.spec().request().workspaceId());
+            evidence = clients.targetEvidence(f.spec().tenant(), ws, Optional.ofNullable(f.spec().request().reportId()),
+                    f.spec().profileId());
         } catch (RuntimeException e) {
-            evidence = CompletableFuture.completedFuture(WorkspaceEvidence.notAsked("", ""));
+            evidence = CompletableFuture.completedFuture(TargetEvidence.notAsked(ws, ""));
         }
+        // no export id: the failure is ExportTo's (the only call of a job before Power BI accepts it)
+        String operation = f.exportId().isPresent() ? "poll" : "start";
         evidence.handle((found, error) -> error == null && found != null
-                        ? new JobResult.Failed(f.spec(), classifier.withWorkspaceEvidence(f.diagnosis(), found),
-                                f.exportId(), f.attempts(), f.powerBiRequestIds())
+                        ? new JobResult.Failed(f.spec(), classifier.evidenceRules().refine(f.diagnosis(), found,
+                                operation, Optional.ofNullable(f.spec().request().format())), f.exportId(),
+                                f.attempts(), f.powerBiRequestIds())
                         : f)
                 .thenAccept(onResult);
     }

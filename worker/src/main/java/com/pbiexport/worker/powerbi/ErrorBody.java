@@ -10,10 +10,16 @@ import java.util.Optional;
  * {@code {"error":{"code","message"}}}, {@code {"error":{"code", "pbi.error":{"code"}}}}, {@code {"code","message"}},
  * {@code {"Message"}}, OAuth's {@code {"error":"invalid_token","error_description"}}, an empty body, or HTML.
  *
- * @param code    the error code, or null when the body has none
- * @param message the message, or a short description of a body without one (never empty)
+ * @param code       the error code, or null when the body has none
+ * @param message    the message, or a short description of a body without one (never empty)
+ * @param pbiCode    {@code error["pbi.error"].code}, or null
+ * @param pbiDetails an excerpt of {@code error["pbi.error"].details} (or of {@code parameters}), or null
  */
-record ErrorBody(String code, String message) {
+record ErrorBody(String code, String message, String pbiCode, String pbiDetails) {
+
+    ErrorBody(String code, String message) {
+        this(code, message, null, null);
+    }
 
     private static final int EXCERPT = 200;
 
@@ -28,28 +34,35 @@ record ErrorBody(String code, String message) {
         Optional<JsonNode> error = TolerantJson.field(root, "error");
         String code = null;
         String message = null;
+        String pbiCode = null;
+        String pbiDetails = null;
         if (error.isPresent() && error.get().isObject()) {
             JsonNode e = error.get();
             code = TolerantJson.text(e, "code").orElse(null);
             message = TolerantJson.text(e, "message").orElse(null);
             Optional<JsonNode> pbi = TolerantJson.field(e, "pbi.error");
-            Optional<String> pbiCode = pbi.flatMap(p -> TolerantJson.text(p, "code"));
+            pbiCode = pbi.flatMap(p -> TolerantJson.text(p, "code")).orElse(null);
+            pbiDetails = pbi.flatMap(p -> TolerantJson.field(p, "details")
+                            .filter(d -> !d.isEmpty()).or(() -> TolerantJson.field(p, "parameters")
+                                    .filter(d -> !d.isEmpty())))
+                    .map(d -> excerpt(d.toString())).orElse(null);
             if (code == null) {
-                code = pbiCode.orElse(null);
-            } else if (message == null && pbiCode.isPresent() && !pbiCode.get().equals(code)) {
-                message = "pbi.error.code " + pbiCode.get();
+                code = pbiCode;
+            } else if (message == null && pbiCode != null && !pbiCode.equals(code)) {
+                message = "pbi.error.code " + pbiCode;
             }
         } else if (error.isPresent() && error.get().isTextual()) {
             code = error.get().asText();
             message = TolerantJson.text(root, "error_description").orElse(null);
         } else {
+            message = TolerantJson.text(root, "Message").orElse(null); // {"Message":"..."} (tolerant of case)
             code = TolerantJson.text(root, "code").or(() -> TolerantJson.text(root, "errorCode")).orElse(null);
-            message = TolerantJson.text(root, "message").orElse(null);
+            message = message != null ? message : TolerantJson.text(root, "message").orElse(null);
         }
         if (message == null) {
             message = excerpt(root.toString());
         }
-        return new ErrorBody(code, message);
+        return new ErrorBody(code, message, pbiCode, pbiDetails);
     }
 
     private static JsonNode readJson(byte[] body, ObjectMapper json) {

@@ -331,11 +331,17 @@ public final class PowerBiClient implements AutoCloseable {
                     refuseForeignRedirect(operation, uri, header(response, "Location"));
                 }
                 ErrorBody error = ErrorBody.parse(readAtMost(response.getEntity(), MAX_ERROR_BYTES), json);
-                boolean saysExpired = "TokenExpired".equalsIgnoreCase(error.code());
+                // TokenExpired arrives in the body ({"error":{"code":"TokenExpired"}}) or, with an empty body, as
+                // X-PowerBI-Error-Info (measured against the live API): either one means refresh and retry once
+                boolean saysExpired = "TokenExpired".equalsIgnoreCase(error.code())
+                        || header(response, "X-PowerBI-Error-Info").filter("TokenExpired"::equalsIgnoreCase).isPresent();
                 boolean expired = (status == 401 && (bare401IsExpiry || saysExpired)) || (status == 403 && saysExpired);
+                ErrorSignals signals = ErrorSignals.from(header(response, "X-PowerBI-Error-Details"),
+                        header(response, "WWW-Authenticate"), error,
+                        Optional.ofNullable(response.getEntity()).map(HttpEntity::getContentType), v -> redact(v, token));
                 return new Outcome<>(null, new PowerBiFailure.Http(operation, status, error.code(),
                         redact(error.message(), token), requestId, retryAfter,
-                        header(response, "X-PowerBI-Error-Info")), expired);
+                        header(response, "X-PowerBI-Error-Info"), signals), expired);
             });
         } catch (SinkFailure e) {
             throw new UncheckedIOException((IOException) e.getCause());

@@ -22,14 +22,24 @@ public sealed interface PowerBiFailure permits PowerBiFailure.Http, PowerBiFailu
      * @param errorCode  {@code error.code} from the body (e.g. {@code PowerBIEntityNotFound}, {@code TokenExpired}), or null
      * @param message    {@code error.message} or a short excerpt of the body, never containing the request's token
      * @param retryAfter the {@code Retry-After} header, when present and valid
-     * @param errorInfo  the {@code X-PowerBI-Error-Info} header (e.g. {@code ServicePrincipalIsNotAllowedByTenantAdminSwitch}):
-     *                   often the only thing that tells apart causes answered with the same status and code
+     * @param errorInfo  the {@code X-PowerBI-Error-Info} header as sent (e.g.
+     *                   {@code ServicePrincipalIsNotAllowedByTenantAdminSwitch}); only a few values are known to be
+     *                   real, and the classifier reads only those
+     * @param signals    every other signal of the answer (WWW-Authenticate, X-PowerBI-Error-Details, pbi.error,
+     *                   Content-Type), kept to be quoted
      */
     record Http(String operation, int status, String errorCode, String message, Optional<String> requestId,
-                Optional<Duration> retryAfter, Optional<String> errorInfo) implements PowerBiFailure {
+                Optional<Duration> retryAfter, Optional<String> errorInfo, ErrorSignals signals)
+            implements PowerBiFailure {
 
         public Http {
             errorInfo = errorInfo == null ? Optional.empty() : errorInfo;
+            signals = signals == null ? ErrorSignals.none() : signals;
+        }
+
+        public Http(String operation, int status, String errorCode, String message, Optional<String> requestId,
+                    Optional<Duration> retryAfter, Optional<String> errorInfo) {
+            this(operation, status, errorCode, message, requestId, retryAfter, errorInfo, ErrorSignals.none());
         }
 
         public Http(String operation, int status, String errorCode, String message, Optional<String> requestId,

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The probe's costs: at most one probe per tenant per {@link CloudProbe#TTL}, none for a known cloud host. The
- * evidence itself (a sibling token accepted by a USGov-acting simulator) is proved end to end by
- * {@code DoctorMatrixIT[public-cloud-setting-against-usgov-api]}.
+ * The probe's evidence rule (our own token refused AND a sibling cloud's accepted on the same call, never a sibling
+ * accepted alone) and its costs: at most one probe per tenant per {@link CloudProbe#TTL}, none for a known cloud
+ * host. End to end: {@code DoctorMatrixIT[public-cloud-setting-against-usgov-api]}.
  */
 class CloudProbeTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T12:00:00Z"));
@@ -43,11 +43,12 @@ class CloudProbeTest {
     }
 
     @Test
-    void probesEverySiblingCloudOnceAndAnswersEmptyWhenNoTokenIsAccepted() throws Exception {
+    void asksOnlyWithOurOwnTokenWhenThatGetsNoAnswer() throws Exception {
         CloudProbe probe = probe(tenant("http://127.0.0.1:9/"));
 
         assertThat(probe.evidence("contoso").get()).isEmpty();
-        assertThat(tokenServicesBuilt.get()).isEqualTo(CloudProbe.siblings(CloudName.PUBLIC).size()).isPositive();
+        assertThat(tokenServicesBuilt.get()).as("our own token only: it was not refused, so no sibling is tried")
+                .isEqualTo(1);
     }
 
     @Test
@@ -56,7 +57,7 @@ class CloudProbeTest {
         for (int i = 0; i < 50; i++) {
             probe.evidence("contoso").get();
         }
-        int perProbe = CloudProbe.siblings(CloudName.PUBLIC).size();
+        int perProbe = 1; // our own token: not refused (no token at all), so no sibling is asked
         assertThat(tokenServicesBuilt.get()).isEqualTo(perProbe);
 
         clock.advance(CloudProbe.TTL.plusSeconds(1));
@@ -70,6 +71,40 @@ class CloudProbeTest {
 
         assertThat(probe.evidence("contoso").get()).isEmpty();
         assertThat(tokenServicesBuilt.get()).isZero();
+    }
+
+    @Test
+    void ourTokenRefusedAndTheSiblingsAcceptedOnTheSameCallProvesTheOtherCloud() throws Exception {
+        CloudProbe probe = new CloudProbe(Map.of("contoso", tenant("http://127.0.0.1:9/")), (alias, t, scope) ->
+                scope.equals(CloudName.PUBLIC.powerBiScope()) ? CloudProbe.Answer.REJECTED
+                        : scope.equals(CloudName.US_GOV.powerBiScope()) ? CloudProbe.Answer.ACCEPTED
+                        : CloudProbe.Answer.REJECTED, clock, Runnable::run);
+
+        assertThat(probe.evidence("contoso").get()).hasValueSatisfying(e -> {
+            assertThat(e.apiCloud()).isEqualTo(CloudName.US_GOV.displayName());
+            assertThat(e.configuredCloud()).isEqualTo(CloudName.PUBLIC.displayName());
+        });
+    }
+
+    @Test
+    void aSiblingTokenAcceptedWhereOursIsAcceptedTooIsNeverWrongCloud() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CloudProbe probe = new CloudProbe(Map.of("contoso", tenant("http://127.0.0.1:9/")), (alias, t, scope) -> {
+            asked.add(scope);
+            return CloudProbe.Answer.ACCEPTED; // the 401 of the export had another reason
+        }, clock, Runnable::run);
+
+        assertThat(probe.evidence("contoso").get()).isEmpty();
+        assertThat(asked).containsExactly(CloudName.PUBLIC.powerBiScope());
+    }
+
+    @Test
+    void ourTokenGettingNoAnswerIsNoEvidence() throws Exception {
+        CloudProbe probe = new CloudProbe(Map.of("contoso", tenant("http://127.0.0.1:9/")), (alias, t, scope) ->
+                scope.equals(CloudName.PUBLIC.powerBiScope()) ? CloudProbe.Answer.NO_ANSWER : CloudProbe.Answer.ACCEPTED,
+                clock, Runnable::run);
+
+        assertThat(probe.evidence("contoso").get()).isEmpty();
     }
 
     @Test

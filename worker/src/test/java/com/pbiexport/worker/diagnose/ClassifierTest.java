@@ -11,6 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.pbiexport.worker.powerbi.ErrorSignals;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class ClassifierTest {
-    private static final Classifier CLASSIFIER = new Classifier();
+    private static final Classifier CLASSIFIER = new Classifier(Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"),
+            ZoneOffset.UTC));
     private static final ClassificationContext NONE = ClassificationContext.empty();
 
     /** One row per mapping: a description, how to classify, the expected code. */
@@ -60,7 +66,7 @@ class ClassifierTest {
                 row("kind CREDENTIAL_UNREADABLE", t(kind(TokenFailure.Kind.CREDENTIAL_UNREADABLE, null, null)),
                         ErrorCode.AUTH_CREDENTIAL_UNREADABLE),
 
-                // ---- Power BI: audience of the token we sent wins on 401/403 ----
+                // ---- Power BI: the token's decoded audience is evidence on 401/403 ----
                 row("401 with a Graph token", p(http(401, "PowerBINotAuthorizedException", null),
                         withAudience(GRAPH_AUD, PUBLIC_AUD)), ErrorCode.TOKEN_AUDIENCE_GRAPH),
                 row("403 with a Graph token (forum reports)", p(http(403, null, null),
@@ -69,79 +75,79 @@ class ClassifierTest {
                         withAudience(PUBLIC_AUD, GOV_AUD)), ErrorCode.TOKEN_AUDIENCE_WRONG_CLOUD),
                 row("401 with some other audience", p(http(401, "PowerBINotAuthorizedException", null),
                         withAudience("https://management.azure.com", PUBLIC_AUD)), ErrorCode.TOKEN_AUDIENCE_UNEXPECTED),
-                row("403 TokenExpired after refresh", p(http(403, "TokenExpired",
+                row("403 TokenExpired body after refresh", p(http(403, "TokenExpired",
                         "Access token has expired, resubmit with a new access token"), withAudience(PUBLIC_AUD + "/", PUBLIC_AUD)),
                         ErrorCode.TOKEN_EXPIRED),
 
-                // ---- Power BI: codes and X-PowerBI-Error-Info ----
-                row("401 tenant switch off", p(http(401, "PowerBINotAuthorizedException", null),
+                // ---- Power BI: observed X-PowerBI-Error-Info values only ----
+                row("401 tenant switch off (observed header)", p(http(401, "PowerBINotAuthorizedException", null),
                         NONE.withErrorInfo("ServicePrincipalIsNotAllowedByTenantAdminSwitch")),
                         ErrorCode.PBI_SERVICE_PRINCIPALS_DISABLED),
-                row("401 workspace of another tenant", p(http(401, "PowerBINotAuthorizedException", null),
-                        NONE.withErrorInfo("WorkspaceBelongsToAnotherTenant")), ErrorCode.PBI_WORKSPACE_OTHER_TENANT),
+                row("403 empty body, TokenExpired header (measured)", p(http(403, null, "(empty body)"),
+                        NONE.withErrorInfo("TokenExpired")), ErrorCode.TOKEN_EXPIRED),
+                row("403 empty body, InvalidToken header (measured)", p(http(403, null, "(empty body)"),
+                        NONE.withErrorInfo("InvalidToken")), ErrorCode.TOKEN_INVALID),
+                row("401 GroupNotAccessible (measured): not a member or no such workspace", p(http(401,
+                        "PowerBINotAuthorizedException", null), NONE.withErrorInfo("GroupNotAccessible")),
+                        ErrorCode.PBI_WORKSPACE_AMBIGUOUS),
                 row("401 without detail", p(http(401, "PowerBINotAuthorizedException", null), withAudience(PUBLIC_AUD, PUBLIC_AUD)),
                         ErrorCode.PBI_UNAUTHORIZED),
-                row("404 workspace not found", p(http(404, "PowerBIEntityNotFound", "Workspace x was not found"),
-                        NONE.withErrorInfo("WorkspaceNotFound")), ErrorCode.PBI_WORKSPACE_NOT_FOUND),
-                row("404 workspace that exists: not a member", p(http(404, "PowerBIEntityNotFound", null),
-                        NONE.withErrorInfo("WorkspaceNotFound").withWorkspaceExists(true)), ErrorCode.PBI_NOT_WORKSPACE_MEMBER),
-                row("403 on a workspace that exists", p(http(403, null, null), NONE.withWorkspaceExists(true)),
-                        ErrorCode.PBI_NOT_WORKSPACE_MEMBER),
-                row("404 report not found", p(http(404, "PowerBIEntityNotFound", null), NONE.withErrorInfo("ReportNotFound")),
-                        ErrorCode.PBI_REPORT_NOT_FOUND),
-                row("404 PowerBIEntityNotFound without info", p(http(404, "PowerBIEntityNotFound", null), NONE),
-                        ErrorCode.PBI_REPORT_NOT_FOUND),
-                row("404 profile not found", p(http(404, "PowerBIEntityNotFound", null), NONE.withErrorInfo("ProfileNotFound")),
-                        ErrorCode.PBI_PROFILE_NOT_FOUND),
-                row("404 export not found", p(http(404, "PowerBIEntityNotFound", null), NONE.withErrorInfo("ExportNotFound")),
-                        ErrorCode.PBI_EXPORT_NOT_FOUND),
-                row("404 file expired", p(http(404, "PowerBIEntityNotFound", null), NONE.withErrorInfo("ExportFileExpired")),
-                        ErrorCode.FILE_EXPIRED),
-                row("404 workspace, header lost: message refines the code", p(http(404, "PowerBIEntityNotFound",
-                        "Workspace w was not found"), NONE), ErrorCode.PBI_WORKSPACE_NOT_FOUND),
-                row("404 profile, header lost", p(http(404, "PowerBIEntityNotFound",
-                        "Service principal profile p was not found"), NONE), ErrorCode.PBI_PROFILE_NOT_FOUND),
-                row("404 export, header lost", p(http(404, "PowerBIEntityNotFound", "Export e was not found"), NONE),
-                        ErrorCode.PBI_EXPORT_NOT_FOUND),
-                row("404 expired file, header lost", p(http(404, "PowerBIEntityNotFound",
-                        "The export file expired at 2024-01-01T00:00:00Z"), NONE), ErrorCode.FILE_EXPIRED),
-                row("403 paused capacity, header lost", p(http(403, "FeatureNotAvailableError", "Capacity c is Paused"),
-                        NONE), ErrorCode.PBI_CAPACITY_NOT_ACTIVE),
-                row("403 PPU, header lost", p(http(403, "FeatureNotAvailableError",
-                        "Export to file of Power BI reports is not supported on Premium Per User"), NONE),
-                        ErrorCode.PBI_PPU_NOT_SUPPORTED),
-                row("404 ItemNotFound", p(http(404, "ItemNotFound", null), NONE), ErrorCode.PBI_NOT_FOUND),
-                row("404 without code", p(http(404, null, null), NONE), ErrorCode.PBI_NOT_FOUND),
-                row("403 shared capacity", p(http(403, "FeatureNotAvailableError", null),
-                        NONE.withErrorInfo("WorkspaceNotOnDedicatedCapacity")), ErrorCode.PBI_NO_DEDICATED_CAPACITY),
-                row("403 FeatureNotAvailableError without info", p(http(403, "FeatureNotAvailableError", null), NONE),
-                        ErrorCode.PBI_NO_DEDICATED_CAPACITY),
-                row("403 capacity paused", p(http(403, "FeatureNotAvailableError", null), NONE.withErrorInfo("CapacityNotActive")),
-                        ErrorCode.PBI_CAPACITY_NOT_ACTIVE),
-                row("403 PPU", p(http(403, "FeatureNotAvailableError", null),
-                        NONE.withErrorInfo("PowerBIReportExportNotSupportedOnPremiumPerUser")), ErrorCode.PBI_PPU_NOT_SUPPORTED),
-                row("403 format disabled", p(http(403, "ExportFormatDisabledByTenantAdminSwitch", null), NONE),
-                        ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT),
-                row("403 ExportData_DisabledForTenant", p(http(403, "ExportData_DisabledForTenant", null), NONE),
-                        ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT),
-                row("403 observed PNG text without code", p(http(403, null,
-                        "Export report to image is disabled on tenant level"), NONE), ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT),
-                row("403 sensitivity label", p(http(403, "ExportSensitivityLabeledReportNotSupportedForServicePrincipal", null),
-                        NONE), ErrorCode.PBI_SENSITIVITY_LABEL),
-                row("403 My-workspace body", p(http(403, null, "API is not accessible for application"), NONE),
-                        ErrorCode.PBI_MY_WORKSPACE_ROUTE),
+
+                // ---- invented header values and body codes are never evidence ----
+                row("401 invented WorkspaceBelongsToAnotherTenant", p(http(401, "PowerBINotAuthorizedException", null),
+                        NONE.withErrorInfo("WorkspaceBelongsToAnotherTenant")), ErrorCode.PBI_UNAUTHORIZED),
+                row("404 invented WorkspaceNotFound", p(http(404, "PowerBIEntityNotFound", "Workspace x was not found"),
+                        NONE.withErrorInfo("WorkspaceNotFound")), ErrorCode.PBI_NOT_FOUND),
+                row("404 invented ReportNotFound", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withErrorInfo("ReportNotFound")), ErrorCode.PBI_NOT_FOUND),
+                row("404 invented ProfileNotFound", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withErrorInfo("ProfileNotFound")), ErrorCode.PBI_NOT_FOUND),
+                row("404 invented ExportNotFound", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withErrorInfo("ExportNotFound")), ErrorCode.PBI_NOT_FOUND),
+                row("404 invented ExportFileExpired", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withOperation("download").withErrorInfo("ExportFileExpired")), ErrorCode.PBI_NOT_FOUND),
+                row("404 wording names the workspace: not proof", p(http(404, "PowerBIEntityNotFound",
+                        "Workspace w was not found"), NONE), ErrorCode.PBI_NOT_FOUND),
+                row("404 wording names the profile: not proof", p(http(404, "PowerBIEntityNotFound",
+                        "Service principal profile p was not found"), NONE), ErrorCode.PBI_NOT_FOUND),
+                row("403 invented FeatureNotAvailableError + CapacityNotActive", p(http(403, "FeatureNotAvailableError",
+                        "Capacity c is Paused"), NONE.withErrorInfo("CapacityNotActive")), ErrorCode.PBI_FORBIDDEN),
+                row("403 invented WorkspaceNotOnDedicatedCapacity", p(http(403, "FeatureNotAvailableError", null),
+                        NONE.withErrorInfo("WorkspaceNotOnDedicatedCapacity")), ErrorCode.PBI_FORBIDDEN),
+                row("403 invented PPU header", p(http(403, "FeatureNotAvailableError",
+                        "Export to file of Power BI reports is not supported on Premium Per User"),
+                        NONE.withErrorInfo("PowerBIReportExportNotSupportedOnPremiumPerUser")), ErrorCode.PBI_FORBIDDEN),
+                row("403 invented format-disabled code", p(http(403, "ExportFormatDisabledByTenantAdminSwitch", null),
+                        NONE.withErrorInfo("ExportFormatDisabledByTenantAdminSwitch")), ErrorCode.PBI_FORBIDDEN),
+                row("403 invented sensitivity-label code", p(http(403,
+                        "ExportSensitivityLabeledReportNotSupportedForServicePrincipal", null), NONE), ErrorCode.PBI_FORBIDDEN),
+                row("403 PNG wording without code: not proof", p(http(403, null,
+                        "Export report to image is disabled on tenant level"), NONE), ErrorCode.PBI_FORBIDDEN),
+                row("403 My-workspace wording alone: not proof", p(http(403, null, "API is not accessible for application"),
+                        NONE), ErrorCode.PBI_FORBIDDEN),
+                row("403 on a workspace known to exist: still general", p(http(403, null, null),
+                        NONE.withWorkspaceExists(true)), ErrorCode.PBI_FORBIDDEN),
+
+                // ---- what the caller knows ----
                 row("403 on a My-workspace route", p(http(403, null, null), NONE.withMyWorkspaceRoute(true)),
                         ErrorCode.PBI_MY_WORKSPACE_ROUTE),
+                row("404 on the file after the expirationTime the worker saw", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withOperation("download").withExportExpiresAt(Instant.parse("2026-01-01T00:00:00Z"))),
+                        ErrorCode.FILE_EXPIRED),
+                row("404 on the file before its expirationTime", p(http(404, "PowerBIEntityNotFound", null),
+                        NONE.withOperation("download").withExportExpiresAt(Instant.parse("2027-01-01T00:00:00Z"))),
+                        ErrorCode.PBI_NOT_FOUND),
+                row("404 ItemNotFound", p(http(404, "ItemNotFound", null), NONE), ErrorCode.PBI_NOT_FOUND),
+                row("404 without code", p(http(404, null, null), NONE), ErrorCode.PBI_NOT_FOUND),
                 row("403 without detail", p(http(403, null, null), NONE), ErrorCode.PBI_FORBIDDEN),
-                row("400 paginated-only format (text)", p(http(400, "InvalidRequest",
-                        "Format XLSX is only supported for paginated reports"), NONE),
-                        ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE),
+                row("400 paginated-only format (wording only: not proof)", p(http(400, "InvalidRequest",
+                        "Format XLSX is only supported for paginated reports"), NONE), ErrorCode.PBI_BAD_REQUEST),
                 row("400 PNG of a paginated report (context)", p(http(400, "InvalidRequest", "Parameter format is missing or invalid"),
                         NONE.withFormat("PNG").withReportType(ClassificationContext.ReportType.PAGINATED_REPORT)),
                         ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE),
-                row("400 too many pages (text)", p(http(400, "InvalidRequest",
+                row("400 too many pages (wording only: not proof)", p(http(400, "InvalidRequest",
                         "The export request includes 60 pages or visuals; at most 50 are allowed"), NONE),
-                        ErrorCode.PBI_TOO_MANY_PAGES),
+                        ErrorCode.PBI_BAD_REQUEST),
                 row("400 too many pages (context)", p(http(400, null, null), NONE.withPageCount(51)), ErrorCode.PBI_TOO_MANY_PAGES),
                 row("400 other bad parameter", p(http(400, "InvalidRequest", "Parameter pageName is missing or invalid"), NONE),
                         ErrorCode.PBI_BAD_REQUEST),
@@ -180,6 +186,20 @@ class ClassifierTest {
             ErrorCode.INVALID_GUID, ErrorCode.INVALID_FORMAT, ErrorCode.INVALID_FORMAT_FOR_REPORT_TYPE,
             ErrorCode.INVALID_CONFIGURATION, ErrorCode.INVALID_ATTRIBUTES);
 
+    /** Codes only the worker's look-up evidence proves ({@link EvidenceRules}, tested in EvidenceRulesTest). */
+    private static final Set<ErrorCode> PROVEN_BY_LOOK_UPS = EnumSet.of(
+            ErrorCode.PBI_NOT_WORKSPACE_MEMBER, ErrorCode.PBI_WORKSPACE_NOT_FOUND, ErrorCode.PBI_REPORT_NOT_FOUND,
+            ErrorCode.PBI_PROFILE_NOT_FOUND, ErrorCode.PBI_NO_DEDICATED_CAPACITY, ErrorCode.PBI_CAPACITY_NOT_ACTIVE,
+            ErrorCode.PBI_PPU_NOT_SUPPORTED, ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS);
+
+    /**
+     * Stable codes no observed signal proves today: kept (consumers switch on them, they are never removed) and
+     * named as candidates in the messages of the general and ambiguous codes.
+     */
+    private static final Set<ErrorCode> CANDIDATES_ONLY = EnumSet.of(
+            ErrorCode.PBI_WORKSPACE_OTHER_TENANT, ErrorCode.PBI_FORMAT_DISABLED_BY_TENANT,
+            ErrorCode.PBI_SENSITIVITY_LABEL, ErrorCode.PBI_EXPORT_NOT_FOUND);
+
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("mappings")
     void classifiesEachFailureToItsCode(String description, Function<Classifier, Diagnosis> input, ErrorCode expected) {
@@ -194,6 +214,8 @@ class ClassifierTest {
     @Test
     void everyCodeIsEitherClassifiedOrRaisedDirectly() {
         Set<ErrorCode> covered = EnumSet.copyOf(RAISED_DIRECTLY);
+        covered.addAll(PROVEN_BY_LOOK_UPS);
+        covered.addAll(CANDIDATES_ONLY);
         mappings().forEach(a -> covered.add((ErrorCode) a.get()[2]));
 
         assertThat(EnumSet.complementOf(EnumSet.copyOf(covered))).isEmpty();
@@ -218,13 +240,17 @@ class ClassifierTest {
         Diagnosis d = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Report r was not found"),
                 NONE.withErrorInfo("ReportNotFound"));
 
+        assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_FOUND);
         assertThat(d.httpStatus()).contains(404);
         assertThat(d.powerBiErrorCode()).contains("PowerBIEntityNotFound");
         assertThat(d.powerBiRequestId()).contains("req-1");
         assertThat(d.aadsts()).isEmpty();
         assertThat(d.retryable()).isFalse();
-        assertThat(d.message()).isEqualTo("Power BI start answered HTTP 404 PowerBIEntityNotFound (ReportNotFound):"
-                + " Report r was not found");
+        assertThat(d.message()).startsWith("Power BI start answered HTTP 404 PowerBIEntityNotFound: \"Report r was not"
+                + " found\"; signals: X-PowerBI-Error-Info=ReportNotFound (not a value Power BI is known to send: not "
+                + "read as evidence). Candidates, most likely first: (1) wrong reportId, or a report the app cannot see;"
+                + " (2) the workspace is invisible to the app (not a member, or no such workspace). Tell apart: "
+                + "`doctor --workspace W --report R`.");
     }
 
     @Test
@@ -260,7 +286,7 @@ class ClassifierTest {
         Diagnosis d = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", null),
                 withAudience(GRAPH_AUD, PUBLIC_AUD).withErrorInfo("ReportNotFound"));
 
-        assertThat(d.code()).isEqualTo(ErrorCode.PBI_REPORT_NOT_FOUND);
+        assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_FOUND);
     }
 
     @Test
@@ -285,24 +311,21 @@ class ClassifierTest {
         String longText = "line one\nline two " + "x".repeat(500);
         Diagnosis d = CLASSIFIER.classify(http(400, "InvalidRequest", longText), NONE);
 
-        assertThat(d.message()).doesNotContain("\n").endsWith("...");
+        assertThat(d.message()).doesNotContain("\n").endsWith("...\"");
         assertThat(d.message().length()).isLessThan(400);
     }
 
     @Test
-    void aWorkspaceTheAdminApiListsIsReReadAsNotAMemberKeepingPowerBisAnswer() {
-        Diagnosis notFound = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"), NONE);
-        assertThat(notFound.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+    void aWorkspaceShownInvisibleThatTheAdminApiListsIsReReadAsNotAMemberKeepingPowerBisAnswer() {
+        Diagnosis invisible = Diagnosis.of(ErrorCode.PBI_WORKSPACE_AMBIGUOUS, "Workspace w is not visible")
+                .withHttpStatus(404).withPowerBiErrorCode("PowerBIEntityNotFound").withPowerBiRequestId("req-1");
 
-        Diagnosis d = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Exists("w", "Finance"));
+        Diagnosis d = CLASSIFIER.withWorkspaceEvidence(invisible, new WorkspaceEvidence.Exists("w", "Finance"));
 
-        assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER)
-                .as("the same code the classifier gives when told the workspace exists")
-                .isEqualTo(CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"),
-                        NONE.withWorkspaceExists(true)).code());
+        assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
         assertThat(d.category()).isEqualTo(ErrorCategory.PERMISSION);
         assertThat(d.remediation()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER.remediation());
-        assertThat(d.message()).startsWith(notFound.message()).endsWith("workspace 'Finance' (w) exists but the "
+        assertThat(d.message()).startsWith(invisible.message()).endsWith("workspace 'Finance' (w) exists but the "
                 + "service principal is not a member (read-only admin API)");
         assertThat(d.httpStatus()).contains(404);
         assertThat(d.powerBiErrorCode()).contains("PowerBIEntityNotFound");
@@ -310,30 +333,52 @@ class ClassifierTest {
     }
 
     @Test
-    void aWorkspaceTheAdminApiDoesNotListIsProvenUnknownAndAnUnansweredLookUpSaysWhy() {
-        Diagnosis notFound = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Workspace w was not found"), NONE);
+    void anInvisibleWorkspaceTheAdminApiDoesNotListIsProvenUnknownAndAnUnansweredLookUpStaysAmbiguous() {
+        Diagnosis invisible = Diagnosis.of(ErrorCode.PBI_WORKSPACE_AMBIGUOUS, "Workspace w is not visible");
 
-        Diagnosis absent = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Absent("w",
+        Diagnosis absent = CLASSIFIER.withWorkspaceEvidence(invisible, new WorkspaceEvidence.Absent("w",
                 Optional.empty()));
-        Diagnosis refused = CLASSIFIER.withWorkspaceEvidence(notFound, new WorkspaceEvidence.Unknown(
+        Diagnosis refused = CLASSIFIER.withWorkspaceEvidence(invisible, new WorkspaceEvidence.Unknown(
                 WorkspaceEvidence.Reason.REFUSED, "app-2", "HTTP 401 PowerBINotAuthorizedException", Optional.empty()));
-        Diagnosis notAsked = CLASSIFIER.withWorkspaceEvidence(notFound, WorkspaceEvidence.notAsked("app-2", ""));
+        Diagnosis notAsked = CLASSIFIER.withWorkspaceEvidence(invisible, WorkspaceEvidence.notAsked("app-2", ""));
 
         assertThat(absent.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
         assertThat(absent.message()).endsWith("no workspace with id w exists in the tenant (read-only admin API)");
-        assertThat(refused.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(refused.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
         assertThat(refused.message()).contains("could not be told apart", "refused this app (HTTP 401",
                 "enable the tenant setting 'Service principals can access read-only admin APIs' for a security group "
-                        + "containing app app-2");
-        assertThat(notAsked).as("nothing to add").isEqualTo(notFound);
+                        + "containing app app-2", "Candidates, most likely first: (1) the app (or its profile) is "
+                        + "not a member of the workspace; (2) no workspace with this id exists");
+        assertThat(notAsked.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
     }
 
     @Test
     void workspaceEvidenceNeverChangesAnotherCode() {
-        Diagnosis report = CLASSIFIER.classify(http(404, "PowerBIEntityNotFound", "Report r was not found"), NONE);
+        Diagnosis report = Diagnosis.of(ErrorCode.PBI_REPORT_NOT_FOUND, "Report r was not found");
 
         assertThat(CLASSIFIER.withWorkspaceEvidence(report, new WorkspaceEvidence.Exists("w", "Finance")))
                 .isEqualTo(report);
+    }
+
+    @Test
+    void quotesEverySignalOfTheAnswerBoundedAndNamesTheGeneralCodesCandidates() {
+        PowerBiFailure.Http h = new PowerBiFailure.Http("start", 401, "PowerBINotAuthorizedException", null,
+                Optional.of("rid-9"), Optional.of(java.time.Duration.ofSeconds(30)), Optional.empty(),
+                new ErrorSignals(Optional.of("x".repeat(500)), Optional.of("invalid_token"),
+                        Optional.of("The access token is invalid"), Optional.of("PowerBINotAuthorizedException"),
+                        Optional.of("[]"), Optional.of("application/json")));
+
+        Diagnosis d = CLASSIFIER.classify(h, NONE);
+
+        assertThat(d.code()).isEqualTo(ErrorCode.PBI_UNAUTHORIZED);
+        assertThat(d.message()).contains("pbi.error.code=PowerBINotAuthorizedException",
+                "WWW-Authenticate error=invalid_token", "WWW-Authenticate error_description=The access token is invalid",
+                "Content-Type=application/json", "Retry-After=30s", "X-PowerBI-Error-Details=" + "x".repeat(200) + "...",
+                "Candidates, most likely first: (1) the token's audience", "'Service principals can call Fabric "
+                        + "public APIs' (replacing 'Service principals can use Fabric APIs', formerly 'Allow service "
+                        + "principals to use Power BI APIs')")
+                .doesNotContain("x".repeat(201));
+        assertThat(d.powerBiRequestId()).contains("rid-9");
     }
 
     // ---- row helpers ----

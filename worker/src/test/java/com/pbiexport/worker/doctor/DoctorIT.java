@@ -177,12 +177,12 @@ class DoctorIT {
                 DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC())
                 .get(DoctorCheck.WORKSPACE);
 
-        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
         assertThat(ws.detail()).contains("'not a member' and 'no such workspace' alike", "could not be told apart",
                 "the read-only admin API refused this app (HTTP 401", "enable the tenant setting 'Service principals "
                         + "can access read-only admin APIs' for a security group containing app "
                         + DoctorStacks.CONTOSO_SECOND_APP, "listed nothing");
-        assertThat(ws.fix()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation())
+        assertThat(ws.fix()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS.remediation())
                 .contains("read-only admin APIs");
     }
 
@@ -194,7 +194,7 @@ class DoctorIT {
                 DoctorRequest.of(FINANCE_WS, FINANCE_REPORT, "PDF"), Map.of(), Clock.systemUTC())
                 .get(DoctorCheck.WORKSPACE);
 
-        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
+        assertThat(ws.code()).contains(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
         assertThat(ws.detail()).contains("could not be told apart: the read-only admin API was not asked "
                 + "(diagnose.adminApiProbe=false)");
     }

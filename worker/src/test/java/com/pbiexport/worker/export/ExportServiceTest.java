@@ -298,7 +298,7 @@ class ExportServiceTest {
     }
 
     @Test
-    void aWorkspaceNotFoundIsAskedOfTheAdminApiAndAListedWorkspaceIsNotAMember() throws Exception {
+    void anInvisibleWorkspaceIsAskedOfTheAdminApiAndAListedWorkspaceIsNotAMember() throws Exception {
         ExportService service = powerBi.service(shortLimits(), observer,
                 new WorkspaceEvidence.Exists(FINANCE_WS, "Finance (no access)"));
 
@@ -313,15 +313,15 @@ class ExportServiceTest {
     }
 
     @Test
-    void aWorkspaceTheAdminApiCannotSpeakForKeepsTheAmbiguousCodeAndSaysWhy() throws Exception {
+    void anInvisibleWorkspaceTheAdminApiCannotSpeakForGetsTheAmbiguousCodeAndSaysWhy() throws Exception {
         ExportService service = powerBi.service(shortLimits(), observer, new WorkspaceEvidence.Unknown(
                 WorkspaceEvidence.Reason.REFUSED, "app-2", "HTTP 401 PowerBINotAuthorizedException",
                 Optional.empty()));
 
         JobResult.Failed f = failed(run(service, powerBi.spec("ws-refused", FINANCE_WS, FINANCE_REPORT, null)));
 
-        assertThat(f.diagnosis().code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
-        assertThat(f.diagnosis().remediation()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND.remediation());
+        assertThat(f.diagnosis().code()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
+        assertThat(f.diagnosis().remediation()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS.remediation());
         assertThat(f.diagnosis().message()).contains("could not be told apart", "refused this app (HTTP 401",
                 "'Service principals can access read-only admin APIs' for a security group containing app app-2");
     }

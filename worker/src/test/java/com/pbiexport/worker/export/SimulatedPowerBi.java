@@ -13,6 +13,8 @@ import com.pbiexport.worker.auth.TokenPolicy;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
+import com.pbiexport.worker.diagnose.TargetEvidence;
+import com.pbiexport.worker.diagnose.TargetLookUp;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
@@ -81,6 +83,17 @@ final class SimulatedPowerBi implements AutoCloseable {
             @Override
             public CompletableFuture<WorkspaceEvidence> workspaceEvidence(String alias, String workspaceId) {
                 return CompletableFuture.completedFuture(evidence);
+            }
+
+            @Override
+            public CompletableFuture<TargetEvidence> targetEvidence(String alias, String workspaceId,
+                                                                    Optional<String> reportId,
+                                                                    Optional<String> profileId) {
+                // the worker's look-ups against the simulator, the admin API's answer fixed (as WorkerApp composes)
+                return CompletableFuture.supplyAsync(() -> {
+                    TargetEvidence e = TargetLookUp.run(client, workspaceId, reportId, profileId);
+                    return e.workspace() == TargetEvidence.Sight.NOT_VISIBLE ? e.withAdmin(evidence) : e;
+                }, io);
             }
         }, Map.of(SINK, sink)::get, new Classifier(), limits, Clock.systemUTC(), timers, io, observer);
     }

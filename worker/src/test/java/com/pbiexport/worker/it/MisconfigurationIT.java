@@ -94,12 +94,15 @@ class MisconfigurationIT {
                         "PBI_NO_DEDICATED_CAPACITY", ErrorCategory.CAPACITY),
                 new Case("ppu", DemoStack.CONTOSO, PPU_WS, PPU_REPORT, ExportFormat.PDF, none,
                         "PBI_PPU_NOT_SUPPORTED", ErrorCategory.CAPACITY),
+                // capacity, PPU and membership ruled out by the worker's look-ups; no observed signal tells a label
+                // from a format setting: the ambiguous code, candidates ranked by format (docs/TROUBLESHOOTING.md)
                 new Case("sensitivity-label-pdf", DemoStack.CONTOSO, SALES_WS, BOARD_PACK_LABELLED, ExportFormat.PDF,
-                        none, "PBI_SENSITIVITY_LABEL", ErrorCategory.PERMISSION),
+                        none, "PBI_EXPORT_FORBIDDEN_AMBIGUOUS", ErrorCategory.PERMISSION),
+                // the request names no pages, so the count is unknown before the export: Power BI's 400, quoted
                 new Case("more-than-50-pages", DemoStack.CONTOSO, SALES_WS, SIXTY_PAGES, ExportFormat.PDF, none,
-                        "PBI_TOO_MANY_PAGES", ErrorCategory.INVALID_REQUEST),
+                        "PBI_BAD_REQUEST", ErrorCategory.INVALID_REQUEST),
                 new Case("png-disabled-by-tenant", DemoStack.FABRIKAM, FABRIKAM_WS, FABRIKAM_REPORT, ExportFormat.PNG,
-                        none, "PBI_FORMAT_DISABLED_BY_TENANT", ErrorCategory.PERMISSION),
+                        none, "PBI_EXPORT_FORBIDDEN_AMBIGUOUS", ErrorCategory.PERMISSION),
                 new Case("service-principals-not-allowed", DemoStack.NORTHWIND, NORTHWIND_WS, NORTHWIND_REPORT,
                         ExportFormat.PDF, none, "PBI_SERVICE_PRINCIPALS_DISABLED", ErrorCategory.PERMISSION),
                 new Case("graph-audience-token", DemoStack.CONTOSO_GRAPH_SCOPE, SALES_WS, SALES_REPORT,

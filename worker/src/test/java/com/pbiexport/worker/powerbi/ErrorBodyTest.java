@@ -25,7 +25,8 @@ class ErrorBodyTest {
     void readsTheOuterCodeAndMentionsADifferentPbiErrorCode() {
         assertThat(parse("{\"error\":{\"code\":\"PowerBINotAuthorizedException\","
                 + "\"pbi.error\":{\"code\":\"PowerBIFeatureDisabled\",\"parameters\":{}}}}"))
-                .isEqualTo(new ErrorBody("PowerBINotAuthorizedException", "pbi.error.code PowerBIFeatureDisabled"));
+                .isEqualTo(new ErrorBody("PowerBINotAuthorizedException", "pbi.error.code PowerBIFeatureDisabled",
+                        "PowerBIFeatureDisabled", null));
     }
 
     @Test

@@ -5,14 +5,12 @@ import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.diagnose.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.CapacityInfo;
 import com.pbiexport.worker.powerbi.GroupInfo;
-import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiException;
 import com.pbiexport.worker.powerbi.ReportInfo;
 
@@ -84,6 +82,11 @@ public final class Doctor {
         private List<CapacityInfo> capacities = List.of();
         private GroupInfo group;
         private ReportInfo report;
+
+        /** The worker's evidence path for this run's target (look-ups, admin API, sibling cloud). */
+        private DoctorEvidence evidence() {
+            return new DoctorEvidence(classifier, target, request, conn);
+        }
 
         Run(DoctorTarget target, DoctorRequest request, DoctorConnections conn) {
             this.target = target;
@@ -208,36 +211,17 @@ public final class Doctor {
                     }
                 }
                 if (d.code() == ErrorCode.PBI_UNAUTHORIZED) {
-                    Optional<CheckResult> otherCloud = probeOtherClouds(e, ctx);
+                    Optional<CheckResult> otherCloud = evidence().otherCloud(e, ctx);
                     if (otherCloud.isPresent()) {
                         return otherCloud.get();
                     }
                 }
+                if (d.code() == ErrorCode.PBI_NOT_FOUND && profile().isPresent()) {
+                    // a 404 on GET capacities names no entity but the profile: the worker's look-ups say whether it is
+                    return CheckResult.fail(DoctorCheck.POWER_BI, evidence().sharpen(d, "listCapacities"));
+                }
                 return CheckResult.fail(DoctorCheck.POWER_BI, d);
             }
-        }
-
-        /**
-         * A 401 to a token of the right audience (for the configured cloud) may mean the API root is another
-         * cloud's. Clouds that share the Entra authority can issue the other audience: when Power BI accepts
-         * that token, the API root provably belongs to that cloud, and the classifier, told the audience the API
-         * really expects, names it. Without such proof the generic 401 verdict stands.
-         */
-        private Optional<CheckResult> probeOtherClouds(PowerBiException original, ClassificationContext ctx) {
-            for (DoctorTarget.CloudAudience other : target.siblingClouds()) {
-                try {
-                    PowerBiClient probe = conn.powerBiWithScope(other.scope());
-                    probe.listCapacities(profile());
-                } catch (RuntimeException refusedToo) {
-                    continue;
-                }
-                Diagnosis d = classifier.classify(original, ctx.withExpectedAudience(other.audience()));
-                CloudEvidence evidence = new CloudEvidence(target.tenantAlias(), target.cloud(),
-                        target.expectedAudience(), other.cloud(), other.audience());
-                return Optional.of(CheckResult.fail(DoctorCheck.POWER_BI, d,
-                        evidence.explanation(target.apiRoot().toString())));
-            }
-            return Optional.empty();
         }
 
         private CheckResult workspace() {
@@ -260,25 +244,16 @@ public final class Doctor {
                         + " to the service principal" + profile().map(p -> " (profile " + p + ")").orElse(""));
             }
             String listed = "GET groups?$filter=id eq '" + ws + "' listed nothing; " + visibleWorkspaces();
-            Diagnosis d = Diagnosis.of(ErrorCode.PBI_WORKSPACE_NOT_FOUND, "Workspace " + ws + " was not found");
+            Diagnosis d = Diagnosis.of(ErrorCode.PBI_NOT_FOUND, "Workspace " + ws + " is not visible to the app");
             if (request.reportId().isPresent()) {
-                // Power BI's own answer for the same route the worker uses: the classifier reads it as the worker would
+                // Power BI's own answer for the same route the worker uses, read as the worker reads it
                 try {
                     conn.powerBi().getReport(ws, request.reportId().get(), profile());
                 } catch (PowerBiException e) {
                     d = classifier.classify(e, context("getReport"));
                 }
             }
-            if (d.code() != ErrorCode.PBI_WORKSPACE_NOT_FOUND) {
-                return CheckResult.fail(DoctorCheck.WORKSPACE, d, "Evidence: " + listed);
-            }
-            // the worker reads the same admin API answer with the same classifier method (WorkspaceProbe)
-            WorkspaceEvidence evidence = target.askAdminApi()
-                    ? WorkspaceEvidence.lookUp(conn.powerBi(), ws, target.clientId())
-                    : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
-                    + "(diagnose.adminApiProbe=false)");
-            return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.withWorkspaceEvidence(d, evidence),
-                    "Evidence: " + listed);
+            return CheckResult.fail(DoctorCheck.WORKSPACE, evidence().sharpen(d, "getReport"), "Evidence: " + listed);
         }
 
         private String visibleWorkspaces() {
@@ -361,8 +336,8 @@ public final class Doctor {
                 try {
                     report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
                 } catch (PowerBiException e) {
-                    return CheckResult.fail(DoctorCheck.REPORT, classifier.classify(e, context("getReport")),
-                            "The workspace itself is visible, so the report id is wrong for it");
+                    return CheckResult.fail(DoctorCheck.REPORT, evidence().sharpen(classifier.classify(e, context("getReport")),
+                            "getReport"));
                 }
             }
             return CheckResult.pass(DoctorCheck.REPORT, "'" + report.name() + "' (" + report.id() + "), type "
@@ -400,7 +375,7 @@ public final class Doctor {
             }
             return new TrialExport(conn.powerBi(), classifier, clock, sleeper).run(group.id(), report,
                     request.format().orElse("PDF").toUpperCase(Locale.ROOT), profile(), request.trialTimeout(),
-                    context("start"));
+                    context("start"), evidence()::sharpen);
         }
 
         private String minutesLeft(Instant expiresOn) {

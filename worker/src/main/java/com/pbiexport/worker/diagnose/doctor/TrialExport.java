@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.Set;
 
 /**
@@ -55,8 +56,12 @@ final class TrialExport {
         this.sleeper = sleeper;
     }
 
+    /**
+     * @param sharpen applied to the classification of a failed call: the doctor's look-up evidence, read with the
+     *                worker's {@code EvidenceRules}, so a trial's 403 gets the verdict the worker would give
+     */
     CheckResult run(String workspaceId, ReportInfo report, String format, Optional<String> profileId, Duration timeout,
-                    ClassificationContext context) {
+                    ClassificationContext context, BiFunction<Diagnosis, String, Diagnosis> sharpen) {
         ExportTarget target = new ExportTarget(workspaceId, report.id(), profileId);
         ClassificationContext ctx = context.withFormat(format);
         Instant started = clock.instant();
@@ -91,7 +96,8 @@ final class TrialExport {
                     + status.value().resourceFileExtension().map(e -> " (" + e + ")").orElse("")
                     + " downloaded to a temporary file and deleted");
         } catch (PowerBiException | TokenAcquisitionException e) {
-            return CheckResult.fail(DoctorCheck.TRIAL, classifier.classify(e, ctx.withOperation(operation)));
+            return CheckResult.fail(DoctorCheck.TRIAL, sharpen.apply(classifier.classify(e,
+                    ctx.withOperation(operation)), operation));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CheckResult.fail(DoctorCheck.TRIAL, Diagnosis.of(ErrorCode.EXPORT_TIMEOUT,
