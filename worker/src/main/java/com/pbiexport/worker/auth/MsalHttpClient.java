@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import com.pbiexport.worker.net.ProxyConfig;
+import com.pbiexport.worker.net.ProxyRoutes;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -41,8 +43,12 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
     private final CloseableHttpClient http;
 
     MsalHttpClient(Optional<URI> override, Duration connectTimeout, Duration responseTimeout) {
+        this(override, connectTimeout, responseTimeout, ProxyConfig.direct());
+    }
+
+    MsalHttpClient(Optional<URI> override, Duration connectTimeout, Duration responseTimeout, ProxyConfig proxy) {
         this.override = override;
-        this.http = HttpClients.custom()
+        this.http = ProxyRoutes.apply(HttpClients.custom(), proxy)
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(4)
                         .setMaxConnPerRoute(4)
@@ -87,6 +93,12 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
             answer.addHeaders(headers);
             String body = response.getEntity() == null ? ""
                     : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+            if (response.getCode() == 407) {
+                // the proxy's answer, not Entra's: msal4j would report a JSON parse error
+                throw new IOException("the proxy answered 407 Proxy Authentication Required: give its credentials as "
+                        + "http://user:password@host:port in HTTPS_PROXY/HTTP_PROXY (or http.proxy), or "
+                        + "https.proxyUser/https.proxyPassword");
+            }
             if (response.getCode() >= 500 && !body.trim().startsWith("{")) {
                 // a gateway's HTML outage page: msal4j would report a JSON parse error as if Entra had rejected us
                 throw new IOException("the token endpoint answered HTTP " + response.getCode() + " without an error body");
