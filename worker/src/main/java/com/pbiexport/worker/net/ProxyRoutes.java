@@ -1,12 +1,17 @@
 package com.pbiexport.worker.net;
 
+import org.apache.hc.client5.http.RouteInfo;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.impl.DefaultClientConnectionReuseStrategy;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 import java.util.Objects;
@@ -32,7 +37,21 @@ public final class ProxyRoutes {
                         p.user().orElseThrow(), p.password().orElse("").toCharArray()));
             }
         }
-        return builder.setRoutePlanner(new Planner(proxies)).setDefaultCredentialsProvider(credentials);
+        return builder.setRoutePlanner(new Planner(proxies)).setDefaultCredentialsProvider(credentials)
+                .setConnectionReuseStrategy(ProxyRoutes::keepAlive);
+    }
+
+    /**
+     * Never reuses a connection on which a proxy FORWARDED a request (a plain-http target, i.e. the devstack): some
+     * proxies (tinyproxy) close it after every answer without saying so, and the next request on it would fail
+     * with no answer. Tunnels (https targets) and direct connections are reused as usual.
+     */
+    private static boolean keepAlive(HttpRequest request, HttpResponse response, HttpContext context) {
+        RouteInfo route = HttpClientContext.castOrCreate(context).getHttpRoute();
+        if (route != null && route.getProxyHost() != null && !route.isTunnelled()) {
+            return false;
+        }
+        return DefaultClientConnectionReuseStrategy.INSTANCE.keepAlive(request, response, context);
     }
 
     /** Asks the {@link ProxyConfig} for every new route. */
