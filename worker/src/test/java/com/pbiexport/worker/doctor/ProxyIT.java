@@ -20,12 +20,17 @@ import com.pbiexport.worker.diagnose.doctor.DoctorCheck;
 import com.pbiexport.worker.diagnose.doctor.DoctorReport;
 import com.pbiexport.worker.diagnose.doctor.DoctorRequest;
 import com.pbiexport.worker.net.ProxyConfig;
+import com.pbiexport.worker.storage.AzureBlobSink;
+import com.pbiexport.worker.storage.StoreRequest;
+import com.pbiexport.worker.testing.Azurite;
 import com.pbiexport.worker.testing.TinyProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -167,6 +172,25 @@ class ProxyIT {
                 + "credentials)");
         assertThat(guarded.log()).contains("opensock: opening connection to " + hostPort(stack.entraUrl()),
                 "opensock: opening connection to " + hostPort(stack.powerBiUrl()));
+    }
+
+    @Test
+    void blobUploadsGoThroughTheProxyToo() {
+        try (Azurite azurite = Azurite.start()) {
+            ProxyConfig proxy = ProxyConfig.resolve("env", Map.of("HTTP_PROXY", open.url()), new Properties());
+            AzureBlobSink sink = AzureBlobSink.fromConnectionString(AzureBlobSink.Settings.of(
+                    azurite.connectionString(), "proxied", "").withServiceVersion(Azurite.SERVICE_VERSION)
+                    .withCreateContainerIfMissing(true), proxy);
+            byte[] content = "through the proxy".getBytes(StandardCharsets.UTF_8);
+            int logged = open.log().length();
+
+            sink.store(new StoreRequest("req-1", ALIAS, "t/proxied.txt", "text/plain", content.length, 1024),
+                    new ByteArrayInputStream(content));
+
+            // the Azure SDK's client tunnels even plain http through CONNECT
+            assertThat(open.log().substring(logged)).contains("CONNECT 127.0.0.1:" + azurite.port(),
+                    "opensock: opening connection to 127.0.0.1:" + azurite.port());
+        }
     }
 
     private static TenantCredentials credentials() {
