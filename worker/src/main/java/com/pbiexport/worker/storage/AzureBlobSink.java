@@ -99,8 +99,7 @@ public final class AzureBlobSink implements FileSink {
         if (settings.serviceVersion() != null) {
             builder.serviceVersion(settings.serviceVersion());
         }
-        // the endpoint is known only from the parsed connection string: build once (no I/O) to learn it
-        builder.httpClient(AzureProxy.httpClient(proxy, URI.create(builder.buildClient().getAccountUrl())));
+        builder.httpClient(AzureProxy.httpClient(proxy, builder));
         BlobContainerClient container = builder.buildClient().getBlobContainerClient(settings.container());
         return new AzureBlobSink(container, settings.prefix(), settings.createContainerIfMissing());
     }

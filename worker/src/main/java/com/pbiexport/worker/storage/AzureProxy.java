@@ -4,6 +4,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.util.Configuration;
 import com.azure.core.util.HttpClientOptions;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.net.ProxyServer;
 
@@ -19,6 +20,11 @@ import java.util.Optional;
 final class AzureProxy {
 
     private AzureProxy() {
+    }
+
+    /** For the endpoint of a builder that has its connection string (built once, without I/O, to learn it). */
+    static HttpClient httpClient(ProxyConfig proxies, BlobServiceClientBuilder builder) {
+        return httpClient(proxies, URI.create(builder.buildClient().getAccountUrl()));
     }
 
     static HttpClient httpClient(ProxyConfig proxies, URI endpoint) {
