@@ -33,7 +33,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule stagesWithoutKafkaNeverImportIt = noClasses()
             .that().resideInAnyPackage("..worker.powerbi..", "..worker.auth..", "..worker.storage..",
-                    "..worker.diagnose..", "..worker.config..")
+                    "..worker.diagnose..", "..worker.config..", "..worker.net..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
             .because("only intake, publish and app talk to Kafka; the rest must work without it");
 
@@ -42,6 +42,12 @@ class ArchitectureTest {
             .that().resideInAPackage("..worker.config..")
             .should().dependOnClassesThat(resideInAPackage(WORKER).and(not(resideInAPackage("..worker.config.."))))
             .because("configuration is read first and by everyone; it must not pull in any stage");
+
+    @ArchTest
+    static final ArchRule netDependsOnNoOtherWorkerPackage = noClasses()
+            .that().resideInAPackage("..worker.net..")
+            .should().dependOnClassesThat(resideInAPackage(WORKER).and(not(resideInAPackage("..worker.net.."))))
+            .because("the proxy decision is shared by auth, powerbi and storage; it must not pull in any stage");
 
     @ArchTest
     static final ArchRule onlyAppUsesTheDevstack = noClasses()

@@ -6,6 +6,7 @@ import com.pbiexport.worker.auth.TokenService;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.diagnose.CloudEvidence;
+import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiException;
@@ -101,10 +102,10 @@ final class CloudProbe {
     }
 
     /** The token services the worker itself would build: same credentials and policy, another scope. */
-    static TokenServices tokenServices(TokenPolicy policy, Map<String, String> env, Clock clock) {
+    static TokenServices tokenServices(TokenPolicy policy, Map<String, String> env, Clock clock, ProxyConfig proxy) {
         return (alias, t, scope) -> TokenService.create(List.of(new TenantCredentials(alias, t.tenantId(),
                 t.clientId(), URI.create("https://" + t.cloud().authorityHost()), scope,
-                Credentials.from(alias, t.credential(), env), t.authorityUrl())), policy, clock);
+                Credentials.from(alias, t.credential(), env), t.authorityUrl())), policy, clock, proxy);
     }
 
     CompletableFuture<Optional<CloudEvidence>> evidence(String alias) {

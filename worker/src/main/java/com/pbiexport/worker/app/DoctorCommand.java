@@ -20,6 +20,8 @@ import com.pbiexport.worker.diagnose.doctor.DoctorReport;
 import com.pbiexport.worker.diagnose.doctor.DoctorRequest;
 import com.pbiexport.worker.diagnose.doctor.DoctorTarget;
 import com.pbiexport.worker.diagnose.doctor.Sleeper;
+import com.pbiexport.worker.net.ProxyConfig;
+import com.pbiexport.worker.net.ProxyProbe;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
@@ -190,6 +192,7 @@ public final class DoctorCommand implements Callable<Integer> {
         private final List<AutoCloseable> opened = new ArrayList<>();
         private final TokenService tokens;
         private final PowerBiClient client;
+        private final ProxyConfig proxy;
 
         Connections(WorkerConfig cfg, String alias, TenantConfig tenant, Map<String, String> env, Clock clock) {
             this.cfg = cfg;
@@ -197,6 +200,7 @@ public final class DoctorCommand implements Callable<Integer> {
             this.tenant = tenant;
             this.env = env;
             this.clock = clock;
+            this.proxy = ProxyConfig.resolve(cfg.http().proxy(), env, System.getProperties());
             this.tokens = tokenService(tenant.effectiveScope());
             this.client = client(tokens.forTenant(alias));
         }
@@ -247,6 +251,12 @@ public final class DoctorCommand implements Callable<Integer> {
         }
 
         @Override
+        public List<ProxyProbe.Outcome> proxies() {
+            return List.of(ProxyProbe.probe("Entra ID", tenant.effectiveAuthorityUrl(), proxy, cfg.http().connectTimeout()),
+                    ProxyProbe.probe("Power BI", tenant.effectivePowerBiApiUrl(), proxy, cfg.http().connectTimeout()));
+        }
+
+        @Override
         public TokenSource tokens() {
             return tokens.forTenant(alias);
         }
@@ -268,14 +278,14 @@ public final class DoctorCommand implements Callable<Integer> {
             TokenPolicy d = TokenPolicy.defaults();
             TokenService service = TokenService.create(List.of(credentials), new TokenPolicy(
                     cfg.tokens().refreshAtFraction(), cfg.tokens().requestTimeout(), cfg.tokens().minRefreshInterval(),
-                    cfg.http().connectTimeout(), d.expiryMargin()), clock);
+                    cfg.http().connectTimeout(), d.expiryMargin()), clock, proxy);
             opened.add(service);
             return service;
         }
 
         private PowerBiClient client(TokenSource source) {
             PowerBiClient c = new PowerBiClient(new PowerBiEndpoint(tenant.effectivePowerBiApiUrl()), source,
-                    new PowerBiHttpSettings(cfg.http().connectTimeout(), cfg.http().responseTimeout(), 4), clock);
+                    new PowerBiHttpSettings(cfg.http().connectTimeout(), cfg.http().responseTimeout(), 4, proxy), clock);
             opened.add(c);
             return c;
         }

@@ -7,6 +7,7 @@ import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.TargetLookUp;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 
 import java.time.Clock;
@@ -32,9 +33,10 @@ final class Probes implements AutoCloseable {
     private final ExecutorService targetThread;
 
     Probes(WorkerConfig config, Map<String, PowerBiClient> clients, TokenPolicy policy, Map<String, String> env,
-           Clock clock, ExecutorService io, Function<String, ThreadFactory> named) {
-        this.cloud = new CloudProbe(config.tenants(), CloudProbe.tokenServices(policy, env, clock),
-                new PowerBiHttpSettings(config.http().connectTimeout(), config.http().responseTimeout(), 4), clock, io);
+           Clock clock, ExecutorService io, Function<String, ThreadFactory> named, ProxyConfig proxy) {
+        this.cloud = new CloudProbe(config.tenants(), CloudProbe.tokenServices(policy, env, clock, proxy),
+                new PowerBiHttpSettings(config.http().connectTimeout(), config.http().responseTimeout(), 4, proxy),
+                clock, io);
         // admin API calls are rare and quota-bound: one thread of their own, so a slow one never holds export-io
         this.workspaceThread = Executors.newSingleThreadExecutor(named.apply("workspace-probe"));
         this.workspace = workspaceProbe(config, clients, clock, workspaceThread);

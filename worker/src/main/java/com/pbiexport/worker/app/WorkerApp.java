@@ -33,6 +33,7 @@ import com.pbiexport.worker.metrics.KafkaMeterFilters;
 import com.pbiexport.worker.metrics.BrokerWatch;
 import com.pbiexport.worker.metrics.Readiness;
 import com.pbiexport.worker.metrics.WorkerMetrics;
+import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
@@ -115,10 +116,12 @@ public final class WorkerApp implements AutoCloseable {
         WorkerMetrics metrics = new WorkerMetrics(registry);
         metrics.permitLimit(config.limits().maxInFlight());
 
+        ProxyConfig proxy = ProxyConfig.resolve(config.http().proxy(), env, System.getProperties());
+        log.info("outgoing HTTP (Entra ID, Power BI, Azure Blob): {}", proxy.describe()); // never credentials
         this.tokens = TokenService.create(config.tenants().entrySet().stream()
-                .map(e -> credentials(e.getKey(), e.getValue(), env)).toList(), tokenPolicy(config), clock);
+                .map(e -> credentials(e.getKey(), e.getValue(), env)).toList(), tokenPolicy(config), clock, proxy);
         PowerBiHttpSettings http = new PowerBiHttpSettings(config.http().connectTimeout(),
-                config.http().responseTimeout(), config.http().maxConnections());
+                config.http().responseTimeout(), config.http().maxConnections(), proxy);
         this.clients = new LinkedHashMap<>();
         config.tenants().forEach((alias, t) -> {
             TokenSource source = tokens.forTenant(alias);
@@ -126,13 +129,13 @@ public final class WorkerApp implements AutoCloseable {
             metrics.tenantMeters(alias, source, s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock);
         });
         Map<String, FileSink> sinks = new LinkedHashMap<>();
-        config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env)));
+        config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env, proxy)));
         StartupChecks.requireWritableFilesystemSinks(config, sinks);
         this.startupChecks = new StartupChecks(config, sinks);
 
         this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
         this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
-        this.probes = new Probes(config, clients, tokenPolicy(config), env, clock, io, WorkerApp::named);
+        this.probes = new Probes(config, clients, tokenPolicy(config), env, clock, io, WorkerApp::named, proxy);
         this.exports = new ExportService(new ExportService.TenantClients() {
             @Override
             public PowerBiClient client(String alias) {
@@ -330,7 +333,7 @@ public final class WorkerApp implements AutoCloseable {
                 c.tokens().minRefreshInterval(), c.http().connectTimeout(), d.expiryMargin());
     }
 
-    private static FileSink sink(SinkConfig s, Map<String, String> env) {
+    private static FileSink sink(SinkConfig s, Map<String, String> env, ProxyConfig proxy) {
         if (s instanceof SinkConfig.Filesystem f) {
             return new FilesystemSink(f.root());
         }
@@ -343,7 +346,7 @@ public final class WorkerApp implements AutoCloseable {
         if (b.serviceVersion().isPresent()) {
             settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
         }
-        return AzureBlobSink.fromConnectionString(settings);
+        return AzureBlobSink.fromConnectionString(settings, proxy);
     }
 
     private static int ioThreads(WorkerConfig c) {

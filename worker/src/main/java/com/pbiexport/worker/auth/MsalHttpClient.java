@@ -4,6 +4,9 @@ import com.microsoft.aad.msal4j.HttpRequest;
 import com.microsoft.aad.msal4j.HttpResponse;
 import com.microsoft.aad.msal4j.IHttpClient;
 import com.microsoft.aad.msal4j.IHttpResponse;
+import com.pbiexport.worker.net.ProxyConfig;
+import com.pbiexport.worker.net.ProxyRoutes;
+import com.pbiexport.worker.net.ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,10 +42,16 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
 
     private final Optional<URI> override;
     private final CloseableHttpClient http;
+    private final ProxyConfig proxy;
 
     MsalHttpClient(Optional<URI> override, Duration connectTimeout, Duration responseTimeout) {
+        this(override, connectTimeout, responseTimeout, ProxyConfig.direct());
+    }
+
+    MsalHttpClient(Optional<URI> override, Duration connectTimeout, Duration responseTimeout, ProxyConfig proxy) {
         this.override = override;
-        this.http = HttpClients.custom()
+        this.proxy = proxy;
+        this.http = ProxyRoutes.apply(HttpClients.custom(), proxy)
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(4)
                         .setMaxConnPerRoute(4)
@@ -65,6 +74,20 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
     @Override
     public IHttpResponse send(HttpRequest request) throws IOException {
         URI target = retarget(request.url().toString());
+        try {
+            return exchange(target, request);
+        } catch (IOException e) {
+            Optional<ProxyServer> via = proxy.route(target).proxy();
+            if (via.isEmpty()) {
+                throw e;
+            }
+            // say which proxy: the failure is as likely the proxy's (refused tunnel, credentials) as Entra's
+            throw new IOException(e + " (through the proxy " + via.get() + "; a proxy that wants credentials may"
+                    + " also just reset the connection)", e);
+        }
+    }
+
+    private IHttpResponse exchange(URI target, HttpRequest request) throws IOException {
         ClassicRequestBuilder builder = ClassicRequestBuilder.create(request.httpMethod().methodName).setUri(target);
         if (request.headers() != null) {
             request.headers().forEach((name, value) -> {
@@ -87,6 +110,12 @@ final class MsalHttpClient implements IHttpClient, AutoCloseable {
             answer.addHeaders(headers);
             String body = response.getEntity() == null ? ""
                     : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+            if (response.getCode() == 407) {
+                // the proxy's answer, not Entra's: msal4j would report a JSON parse error
+                throw new IOException("the proxy answered 407 Proxy Authentication Required: give its credentials"
+                        + " as http://user:password@host:port in HTTPS_PROXY/HTTP_PROXY (or http.proxy), or"
+                        + " https.proxyUser/https.proxyPassword");
+            }
             if (response.getCode() >= 500 && !body.trim().startsWith("{")) {
                 // a gateway's HTML outage page: msal4j would report a JSON parse error as if Entra had rejected us
                 throw new IOException("the token endpoint answered HTTP " + response.getCode() + " without an error body");

@@ -1,5 +1,7 @@
 package com.pbiexport.worker.auth;
 
+import com.pbiexport.worker.net.ProxyConfig;
+
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
@@ -68,10 +70,16 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
      */
     public MsalTokenSource(TenantCredentials tenant, TokenPolicy policy, Clock clock,
                            ScheduledExecutorService scheduler) {
+        this(tenant, policy, clock, scheduler, ProxyConfig.direct());
+    }
+
+    /** The same, with token requests going through {@code proxy} where it says so. */
+    public MsalTokenSource(TenantCredentials tenant, TokenPolicy policy, Clock clock,
+                           ScheduledExecutorService scheduler, ProxyConfig proxy) {
         this.tenant = tenant;
         this.clock = clock;
         this.httpClient = new MsalHttpClient(tenant.authorityOverride(), policy.connectTimeout(),
-                policy.requestTimeout());
+                policy.requestTimeout(), proxy);
         // single flight means at most one msal4j request per tenant at a time: one thread is enough, and keeps
         // blocking HTTP off the (tiny, on 2 cores) common pool
         this.msalExecutor = Executors.newSingleThreadExecutor(r -> {

@@ -1,5 +1,7 @@
 package com.pbiexport.worker.auth;
 
+import com.pbiexport.worker.net.ProxyConfig;
+
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -30,6 +32,12 @@ public final class TokenService implements AutoCloseable {
 
     /** msal4j-backed sources for every tenant, sharing one refresh thread (it only starts requests). */
     public static TokenService create(Collection<TenantCredentials> tenants, TokenPolicy policy, Clock clock) {
+        return create(tenants, policy, clock, ProxyConfig.direct());
+    }
+
+    /** The same, with token requests going through {@code proxy} where it says so. */
+    public static TokenService create(Collection<TenantCredentials> tenants, TokenPolicy policy, Clock clock,
+                                      ProxyConfig proxy) {
         ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "token-refresh");
             t.setDaemon(true);
@@ -38,7 +46,7 @@ public final class TokenService implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
         Map<String, TokenSource> sources = new LinkedHashMap<>();
         for (TenantCredentials tenant : tenants) {
-            if (sources.put(tenant.alias(), new MsalTokenSource(tenant, policy, clock, scheduler)) != null) {
+            if (sources.put(tenant.alias(), new MsalTokenSource(tenant, policy, clock, scheduler, proxy)) != null) {
                 throw new IllegalArgumentException("tenant alias '" + tenant.alias() + "' is configured twice");
             }
         }

@@ -241,7 +241,8 @@ public final class ConfigLoader {
                         + limits.pollFallbackInterval());
             }
             HttpSettings http = new HttpSettings(dur("http.connectTimeout"), dur("http.responseTimeout"),
-                    num("http.maxConnections").intValue(), dur("http.retryAfterFallback"));
+                    num("http.maxConnections").intValue(), dur("http.retryAfterFallback"),
+                    str("http.proxy"));
             TokenSettings tokens = new TokenSettings(num("tokens.refreshAtFraction").doubleValue(),
                     dur("tokens.requestTimeout"), dur("tokens.minRefreshInterval"));
             AdminSettings admin = new AdminSettings(str("admin.bindAddress"), num("admin.port").intValue());

@@ -214,6 +214,13 @@ public final class Settings {
                     .check(Check.atLeast(1)).doc("Connection pool size.").build(),
             Setting.of("http.retryAfterFallback", DURATION).defaultValue(HttpSettings.DEFAULT_RETRY_AFTER_FALLBACK)
                     .check(Check.positiveDuration()).doc("Wait after a 429 without a valid `Retry-After`.").build(),
+            Setting.of("http.proxy", STRING).defaultValue(HttpSettings.DEFAULT_PROXY).sensitive()
+                    .check(ProxySetting.check())
+                    .doc("Proxy for Entra ID, Power BI and Azure Blob: `env` reads `https.proxyHost`/`http.proxyHost` "
+                            + "(JVM properties win), else `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and "
+                            + "`no_proxy`/`NO_PROXY` (curl's rules); `none` = always direct; or a URL "
+                            + "`http://user:password@host:port` for every host except `NO_PROXY`. See Proxies in "
+                            + "docs/CONFIGURATION.md.").build(),
 
             Setting.of("tokens.refreshAtFraction", DOUBLE).defaultValue(TokenSettings.DEFAULT_REFRESH_AT_FRACTION)
                     .check(Check.exclusiveBetween(0, 1))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.worker.auth.AccessToken;
 import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.auth.TokenSource;
+import com.pbiexport.worker.net.ProxyRoutes;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ public final class PowerBiClient implements AutoCloseable {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.clock = Objects.requireNonNull(clock, "clock");
         Timeout response = Timeout.of(settings.responseTimeout());
-        this.http = HttpClients.custom()
+        this.http = ProxyRoutes.apply(HttpClients.custom(), settings.proxy()) // HTTPS_PROXY etc.: see ProxyConfig
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(settings.maxConnections())
                         .setMaxConnPerRoute(settings.maxConnections()) // one route: the API host

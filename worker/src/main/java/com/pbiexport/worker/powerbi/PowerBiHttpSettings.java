@@ -1,5 +1,7 @@
 package com.pbiexport.worker.powerbi;
 
+import com.pbiexport.worker.net.ProxyConfig;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,10 +12,18 @@ import java.util.Objects;
  * @param connectTimeout  TCP/TLS connect timeout
  * @param responseTimeout longest wait for response bytes (also between chunks of a download)
  * @param maxConnections  connection pool size (per client, i.e. per tenant)
+ * @param proxy           which proxy the API host is reached through, if any
  */
-public record PowerBiHttpSettings(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+public record PowerBiHttpSettings(Duration connectTimeout, Duration responseTimeout, int maxConnections,
+                                  ProxyConfig proxy) {
+
+    /** Direct connections. */
+    public PowerBiHttpSettings(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+        this(connectTimeout, responseTimeout, maxConnections, ProxyConfig.direct());
+    }
 
     public PowerBiHttpSettings {
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
         if (connectTimeout.isZero() || connectTimeout.isNegative()) {

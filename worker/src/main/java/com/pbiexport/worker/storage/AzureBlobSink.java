@@ -15,6 +15,7 @@ import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import com.pbiexport.worker.net.ProxyConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -77,6 +78,11 @@ public final class AzureBlobSink implements FileSink {
 
     /** Builds the client from a connection string (the string is never logged or put in a message). */
     public static AzureBlobSink fromConnectionString(Settings settings) {
+        return fromConnectionString(settings, ProxyConfig.direct());
+    }
+
+    /** The same, reaching the blob endpoint through {@code proxy} where it says so. */
+    public static AzureBlobSink fromConnectionString(Settings settings, ProxyConfig proxy) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
         try {
             builder.connectionString(settings.connectionString());
@@ -93,6 +99,7 @@ public final class AzureBlobSink implements FileSink {
         if (settings.serviceVersion() != null) {
             builder.serviceVersion(settings.serviceVersion());
         }
+        builder.httpClient(AzureProxy.httpClient(proxy, builder));
         BlobContainerClient container = builder.buildClient().getBlobContainerClient(settings.container());
         return new AzureBlobSink(container, settings.prefix(), settings.createContainerIfMissing());
     }

@@ -97,6 +97,7 @@ public final class Doctor {
         CheckResult check(DoctorCheck check) {
             return switch (check) {
                 case CREDENTIALS -> credentials();
+                case PROXY -> ProxyCheck.result(conn.proxies());
                 case TOKEN -> token();
                 case TOKEN_CLAIMS -> claims();
                 case POWER_BI -> powerBi();

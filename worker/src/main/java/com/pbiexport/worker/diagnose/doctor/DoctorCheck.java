@@ -7,6 +7,7 @@ package com.pbiexport.worker.diagnose.doctor;
  */
 public enum DoctorCheck {
     CREDENTIALS("credentials", "credential present and readable"),
+    PROXY("proxy", "Entra ID and Power BI reachable through the configured proxy, or direct"),
     TOKEN("token", "token acquired from Entra ID"),
     TOKEN_CLAIMS("token-claims", "token claims decoded; audience is this cloud's Power BI"),
     POWER_BI("powerbi", "Power BI reachable and accepts the token"),

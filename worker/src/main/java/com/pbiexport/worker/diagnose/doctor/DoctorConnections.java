@@ -2,7 +2,10 @@ package com.pbiexport.worker.diagnose.doctor;
 
 import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.auth.TokenSource;
+import com.pbiexport.worker.net.ProxyProbe;
 import com.pbiexport.worker.powerbi.PowerBiClient;
+
+import java.util.List;
 
 /**
  * The live parts the doctor talks through, built by the app layer from the configuration exactly as the worker
@@ -18,6 +21,14 @@ public interface DoctorConnections extends AutoCloseable {
      * @throws TokenAcquisitionException of kind {@code CREDENTIAL_UNREADABLE} when it is missing, empty or unreadable
      */
     String readCredential();
+
+    /**
+     * Probes the routes to the tenant's Entra ID and Power BI hosts (Entra first): proxy or direct, and whether
+     * the proxy lets us through. Never sends a token.
+     */
+    default List<ProxyProbe.Outcome> proxies() {
+        return List.of();
+    }
 
     /** The tenant's token source (configured scope). */
     TokenSource tokens();
