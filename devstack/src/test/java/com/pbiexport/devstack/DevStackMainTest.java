@@ -45,6 +45,26 @@ class DevStackMainTest {
     }
 
     @Test
+    void theProfileIsRealisticUnlessTheScenarioOrTheCommandLineSaysCleanAndTheCommandLineWins(@TempDir Path dir)
+            throws Exception {
+        assertThat(DevStackMain.parse(List.of()).scenario().simProfile()).isEmpty(); // the builder's default: realistic
+        assertThat(DevStack.builder().realism().profile()).isEqualTo(com.pbiexport.devstack.sim.SimProfile.REALISTIC);
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"name\":\"mine\",\"tenants\":[],\"profile\":\"clean\",\"seed\":7}");
+        DevStackMain.Options fromFile = DevStackMain.parse(List.of("--scenario", file.toString()));
+        assertThat(fromFile.scenario().simProfile()).contains(com.pbiexport.devstack.sim.SimProfile.CLEAN);
+        assertThat(fromFile.scenario().seed()).isEqualTo(7L);
+        DevStackMain.Options overridden = DevStackMain.parse(List.of("--scenario", file.toString(),
+                "--profile", "realistic", "--seed", "42"));
+        assertThat(overridden.scenario().simProfile()).contains(com.pbiexport.devstack.sim.SimProfile.REALISTIC);
+        assertThat(overridden.scenario().seed()).isEqualTo(42L);
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--profile", "messy")))
+                .hasMessage("--profile must be 'realistic' or 'clean', was 'messy'");
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--seed", "x")))
+                .hasMessage("--seed must be an integer, was 'x'");
+    }
+
+    @Test
     void helpIsNotAnError() throws Exception {
         assertThat(DevStackMain.parse(List.of("--help"))).isNull();
     }

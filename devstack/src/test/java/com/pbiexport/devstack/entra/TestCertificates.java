@@ -57,7 +57,7 @@ final class TestCertificates {
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "client",
                     "-keyalg", "RSA", "-keysize", "2048", "-sigalg", "SHA256withRSA", "-dname", dname,
-                    "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+                    "-validity", "2", "-startdate", "-1d", "-storetype", "PKCS12", "-keystore", p12.toString(),
                     "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"))
                     .redirectErrorStream(true)
                     .start();

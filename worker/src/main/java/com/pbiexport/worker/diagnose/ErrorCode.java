@@ -99,7 +99,7 @@ public enum ErrorCode {
     PBI_NOT_FOUND(ErrorCategory.NOT_FOUND, false, "Power BI answered 404; check the workspace, report and profile ids"),
 
     // ---- Power BI: generic answers (when nothing more specific is known) --------------------------------
-    PBI_UNAUTHORIZED(ErrorCategory.AUTH, false, "Power BI rejected the token (401); check the scope (audience), the tenant and "
+    PBI_UNAUTHORIZED(ErrorCategory.AUTH, false, "Power BI rejected the token (401, or 403 to every call); check the scope (audience), the tenant and "
             + "the tenant setting for service principals; run `doctor`"),
     PBI_FORBIDDEN(ErrorCategory.PERMISSION, false, "Power BI refused the call (403); check workspace membership, tenant export "
             + "settings and capacity; run `doctor`"),

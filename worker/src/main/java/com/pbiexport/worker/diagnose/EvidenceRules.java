@@ -62,6 +62,11 @@ public final class EvidenceRules {
         if (e.workspace() == TargetEvidence.Sight.NOT_VISIBLE) {
             return invisibleWorkspace(d, e.admin(), e.summary());
         }
+        if (e.workspace() == TargetEvidence.Sight.TOKEN_REFUSED && (status == 401 || status == 403)) {
+            // Power BI answers a token of the wrong audience with 401 or 403 (reference section 3): a 403 whose own
+            // GET groups is refused too is about the token, not the target; the cloud check may then prove which
+            return tokenRefused(d, e);
+        }
         if (e.workspace() != TargetEvidence.Sight.VISIBLE || status == 401) {
             return annotated(d, e);
         }
@@ -89,6 +94,21 @@ public final class EvidenceRules {
     }
 
     // ---------------------------------------------------------------------------------------------------
+
+    private Diagnosis tokenRefused(Diagnosis d, TargetEvidence e) {
+        return tokenRefused(d, e.summary());
+    }
+
+    /**
+     * A 401/403 after which a call every accepted token passes ({@code GET groups}) was refused too: the token itself
+     * is refused, so the code is {@link ErrorCode#PBI_UNAUTHORIZED} with its candidates (audience or cloud first),
+     * whatever the status; a cloud check can then prove the cloud.
+     */
+    public Diagnosis tokenRefused(Diagnosis d, String evidence) {
+        String msg = stripCandidates(d.message()) + "; evidence: " + evidence
+                + Candidates.forCode(ErrorCode.PBI_UNAUTHORIZED, "", Optional.empty(), Optional.empty());
+        return withMessage(d, ErrorCode.PBI_UNAUTHORIZED, msg);
+    }
 
     private Diagnosis invisibleWorkspace(Diagnosis d, Optional<WorkspaceEvidence> admin, String looked) {
         String base = stripCandidates(d.message()) + (looked.isEmpty() ? "" : "; evidence: " + looked);

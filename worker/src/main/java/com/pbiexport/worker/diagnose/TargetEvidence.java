@@ -30,8 +30,13 @@ public record TargetEvidence(String workspaceId, Optional<String> reportId, Opti
         VISIBLE,
         /** The look-up answered and it was not there (an empty list, or a 404 on the entity's own route). */
         NOT_VISIBLE,
-        /** The look-up failed (throttled, 5xx, refused...): no evidence either way. */
+        /** The look-up failed (throttled, 5xx, a transport fault...): no evidence either way. */
         UNKNOWN,
+        /**
+         * {@code GET groups} itself answered 401/403: a call every token Power BI accepts passes (a non-member gets an
+         * empty list), so our token is refused, whatever the target.
+         */
+        TOKEN_REFUSED,
         /** Not looked up (not needed, not possible, or over budget). */
         NOT_ASKED
     }

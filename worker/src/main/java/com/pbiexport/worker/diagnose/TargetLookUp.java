@@ -42,8 +42,11 @@ public final class TargetLookUp {
             notes.add(group.map(g -> "GET groups lists workspace '" + g.name() + "' (" + g.id() + ")")
                     .orElse("GET groups?$filter=id eq '" + workspaceId + "' lists nothing") + as(profileId));
         } catch (PowerBiException | TokenAcquisitionException e) {
-            ws = TargetEvidence.Sight.UNKNOWN;
-            notes.add("GET groups" + as(profileId) + " failed (" + describe(e) + ")");
+            int refusal = status(e);
+            ws = (refusal == 401 || refusal == 403) && profileId.isEmpty() ? TargetEvidence.Sight.TOKEN_REFUSED
+                    : TargetEvidence.Sight.UNKNOWN;
+            notes.add("GET groups" + as(profileId) + " failed (" + describe(e) + ")"
+                    + (ws == TargetEvidence.Sight.TOKEN_REFUSED ? ": Power BI refuses the token itself" : ""));
             if (profileId.isPresent() && status(e) == 404 && worksWithoutProfile(client, filter)) {
                 profile = TargetEvidence.ProfileSight.PROVEN_WRONG;
                 notes.add("the same GET groups without the profile header answers 200: Power BI does not know "

@@ -213,7 +213,14 @@ public final class ExportService {
                                 operation, Optional.ofNullable(f.spec().request().format())), f.exportId(),
                                 f.attempts(), f.powerBiRequestIds())
                         : f)
-                .thenAccept(onResult);
+                .thenAccept(r -> {
+                    // a 403 whose own GET groups was refused too is about the token: the cloud check may prove why
+                    if (r != f && r.diagnosis().code() == ErrorCode.PBI_UNAUTHORIZED) {
+                        withCloudEvidence(r, onResult);
+                    } else {
+                        onResult.accept(r);
+                    }
+                });
     }
 
     private void withCloudEvidence(JobResult.Failed f, Consumer<JobResult> onResult) {

@@ -46,7 +46,7 @@ class CertificateAndAssertionCredentialIT {
         pkcs12 = dir.resolve("client.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
-                "-sigalg", "SHA256withRSA", "-dname", "CN=worker-it", "-validity", "2", "-storetype", "PKCS12",
+                "-sigalg", "SHA256withRSA", "-dname", "CN=worker-it", "-validity", "2", "-startdate", "-1d", "-storetype", "PKCS12",
                 "-keystore", pkcs12.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt")
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();

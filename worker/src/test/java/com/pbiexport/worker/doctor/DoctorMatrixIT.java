@@ -214,7 +214,7 @@ class DoctorMatrixIT {
     static void startStacksAndPublishEveryWorkerCase() {
         harness = WorkerHarness.start(Scenario.defaultScenario().withPageRenderMillis(200));
         usGov = DevStack.builder().scenario(DoctorStacks.usGovScenario(200)).kafka(false).start();
-        lane = harness.lane("doctor-matrix", DoctorMatrixIT::withMisconfiguredTenants);
+        lane = harness.lane("doctor-matrix", cfg -> withMisconfiguredTenants(cfg, harness.stack(), usGov));
         lane.startWorker();
         rows().stream().filter(r -> r.workerCode() != null).forEach(r -> lane.publish(r.workerRequest()));
     }
@@ -277,7 +277,7 @@ class DoctorMatrixIT {
     }
 
     /** The demo tenants plus entries that are wrong on purpose, some pointing at the USGov devstack. */
-    private static WorkerConfig withMisconfiguredTenants(WorkerConfig cfg) {
+    static WorkerConfig withMisconfiguredTenants(WorkerConfig cfg, DevStack main, DevStack usGov) {
         TenantConfig contoso = cfg.tenants().get(DemoStack.CONTOSO);
         Map<String, TenantConfig> tenants = new LinkedHashMap<>(cfg.tenants());
         tenants.put(GRAPH_SCOPE, contoso.withScope("https://graph.microsoft.com/.default"));
@@ -289,7 +289,7 @@ class DoctorMatrixIT {
                 contoso.credential()));
         tenants.put(SECRET_ENV_MISSING, with(contoso, contoso.tenantId(), contoso.clientId(),
                 CredentialConfig.Secret.fromEnv("DOCTOR_IT_SECRET_NOT_SET")));
-        tenants.put(NO_ADMIN_API, DoctorStacks.contosoSecondApp(harness.stack()));
+        tenants.put(NO_ADMIN_API, DoctorStacks.contosoSecondApp(main));
         tenants.put(PUBLIC_CLOUD_ON_USGOV_API, DoctorStacks.contoso(usGov, CloudName.PUBLIC));
         tenants.put(PUBLIC_SCOPE_ON_USGOV_API, DoctorStacks.contoso(usGov, CloudName.US_GOV)
                 .withScope(CloudName.PUBLIC.powerBiScope()));

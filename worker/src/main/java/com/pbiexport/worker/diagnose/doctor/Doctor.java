@@ -208,7 +208,12 @@ public final class Doctor {
                                 + "groups: " + groups + " visible; GET capacities refused, so capacity details are "
                                 + "unknown)");
                     } catch (PowerBiException refusedToo) {
-                        return CheckResult.fail(DoctorCheck.POWER_BI, d);
+                        // GET groups refused too: Power BI refuses the token itself (it answers a wrong audience
+                        // with 403 as well as 401), the same reading as the worker's EvidenceRules
+                        Optional<CheckResult> otherCloud = evidence().otherCloud(e, ctx);
+                        return otherCloud.orElseGet(() -> CheckResult.fail(DoctorCheck.POWER_BI,
+                                classifier.evidenceRules().tokenRefused(d, "GET capacities and GET groups both "
+                                        + "refused: Power BI refuses the token itself")));
                     }
                 }
                 if (d.code() == ErrorCode.PBI_UNAUTHORIZED) {

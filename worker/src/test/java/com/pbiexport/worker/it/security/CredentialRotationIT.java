@@ -93,8 +93,10 @@ class CredentialRotationIT {
         entra.addFederatedAssertion(CONTOSO_TENANT_ID, CONTOSO_APP, OLD_ASSERTION);
 
         try (Lane lane = harness.lane("rotation", cfg -> {
-            Map<String, TenantConfig> tenants = new LinkedHashMap<>(cfg.tenants());
-            TenantConfig base = tenants.get(DemoStack.CONTOSO);
+            // only the rotating tenants: the demo's own aliases hold the old secret inline, and the worker fetches
+            // (and keeps refreshing) a token for every configured tenant from start-up on
+            Map<String, TenantConfig> tenants = new LinkedHashMap<>();
+            TenantConfig base = cfg.tenants().get(DemoStack.CONTOSO);
             tenants.put("rot-secret", with(base, CredentialConfig.Secret.fromFile(secretFile)));
             tenants.put("rot-cert", with(base, new CredentialConfig.Certificate(p12, Optional.empty(),
                     Optional.of(passwordFile))));
@@ -178,7 +180,7 @@ class CredentialRotationIT {
         Path p12 = dir.resolve(name + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
-                "-sigalg", "SHA256withRSA", "-dname", "CN=rotation-" + name, "-validity", "2", "-storetype", "PKCS12",
+                "-sigalg", "SHA256withRSA", "-dname", "CN=rotation-" + name, "-validity", "2", "-startdate", "-1d", "-storetype", "PKCS12",
                 "-keystore", p12.toString(), "-storepass", password, "-keypass", password, "-noprompt")
                 .redirectErrorStream(true).start();
         try {

@@ -459,7 +459,7 @@ class SecretScanIT {
         Path p12 = dir.resolve("client.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
-                "-sigalg", "SHA256withRSA", "-dname", "CN=secret-scan", "-validity", "2", "-storetype", "PKCS12",
+                "-sigalg", "SHA256withRSA", "-dname", "CN=secret-scan", "-validity", "2", "-startdate", "-1d", "-storetype", "PKCS12",
                 "-keystore", p12.toString(), "-storepass", password, "-keypass", password, "-noprompt")
                 .redirectErrorStream(true).start();
         try {
