@@ -49,13 +49,18 @@ public final class SimulatorBench {
         int exports = intArg(args, "--exports", 500);
         int seconds = intArg(args, "--seconds", 20);
         int clients = intArg(args, "--clients", 32);
+        // realistic (default): what a client sees, latency included; clean: the simulator's own capacity
+        com.pbiexport.devstack.sim.SimProfile profile = com.pbiexport.devstack.sim.SimProfile.parse(
+                strArg(args, "--profile", "realistic")).orElseThrow(() -> new IllegalArgumentException(
+                "--profile must be realistic or clean"));
         // one render round outlasts the run, so every export is still Running while it is polled
         long roundMillis = (WARMUP_SECONDS + seconds + 60) * 1000L;
         Scenario scenario = Scenario.defaultScenario().withPageRenderMillis(roundMillis);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(pool).build();
-        try (DevStack stack = DevStack.builder().scenario(scenario).kafka(false).start()) {
+        try (DevStack stack = DevStack.builder().scenario(scenario).kafka(false).profile(profile).start()) {
+            System.out.printf("profile %s%n", profile.wireName());
             DevStack.Defaults d = stack.defaults();
             String token = token(http, stack);
             String reportUrl = stack.powerBiUrl() + "/v1.0/myorg/groups/" + d.workspaceId() + "/reports/" + d.reportId();
@@ -115,8 +120,15 @@ public final class SimulatorBench {
         }
         List<String> ids = new ArrayList<>();
         int throttled = 0;
+        int lost = 0;
         for (CompletableFuture<HttpResponse<String>> c : calls) {
-            HttpResponse<String> r = c.orTimeout(60, TimeUnit.SECONDS).join();
+            HttpResponse<String> r;
+            try {
+                r = c.orTimeout(90, TimeUnit.SECONDS).join();
+            } catch (java.util.concurrent.CompletionException noAnswer) {
+                lost++; // the realistic profile's transport faults: a dropped, lost or stalled answer
+                continue;
+            }
             if (r.statusCode() == 202) {
                 try {
                     ids.add(JSON.readTree(r.body()).path("id").asText());
@@ -131,6 +143,9 @@ public final class SimulatorBench {
         }
         if (throttled > 0) {
             System.out.printf("%d exports throttled (429)%n", throttled);
+        }
+        if (lost > 0) {
+            System.out.printf("%d ExportTo calls got no answer (transport faults)%n", lost);
         }
         return ids;
     }
@@ -218,6 +233,15 @@ public final class SimulatorBench {
             long[] all = perThread.stream().filter(a -> a != null).flatMapToLong(Arrays::stream).sorted().toArray();
             return new Result(total, warmupPolls.get(), errors.get(), all);
         }
+    }
+
+    private static String strArg(String[] args, String name, String def) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
     }
 
     private static int intArg(String[] args, String name, int def) {
