@@ -401,10 +401,13 @@ public final class CapacityBench {
         Collections.sort(seenLags);
 
         List<Long> latencies = new ArrayList<>();
+        // the simulator's timestamps are on its (realistically skewed) server clock; doneAt is on ours
+        Duration skew = harness.stack().realism().clockSkew();
         for (Done d : done) {
             ExportJob j = sim.get(d.exportId());
             if (j != null && j.lastActionDateTime().isPresent()) {
-                latencies.add(Math.max(0, Duration.between(j.lastActionDateTime().get(), d.doneAt()).toMillis()));
+                latencies.add(Math.max(0, Duration.between(j.lastActionDateTime().get().minus(skew), d.doneAt())
+                        .toMillis()));
             }
         }
         Collections.sort(latencies);
