@@ -210,31 +210,13 @@ final class ConfigTree {
         List<String> known = childNames(segs);
         Optional<String> guess = known.stream().filter(k -> k.equalsIgnoreCase(key)).findFirst()
                 .or(() -> known.stream()
-                        .filter(k -> distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
-                        .min(Comparator.comparingInt(k -> distance(k.toLowerCase(Locale.ROOT),
+                        .filter(k -> DidYouMean.distance(k.toLowerCase(Locale.ROOT),
+                                key.toLowerCase(Locale.ROOT)) <= 2)
+                        .min(Comparator.comparingInt(k -> DidYouMean.distance(k.toLowerCase(Locale.ROOT),
                                 key.toLowerCase(Locale.ROOT)))));
         String msg = "unknown setting '" + prefix + key + "'";
         return guess.map(g -> msg + "; did you mean '" + prefix + g + "'?")
                 .orElse(msg + "; known settings here: " + String.join(", ", known));
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static List<String> append(List<String> segs, String key) {
