@@ -53,6 +53,8 @@ class RealisticErrorAnswersTest {
 
     private ApiHarness realistic(long seed) {
         ApiHarness h = ApiHarness.withFakeEngine(Realism.realistic(seed));
+        // the realistic latency is recorded, not waited: this class checks answer shapes over thousands of draws
+        h.sleeper.waitForReal = false;
         harnesses.add(h);
         return h;
     }
