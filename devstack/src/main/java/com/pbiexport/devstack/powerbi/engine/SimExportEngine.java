@@ -113,6 +113,7 @@ public final class SimExportEngine implements ExportEngine {
             cap.active.add(job);
         }
         counters.gauge("concurrentExports." + cap.capacityId, 1);
+        counters.increment("exportsStarted");  // really started, whether or not the caller hears of it
         jobs.put(job.id, job);
         byCreation.add(job);
         return new Started(snapshot(job, now, false));
