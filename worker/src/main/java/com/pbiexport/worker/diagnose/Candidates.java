@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

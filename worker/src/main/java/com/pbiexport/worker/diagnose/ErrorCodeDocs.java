@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ErrorCode;
+
 /**
  * Generates the reference table of every {@link ErrorCode} (for the README / troubleshooting documents), so
  * the published list of codes, categories and fixes cannot drift from the enum.

@@ -6,7 +6,7 @@ import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.export.ExportObserver.Stage;
 import com.pbiexport.worker.export.limits.AdmissionScheduler;
 import com.pbiexport.worker.export.limits.ExportLimits;

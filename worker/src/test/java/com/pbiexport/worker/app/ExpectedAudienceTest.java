@@ -5,7 +5,7 @@ import com.pbiexport.worker.config.CredentialConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
 import org.junit.jupiter.api.Test;

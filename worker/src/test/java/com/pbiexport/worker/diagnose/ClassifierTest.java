@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ErrorCode;
+
 import com.pbiexport.contracts.ErrorCategory;
 import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.auth.TokenFailure;

@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ErrorCode;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ErrorCode;
+
 import com.pbiexport.worker.auth.TokenFailure;
 import org.junit.jupiter.api.Test;
 

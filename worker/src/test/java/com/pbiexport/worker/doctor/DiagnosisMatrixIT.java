@@ -7,7 +7,7 @@ import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.SimProfile;
 import com.pbiexport.worker.app.DoctorCommand;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.doctor.CheckResult;
 import com.pbiexport.worker.diagnose.doctor.DoctorReport;
 import com.pbiexport.worker.it.Lane;

@@ -16,7 +16,7 @@ import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.DiagnoseSettings;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.doctor.CheckResult;
 import com.pbiexport.worker.diagnose.doctor.CheckStatus;
 import com.pbiexport.worker.diagnose.doctor.DoctorCheck;

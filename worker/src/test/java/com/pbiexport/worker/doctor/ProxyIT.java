@@ -14,7 +14,7 @@ import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.config.Sinks;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.doctor.CheckStatus;
 import com.pbiexport.worker.diagnose.doctor.DoctorCheck;
 import com.pbiexport.worker.diagnose.doctor.DoctorReport;

@@ -4,7 +4,7 @@ import com.pbiexport.contracts.ErrorCategory;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.FaultSettings;
 import com.pbiexport.worker.config.Limits;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,7 +8,7 @@ import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.contracts.ExportFormat;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.contracts.OutputSpec;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.storage.FileNames;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

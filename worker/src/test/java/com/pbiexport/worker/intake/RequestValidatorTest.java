@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pbiexport.contracts.ExportFormat;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.contracts.OutputSpec;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.pbiexport.contracts.ExportFormat;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.export.ExportJobSpec;
 import com.pbiexport.worker.export.ExportObserver.Stage;
 import com.pbiexport.worker.export.JobResult;

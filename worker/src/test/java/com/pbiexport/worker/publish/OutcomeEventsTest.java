@@ -6,7 +6,7 @@ import com.pbiexport.contracts.ExportError;
 import com.pbiexport.contracts.ExportFailed;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

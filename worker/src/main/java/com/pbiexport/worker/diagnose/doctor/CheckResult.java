@@ -1,7 +1,7 @@
 package com.pbiexport.worker.diagnose.doctor;
 
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -6,7 +6,7 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.powerbi.CapacityInfo;

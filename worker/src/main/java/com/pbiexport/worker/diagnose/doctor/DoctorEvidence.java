@@ -4,7 +4,7 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.EvidenceRules;
 import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.TargetLookUp;

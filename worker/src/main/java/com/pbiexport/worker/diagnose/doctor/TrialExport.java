@@ -6,7 +6,7 @@ import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.powerbi.ApiResponse;
 import com.pbiexport.worker.powerbi.ExportJob;
 import com.pbiexport.worker.powerbi.ExportStatus;

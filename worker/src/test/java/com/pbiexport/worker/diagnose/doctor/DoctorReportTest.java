@@ -3,7 +3,7 @@ package com.pbiexport.worker.diagnose.doctor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.worker.diagnose.Diagnosis;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.pbiexport.worker.auth.TokenFailure;
 import com.pbiexport.worker.auth.TokenHealth;
 import com.pbiexport.worker.auth.TokenSource;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.powerbi.PowerBiClient;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package com.pbiexport.worker.diagnose.doctor;
 
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
 import org.junit.jupiter.api.Test;

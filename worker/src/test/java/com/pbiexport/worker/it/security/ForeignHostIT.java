@@ -7,7 +7,7 @@ import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.devstack.sim.ForeignHosts;
 import com.pbiexport.worker.app.DemoStack;
 import com.pbiexport.worker.auth.RecordingServer;
-import com.pbiexport.worker.diagnose.ErrorCode;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.it.Lane;
 import com.pbiexport.worker.it.Outcome;
 import com.pbiexport.worker.it.WorkerHarness;

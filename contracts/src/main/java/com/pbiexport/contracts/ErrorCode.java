@@ -1,6 +1,5 @@
-package com.pbiexport.worker.diagnose;
+package com.pbiexport.contracts;
 
-import com.pbiexport.contracts.ErrorCategory;
 
 
 /**
