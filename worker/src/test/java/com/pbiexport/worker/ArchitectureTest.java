@@ -35,7 +35,7 @@ class ArchitectureTest {
             .that().resideInAnyPackage("..worker.powerbi..", "..worker.auth..", "..worker.storage..",
                     "..worker.diagnose..", "..worker.config..", "..worker.net..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
-            .because("only intake, publish and app talk to Kafka; the rest must work without it");
+            .because("only intake, jobstate, publish and app talk to Kafka; the rest must work without it");
 
     @ArchTest
     static final ArchRule configDependsOnNoOtherWorkerPackage = noClasses()
@@ -68,19 +68,35 @@ class ArchitectureTest {
             .because("stages report through observer interfaces of their own packages; app plugs metrics in");
 
     @ArchTest
-    static final ArchRule exportKnowsNeitherIntakeNorPublish = noClasses()
+    static final ArchRule exportKnowsNeitherIntakeNorJobStateNorPublish = noClasses()
             .that().resideInAPackage("..worker.export..")
-            .should().dependOnClassesThat(resideInAnyPackage("..worker.intake..", "..worker.publish.."))
-            .because("the documented direction is intake -> export and publish -> export");
+            .should().dependOnClassesThat(resideInAnyPackage("..worker.intake..", "..worker.jobstate..",
+                    "..worker.publish.."))
+            .because("the documented direction is intake -> jobstate -> publish -> export");
 
     @ArchTest
-    static final ArchRule publishDoesNotKnowIntake = noClasses()
+    static final ArchRule publishKnowsNeitherIntakeNorJobState = noClasses()
             .that().resideInAPackage("..worker.publish..")
-            .should().dependOnClassesThat().resideInAPackage("..worker.intake..")
-            .because("the documented direction is intake -> publish");
+            .should().dependOnClassesThat(resideInAnyPackage("..worker.intake..", "..worker.jobstate.."))
+            .because("the documented direction is intake -> jobstate -> publish");
+
+    @ArchTest
+    static final ArchRule jobStateDependsOnlyOnExportAndPublish = noClasses()
+            .that().resideInAPackage("..worker.jobstate..")
+            .should().dependOnClassesThat(resideInAPackage(WORKER).and(not(resideInAnyPackage(
+                    "..worker.jobstate..", "..worker.export..", "..worker.publish.."))))
+            .because("job state sits between intake (which dispatches to it) and publish (where its records go); "
+                    + "from export it needs only StartListener and JobResult");
+
+    @ArchTest
+    static final ArchRule onlyIntakeAndAppUseJobState = noClasses()
+            .that().resideOutsideOfPackages("..worker.jobstate..", "..worker.intake..", "..worker.app..")
+            .should().dependOnClassesThat().resideInAPackage("..worker.jobstate..")
+            .because("job state has one owner: the router dispatches to it, app wires it; nobody else reads or "
+                    + "writes the job-state topic");
 
     @ArchTest
     static final ArchRule pipelineStagesAreFreeOfCycles = slices()
-            .matching("com.pbiexport.worker.(intake|export|publish)..")
+            .matching("com.pbiexport.worker.(intake|jobstate|export|publish)..")
             .should().beFreeOfCycles();
 }

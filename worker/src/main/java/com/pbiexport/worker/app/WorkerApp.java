@@ -22,11 +22,12 @@ import com.pbiexport.worker.intake.Delivery;
 import com.pbiexport.worker.intake.DeadLetterBreaker;
 import com.pbiexport.worker.intake.IntakeLoop;
 import com.pbiexport.worker.intake.TransactionalDelivery;
-import com.pbiexport.worker.intake.JobStateStore;
-import com.pbiexport.worker.intake.PartitionListener;
 import com.pbiexport.worker.intake.RequestParser;
 import com.pbiexport.worker.intake.RequestRouter;
 import com.pbiexport.worker.intake.RequestValidator;
+import com.pbiexport.worker.jobstate.JobStateStore;
+import com.pbiexport.worker.jobstate.JobStateWriter;
+import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.metrics.AdminServer;
 import com.pbiexport.worker.metrics.JsonLogging;
 import com.pbiexport.worker.metrics.KafkaMeterFilters;
@@ -38,7 +39,6 @@ import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.pbiexport.worker.powerbi.PowerBiEndpoint;
 import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
-import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import com.pbiexport.worker.publish.Outbox;
 import com.pbiexport.worker.publish.RecordSender;
@@ -195,19 +195,19 @@ public final class WorkerApp implements AutoCloseable {
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(sender, config.topics().deadLetter(), clock);
         // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
         this.jobStateReader = new KafkaConsumer<>(jobStateReaderProps(config));
-        JobStateStore jobStates = new JobStateStore(jobStateReader, config.topics().jobState(), JOB_STATE_LOAD_TIMEOUT,
-                producer == null ? () -> { } : producer::flush, clock);
+        JobStates jobStates = new JobStates(new JobStateStore(jobStateReader, config.topics().jobState(),
+                JOB_STATE_LOAD_TIMEOUT, producer == null ? () -> { } : producer::flush, clock),
+                new JobStateWriter(sender, config.topics().jobState()), outcomes, clock);
         // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
         RequestRouter router = new RequestRouter(new RequestParser(codec, breaker::parsed),
                 new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
-                deadLetters, config.sinks().defaultSink(), clock, timers, metrics, jobStates,
-                new JobStatePublisher(sender, config.topics().jobState()));
+                deadLetters, jobStates, config.sinks().defaultSink(), clock, timers, metrics);
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), breaker.guard(router),
                 config.limits().maxQueued(), Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
-                PartitionListener.all(jobStates, router), delivery, handOverPatience(config)).guardedBy(breaker);
+                router, delivery, handOverPatience(config)).guardedBy(breaker);
         this.intakeThread = new Thread(intake, "intake");
 
         try {

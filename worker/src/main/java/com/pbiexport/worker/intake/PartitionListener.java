@@ -5,7 +5,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,30 +37,4 @@ public interface PartitionListener {
         public void released(Collection<TopicPartition> partitions) {
         }
     };
-
-    /** Tells each listener in order. */
-    static PartitionListener all(PartitionListener... listeners) {
-        List<PartitionListener> list = List.of(listeners);
-        return new PartitionListener() {
-            @Override
-            public void assigned(Collection<TopicPartition> partitions) {
-                list.forEach(l -> l.assigned(partitions));
-            }
-
-            @Override
-            public void released(Collection<TopicPartition> partitions) {
-                list.forEach(l -> l.released(partitions));
-            }
-
-            @Override
-            public void revoking(Collection<TopicPartition> partitions, Duration patience) {
-                list.forEach(l -> l.revoking(partitions, patience));
-            }
-
-            @Override
-            public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-                list.forEach(l -> l.committed(offsets));
-            }
-        };
-    }
 }

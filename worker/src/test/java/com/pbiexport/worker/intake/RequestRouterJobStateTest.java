@@ -5,9 +5,11 @@ import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.export.ExportObserver;
 import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.jobstate.JobState;
+import com.pbiexport.worker.jobstate.JobStateLookup;
+import com.pbiexport.worker.jobstate.JobStateWriter;
+import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
-import com.pbiexport.worker.publish.JobState;
-import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -67,6 +69,14 @@ class RequestRouterJobStateTest {
     }
 
     private RequestRouter router(JobStateLookup states) {
+        return router(states, producer);
+    }
+
+    private RequestRouter router(Map<String, JobState> states, MockProducer<byte[], byte[]> producer) {
+        return router(requestId -> Optional.ofNullable(states.get(requestId)), producer);
+    }
+
+    private RequestRouter router(JobStateLookup states, MockProducer<byte[], byte[]> producer) {
         EventCodec codec = EventCodec.shared();
         ExportObserver observer = new ExportObserver() {
             @Override
@@ -78,10 +88,11 @@ class RequestRouterJobStateTest {
         ExportService exports = new ExportService(alias -> {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, observer);
+        OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
-                exports, new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC()),
-                new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
-                null, states, new JobStatePublisher(producer, "jobstate"));
+                exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
+                new JobStates(states, new JobStateWriter(producer, "jobstate"), outcomes, Clock.systemUTC()), "files",
+                Clock.systemUTC(), timers, null);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(int partition) {
@@ -167,5 +178,27 @@ class RequestRouterJobStateTest {
 
         await().atMost(WAIT).until(() -> finished.get() == 1);
         assertThat(stages.get(0)).isEqualTo(ExportObserver.Stage.QUEUED);
+    }
+
+    @Test
+    void anAnswerAcknowledgedAfterItsPartitionWasReleasedIsNotTombstonedWhenThePartitionComesBack() {
+        MockProducer<byte[], byte[]> slow =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        RequestRouter router = router(Map.of(), slow);
+        TopicPartition p2 = new TopicPartition("requests", 2);
+        router.assigned(List.of(p2));
+        router.handle(record(2), finished::incrementAndGet);
+        await().atMost(WAIT).until(() -> slow.history().size() == 1); // the outcome, not acknowledged yet
+        slow.completeNext();
+        await().atMost(WAIT).until(() -> slow.history().size() == 2); // its "done" state, not acknowledged yet
+
+        router.released(List.of(p2)); // revoked: the next owner skips r-9 and tombstones it after its commit
+        slow.completeNext(); // the late acknowledgement, on the producer's thread
+        await().atMost(WAIT).until(() -> finished.get() == 1);
+        router.assigned(List.of(p2)); // later the partition comes back
+        router.committed(Map.of(p2, new OffsetAndMetadata(6)));
+
+        assertThat(slow.history()).as("no tombstone for an answer given under an earlier assignment")
+                .extracting(ProducerRecord::topic).containsExactly("results", "jobstate");
     }
 }

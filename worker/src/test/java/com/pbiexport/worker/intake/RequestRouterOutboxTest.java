@@ -4,9 +4,11 @@ import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.jobstate.JobState;
+import com.pbiexport.worker.jobstate.JobStateLookup;
+import com.pbiexport.worker.jobstate.JobStateWriter;
+import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
-import com.pbiexport.worker.publish.JobState;
-import com.pbiexport.worker.publish.JobStatePublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import com.pbiexport.worker.publish.Outbox;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,10 +57,11 @@ class RequestRouterOutboxTest {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
         JobStateLookup writable = requestId -> Optional.empty();
+        OutcomePublisher outcomes = new OutcomePublisher(outbox, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
-                exports, new OutcomePublisher(outbox, "results", "/test", codec, Clock.systemUTC()),
-                new DeadLetterPublisher(outbox, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
-                null, writable, new JobStatePublisher(outbox, "jobstate"));
+                exports, outcomes, new DeadLetterPublisher(outbox, "deadletter", Clock.systemUTC()),
+                new JobStates(writable, new JobStateWriter(outbox, "jobstate"), outcomes, Clock.systemUTC()), "files",
+                Clock.systemUTC(), timers, null);
     }
 
     @Test

@@ -7,6 +7,8 @@ import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.export.ExportService;
+import com.pbiexport.worker.jobstate.JobStateLookup;
+import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,9 +58,10 @@ class RequestRouterTest {
         ExportService exports = new ExportService(alias -> {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
+        OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
-                exports, new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC()),
-                new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
+                exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
+                new JobStates(JobStateLookup.NONE, null, outcomes, Clock.systemUTC()), "files", Clock.systemUTC(), timers,
                 new RequestRouter.RouterObserver() {
                     @Override
                     public void deadLettered(String reason) {

@@ -9,7 +9,7 @@ import com.pbiexport.devstack.kafka.EmbeddedKafka;
 import com.pbiexport.worker.config.Topics;
 import com.pbiexport.worker.it.Outcome;
 import com.pbiexport.worker.it.TestClients;
-import com.pbiexport.worker.publish.JobState;
+import com.pbiexport.worker.jobstate.JobState;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;

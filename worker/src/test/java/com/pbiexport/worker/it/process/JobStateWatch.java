@@ -1,6 +1,6 @@
 package com.pbiexport.worker.it.process;
 
-import com.pbiexport.worker.publish.JobState;
+import com.pbiexport.worker.jobstate.JobState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

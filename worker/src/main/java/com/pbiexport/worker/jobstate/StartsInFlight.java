@@ -1,4 +1,4 @@
-package com.pbiexport.worker.intake;
+package com.pbiexport.worker.jobstate;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package com.pbiexport.worker.publish;
+package com.pbiexport.worker.jobstate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,8 @@ public record JobState(String requestId, String tenant, String workspaceId, Stri
 
     public static final String STATUS_RUNNING = "running";
     public static final String STATUS_DONE = "done";
+    /** Power BI keeps an export's file for 24 hours; a recorded export older than that is not resumed. */
+    public static final Duration EXPORT_FILE_LIFETIME = Duration.ofHours(24);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public JobState {
@@ -39,6 +42,13 @@ public record JobState(String requestId, String tenant, String workspaceId, Stri
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         status = status == null ? STATUS_RUNNING : status;
+    }
+
+    /** Power BI accepted the export at {@code at}: resumable until its file expires. */
+    public static JobState running(String requestId, String tenant, String workspaceId, String reportId,
+                                   String exportId, int attempt, Instant at) {
+        return new JobState(requestId, tenant, workspaceId, reportId, exportId, attempt, at, STATUS_RUNNING,
+                at.plus(EXPORT_FILE_LIFETIME));
     }
 
     /** The request's outcome is published: a redelivered copy of the request needs no answer. */

@@ -1,4 +1,4 @@
-package com.pbiexport.worker.intake;
+package com.pbiexport.worker.jobstate;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
-package com.pbiexport.worker.intake;
+package com.pbiexport.worker.jobstate;
 
-import com.pbiexport.worker.publish.JobState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;

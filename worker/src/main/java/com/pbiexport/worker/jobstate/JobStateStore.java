@@ -1,6 +1,5 @@
-package com.pbiexport.worker.intake;
+package com.pbiexport.worker.jobstate;
 
-import com.pbiexport.worker.publish.JobState;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -28,9 +27,10 @@ import java.util.stream.Collectors;
  * partitions are assigned: state partition p holds the states of request partition p's requests. Loading reads
  * each partition from the beginning up to its end offset (bounded by {@code loadTimeout}; what is not read in
  * time is simply started again), applying tombstones. Uses its own consumer (assigned, never in a group).
- * Called on the consumer thread; {@link #find} is also safe from other threads.
+ * Loaded and released on the intake thread (inside the rebalance listener); {@link #find} and {@link #writable}
+ * are also safe from other threads.
  */
-public final class JobStateStore implements PartitionListener, JobStateLookup {
+public final class JobStateStore implements JobStateLookup {
     private static final Logger log = LoggerFactory.getLogger(JobStateStore.class);
 
     private final Consumer<byte[], byte[]> reader;

@@ -1,0 +1,180 @@
+package com.pbiexport.worker.jobstate;
+
+import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.worker.export.JobResult;
+import com.pbiexport.worker.export.StartListener;
+import com.pbiexport.worker.publish.OutcomeEvents;
+import com.pbiexport.worker.publish.OutcomePublisher;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one owner of job state and of the answer/commit protocol. For each valid request it decides, from the states
+ * loaded on assignment, whether to skip (answered before), resume (running, file not expired) or start; records
+ * {@code running} when Power BI accepts an export; publishes the outcome together with {@code done}; tombstones the
+ * state once the request's offset is committed; and on revocation waits for ExportTo calls still being answered,
+ * so their states are handed over.
+ * <p>Threads: {@link #plan}, {@link #assigned}, {@link #revoking}, {@link #released} and {@link #committed} run on
+ * the intake thread, which alone owns the answered set; the {@link JobPlan.Export} callbacks run on export threads
+ * and the answer's continuation on whichever thread makes it durable: they hand their result to the intake thread
+ * (see {@link AnsweredRequests}) instead of changing shared state.
+ */
+public final class JobStates {
+    private static final Logger log = LoggerFactory.getLogger(JobStates.class);
+    private static final JobPlan ALREADY_ANSWERED = new JobPlan.AlreadyAnswered();
+
+    private final JobStateLookup lookup;
+    private final JobStateWriter writer;
+    private final OutcomePublisher outcomes;
+    private final Clock clock;
+    /** ExportTo calls being answered per request partition: a revocation waits for them (see {@link #revoking}). */
+    private final StartsInFlight starts = new StartsInFlight();
+    private final AnsweredRequests answered = new AnsweredRequests();
+
+    /**
+     * @param lookup   the states loaded on assignment ({@link JobStateStore})
+     * @param writer   where states are written; null: no job-state topic (outcomes only, nothing resumed)
+     * @param outcomes where the answers go (an outcome and its "done" state are one unit)
+     */
+    public JobStates(JobStateLookup lookup, JobStateWriter writer, OutcomePublisher outcomes, Clock clock) {
+        this.lookup = lookup == null ? JobStateLookup.NONE : lookup;
+        this.writer = writer;
+        this.outcomes = outcomes;
+        this.clock = clock;
+    }
+
+    /** Decides what happens to the valid request at {@code offset} of {@code tp}. Intake thread. */
+    public JobPlan plan(TopicPartition tp, long offset, ExportRequested request, Optional<String> traceparent) {
+        Optional<JobState> known = lookup.find(request.requestId());
+        if (known.isPresent() && known.get().isDone()) {
+            log.info("request {} was already answered; skipping its redelivery", request.requestId());
+            answered.add(tp, offset, request.requestId());
+            return ALREADY_ANSWERED;
+        }
+        Optional<JobState> live = known.filter(s -> s.resumableAt(clock.instant()));
+        live.ifPresent(s -> log.info("resuming export {} (attempt {}) of request {} recorded at {}", s.exportId(),
+                s.attempt(), request.requestId(), s.startedAt()));
+        long assignment = answered.assignment(tp);
+        return new JobPlan.Export(live, startListener(tp.partition(), request),
+                result -> answer(tp, assignment, offset, result, traceparent));
+    }
+
+    /** Tells {@link #starts} about each ExportTo of the request and records the export Power BI accepted. */
+    private StartListener startListener(int partition, ExportRequested request) {
+        return new StartListener() {
+            @Override
+            public boolean starting() {
+                return starts.begin(partition);
+            }
+
+            @Override
+            public void started(String exportId, int attempt, Instant acceptedAt) {
+                try {
+                    recordRunning(partition, request, exportId, attempt, acceptedAt);
+                } finally {
+                    starts.end(partition); // after the state is queued: a revocation then hands it over
+                }
+            }
+
+            @Override
+            public void notStarted() {
+                starts.end(partition);
+            }
+        };
+    }
+
+    private void recordRunning(int partition, ExportRequested r, String exportId, int attempt, Instant at) {
+        if (!recorded(partition)) {
+            return;
+        }
+        writer.write(partition, JobState.running(r.requestId(), r.tenant(), r.workspaceId(), r.reportId(), exportId,
+                attempt, at)).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        // not fatal: without the record a later owner starts the export again
+                        log.warn("recording the state of request {} failed: {}", r.requestId(), error.toString());
+                    }
+                });
+    }
+
+    /**
+     * Publishes the outcome together with the job state "done" (so a redelivered copy is not answered again):
+     * exactly-once commits both in one transaction; at-least-once writes the state once the outcome is
+     * acknowledged. Once durable, the request is handed to the intake thread to be tombstoned after its commit.
+     */
+    private CompletableFuture<Void> answer(TopicPartition tp, long assignment, long offset, JobResult result,
+                                           Optional<String> traceparent) {
+        ExportRequested r = result.spec().request();
+        boolean recorded = recorded(tp.partition());
+        List<ProducerRecord<byte[], byte[]>> followers = List.of();
+        if (recorded) {
+            String exportId = result instanceof JobResult.Stored s ? s.exportId()
+                    : ((JobResult.Failed) result).exportId().orElse("");
+            followers = List.of(writer.record(tp.partition(), JobState.done(r.requestId(), r.tenant(),
+                    r.workspaceId(), r.reportId(), exportId, result.attempts(), clock.instant())));
+        }
+        CompletableFuture<Void> published = outcomes.publish(tp.partition(), r.requestId(),
+                OutcomeEvents.from(result, clock.instant()), traceparent, followers);
+        return recorded
+                ? published.thenRun(() -> answered.handOver(tp, assignment, offset, r.requestId()))
+                : published;
+    }
+
+    private boolean recorded(int partition) {
+        return writer != null && lookup.writable(partition);
+    }
+
+    /** Request partitions gained: load their states, allow starts again. Intake thread, rebalance listener. */
+    public void assigned(Collection<TopicPartition> partitions) {
+        lookup.assigned(partitions);
+        starts.open(partitions.stream().map(TopicPartition::partition).toList());
+    }
+
+    /**
+     * Waits (up to {@code patience}) for the ExportTo calls of {@code partitions} still being answered, so the job
+     * state of an export accepted meanwhile is queued before the intake thread's final commit of these
+     * partitions; refuses new ones (the next owner starts them). Intake thread, rebalance listener.
+     */
+    public void revoking(Collection<TopicPartition> partitions, Duration patience) {
+        List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
+        int left = starts.closeAndAwait(numbers, patience);
+        if (left > 0) {
+            log.warn("{} ExportTo call(s) of partitions {} still unanswered after {}; their exports may start again "
+                    + "on the next owner", left, numbers, patience);
+        }
+    }
+
+    /**
+     * Request partitions given up (revoked or lost): pending writes made durable, their states and answers
+     * forgotten; the next owner sees the "done" states, skips those requests and tombstones them after its commit.
+     * Intake thread, rebalance listener.
+     */
+    public void released(Collection<TopicPartition> partitions) {
+        lookup.released(partitions);
+        answered.released(partitions);
+    }
+
+    /** Offsets durably committed: the states of the answered requests below them are tombstoned. Intake thread. */
+    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (writer == null) {
+            return;
+        }
+        offsets.forEach((tp, om) -> answered.takeBelow(tp, om.offset()).forEach(requestId ->
+                writer.tombstone(tp.partition(), requestId).whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.debug("tombstoning the state of {} failed: {}", requestId, e.toString());
+                    }
+                })));
+    }
+}

@@ -1,0 +1,67 @@
+package com.pbiexport.worker.jobstate;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The answered set: one owner thread, answers handed over from others, none re-added after a release. */
+class AnsweredRequestsTest {
+    private static final TopicPartition P1 = new TopicPartition("requests", 1);
+    private static final TopicPartition P2 = new TopicPartition("requests", 2);
+
+    private final AnsweredRequests answered = new AnsweredRequests();
+
+    @Test
+    void answersHandedOverFromAnotherThreadAreTombstonedBelowTheCommittedOffsetOnly() throws Exception {
+        long assignment = answered.assignment(P1);
+        CompletableFuture.runAsync(() -> {
+            answered.handOver(P1, assignment, 4, "r-4");
+            answered.handOver(P1, assignment, 7, "r-7");
+        }).get();
+
+        assertThat(answered.takeBelow(P1, 5)).containsExactly("r-4");
+        assertThat(answered.takeBelow(P1, 5)).as("taken once").isEmpty();
+        assertThat(answered.takeBelow(P1, 8)).containsExactly("r-7");
+    }
+
+    @Test
+    void aLateAnswerOfAReleasedPartitionIsDroppedEvenWhenThePartitionComesBack() {
+        long before = answered.assignment(P2);
+        answered.handOver(P1, answered.assignment(P1), 3, "r-3");
+
+        answered.released(List.of(P2));
+        answered.handOver(P2, before, 5, "r-5"); // acknowledged after the release, on the producer's thread
+
+        assertThat(answered.takeBelow(P2, 6)).as("given up with its partition").isEmpty();
+        assertThat(answered.takeBelow(P1, 4)).as("other partitions keep theirs").containsExactly("r-3");
+        assertThat(answered.size()).isZero();
+    }
+
+    @Test
+    void answersOfTheNewAssignmentCountAfterAPartitionCameBack() {
+        answered.released(List.of(P2));
+        long now = answered.assignment(P2);
+
+        answered.handOver(P2, now, 9, "r-9");
+
+        assertThat(answered.takeBelow(P2, 10)).containsExactly("r-9");
+    }
+
+    @Test
+    void refusesAnyThreadButItsOwner() throws Exception {
+        answered.add(P1, 1, "r-1");
+
+        CompletableFuture<List<String>> fromElsewhere = CompletableFuture.supplyAsync(() -> answered.takeBelow(P1, 2));
+
+        assertThatThrownBy(fromElsewhere::get).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("hand answers over with handOver()");
+        assertThat(answered.takeBelow(P1, 2)).containsExactly("r-1");
+    }
+}
