@@ -59,7 +59,7 @@ public final class AtLeastOnceDelivery implements Delivery {
     @Override
     public void handOver(Consumer<?, ?> consumer, Collection<TopicPartition> revoked,
                          Map<TopicPartition, OffsetAndMetadata> offsets, Committed onCommitted) {
-        // the job states of exports just started are flushed by the JobStateStore when it releases the partitions
+        // the job states of exports just started are flushed by jobstate.JobStateStore when it releases the partitions
         commitNow(consumer, offsets, onCommitted);
     }
 

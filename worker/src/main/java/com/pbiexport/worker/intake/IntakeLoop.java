@@ -74,7 +74,10 @@ public final class IntakeLoop implements Runnable {
                 PartitionListener.NONE);
     }
 
-    /** The same, telling {@code partitions} (e.g. the job-state store) about every assignment change. */
+    /**
+     * The same, telling {@code partitions} (the router, which hands them to jobstate.JobStates) about every
+     * assignment change.
+     */
     public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
                       Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
                       PartitionListener partitions) {

@@ -61,7 +61,8 @@ class RequestRouterTest {
         OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
                 exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
-                new JobStates(JobStateLookup.NONE, null, outcomes, Clock.systemUTC()), "files", Clock.systemUTC(), timers,
+                new JobStates(JobStateLookup.NONE, null, outcomes, Clock.systemUTC()), "files", Clock.systemUTC(),
+                timers,
                 new RequestRouter.RouterObserver() {
                     @Override
                     public void deadLettered(String reason) {
