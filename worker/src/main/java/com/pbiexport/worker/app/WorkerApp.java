@@ -106,7 +106,7 @@ public final class WorkerApp implements AutoCloseable {
         this.tenants = connections.openAll();
         tenants.aliases().forEach(alias -> metrics.tenantMeters(alias, tenants.tokens(alias),
                 s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock));
-        Map<String, FileSink> sinks = Sinks.build(config.sinks().targets(), env, proxy);
+        Map<String, FileSink> sinks = FileSinks.build(config.sinks().targets(), env, proxy);
         StartupChecks.requireWritableFilesystemSinks(config, sinks);
         this.startupChecks = new StartupChecks(config, sinks);
 
@@ -124,7 +124,8 @@ public final class WorkerApp implements AutoCloseable {
         this.producer = exactlyOnce ? null : new KafkaProducer<>(KafkaClientProps.producer(config));
         RecordSender sender = exactlyOnce ? outbox : RecordSender.direct(producer, timers);
         Delivery delivery = exactlyOnce ? new TransactionalDelivery(outbox,
-                () -> new KafkaProducer<>(KafkaClientProps.transactionalProducer(config)), clock) : new AtLeastOnceDelivery();
+                () -> new KafkaProducer<>(KafkaClientProps.transactionalProducer(config)), clock)
+                : new AtLeastOnceDelivery();
         this.consumer = new KafkaConsumer<>(KafkaClientProps.consumer(config));
         this.meterBinders = producer == null ? List.of(bind(new KafkaClientMetrics(consumer)))
                 : List.of(bind(new KafkaClientMetrics(producer)), bind(new KafkaClientMetrics(consumer)));

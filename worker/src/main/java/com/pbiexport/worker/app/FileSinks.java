@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds the configured sinks ({@code sinks.targets}) by alias, in configuration order. */
-final class Sinks {
-    private Sinks() {
+final class FileSinks {
+    private FileSinks() {
     }
 
     static Map<String, FileSink> build(Map<String, SinkConfig> targets, Map<String, String> env, ProxyConfig proxy) {
