@@ -1,11 +1,14 @@
 package com.pbiexport.worker;
 
+import com.pbiexport.worker.auth.TokenService;
+import com.pbiexport.worker.powerbi.PowerBiClient;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
@@ -94,6 +97,37 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("..worker.jobstate..")
             .because("job state has one owner: the router dispatches to it, app wires it; nobody else reads or "
                     + "writes the job-state topic");
+
+    @ArchTest
+    static final ArchRule diagnoseReachesNeitherTheStagesNorTheWiring = noClasses()
+            .that().resideInAPackage("..worker.diagnose..")
+            .should().dependOnClassesThat(resideInAnyPackage("..worker.app..", "..worker.tenant..",
+                    "..worker.export..", "..worker.intake..", "..worker.publish.."))
+            .because("the classifier, the doctor and the probes take what they ask through their own interfaces; "
+                    + "the tenant wiring and app plug the live clients in");
+
+    @ArchTest
+    static final ArchRule onlyAppUsesTheTenantWiring = noClasses()
+            .that().resideOutsideOfPackages("..worker.app..", "..worker.tenant..")
+            .should().dependOnClassesThat().resideInAPackage("..worker.tenant..")
+            .because("the tenant wiring is part of composing the worker: the stages only see what it builds");
+
+    @ArchTest
+    static final ArchRule tenantConnectionsAreBuiltInOnePlace = noClasses()
+            .that().resideOutsideOfPackages("..worker.tenant..", "..worker.auth..", "..worker.powerbi..")
+            .should().callConstructorWhere(describe("a PowerBiClient constructor",
+                    call -> call.getTargetOwner().isEquivalentTo(PowerBiClient.class)))
+            .orShould().callMethodWhere(describe("TokenService.create",
+                    call -> call.getTargetOwner().isEquivalentTo(TokenService.class)
+                            && call.getName().equals("create")))
+            .because("the worker, doctor and the probes connect to a tenant exactly alike only if one factory "
+                    + "(tenant.TenantConnections) builds every token service and Power BI client");
+
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices()
+            .matching("com.pbiexport.worker.(*)..")
+            .should().beFreeOfCycles()
+            .because("dependencies point one way: app -> tenant -> stages -> diagnose -> powerbi, auth -> net, config");
 
     @ArchTest
     static final ArchRule pipelineStagesAreFreeOfCycles = slices()

@@ -1,37 +1,24 @@
 package com.pbiexport.worker.app;
 
-import com.pbiexport.worker.auth.CredentialSource;
-import com.pbiexport.worker.auth.TenantCredentials;
-import com.pbiexport.worker.auth.TokenAcquisitionException;
-import com.pbiexport.worker.auth.TokenFailure;
-import com.pbiexport.worker.auth.TokenPolicy;
-import com.pbiexport.worker.auth.TokenService;
-import com.pbiexport.worker.auth.TokenSource;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.ConfigLoader;
-import com.pbiexport.worker.config.CredentialConfig;
 import com.pbiexport.worker.config.LoadedConfig;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.doctor.Doctor;
-import com.pbiexport.worker.diagnose.doctor.DoctorConnections;
 import com.pbiexport.worker.diagnose.doctor.DoctorReport;
 import com.pbiexport.worker.diagnose.doctor.DoctorRequest;
 import com.pbiexport.worker.diagnose.doctor.DoctorTarget;
 import com.pbiexport.worker.diagnose.doctor.Sleeper;
-import com.pbiexport.worker.net.ProxyConfig;
-import com.pbiexport.worker.net.ProxyProbe;
-import com.pbiexport.worker.powerbi.PowerBiClient;
-import com.pbiexport.worker.powerbi.PowerBiEndpoint;
-import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
+import com.pbiexport.worker.diagnose.probe.CloudProbe;
+import com.pbiexport.worker.tenant.TenantConnection;
+import com.pbiexport.worker.tenant.TenantConnections;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,7 +133,8 @@ public final class DoctorCommand implements Callable<Integer> {
 
     /**
      * Runs the doctor for a configured tenant, wired exactly as the worker wires that tenant (same credential
-     * reading, token source and Power BI client). For tests and embedding; the CLI calls it too.
+     * reading, token source and Power BI client: {@link TenantConnections}). For tests and embedding; the CLI calls
+     * it too.
      *
      * @throws IllegalArgumentException when the alias is not configured
      */
@@ -159,7 +147,7 @@ public final class DoctorCommand implements Callable<Integer> {
     public static DoctorReport diagnose(WorkerConfig cfg, String alias, DoctorRequest request,
                                         Map<String, String> env, Clock clock, Sleeper sleeper) {
         TenantConfig t = tenantConfig(cfg, alias);
-        try (Connections connections = new Connections(cfg, alias, t, env, clock)) {
+        try (TenantConnection connections = TenantConnections.resolvingProxy(cfg, env, clock).open(alias)) {
             return new Doctor(new Classifier(), clock, sleeper).run(target(alias, t,
                     cfg.diagnose().adminApiProbe()), request, connections);
         }
@@ -171,8 +159,7 @@ public final class DoctorCommand implements Callable<Integer> {
         Optional<DoctorTarget.CloudAudience> rootCloud = Arrays.stream(CloudName.values())
                 .filter(c -> root.getHost() != null && root.getHost().equalsIgnoreCase(URI.create(c.apiRoot()).getHost()))
                 .findFirst().map(DoctorCommand::audience);
-        List<DoctorTarget.CloudAudience> siblings = Arrays.stream(CloudName.values())
-                .filter(c -> c != t.cloud() && c.authorityHost().equalsIgnoreCase(t.cloud().authorityHost()))
+        List<DoctorTarget.CloudAudience> siblings = CloudProbe.siblings(t.cloud()).stream()
                 .map(DoctorCommand::audience).toList();
         return new DoctorTarget(alias, t.cloud().displayName(), t.cloud().powerBiResource(), root, rootCloud, siblings,
                 t.clientId(), askAdminApi);
@@ -180,125 +167,5 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static DoctorTarget.CloudAudience audience(CloudName c) {
         return new DoctorTarget.CloudAudience(c.displayName(), c.powerBiResource(), c.powerBiScope());
-    }
-
-    /** Token sources and Power BI clients built like {@link WorkerApp}'s, closed together. */
-    private static final class Connections implements DoctorConnections {
-        private final WorkerConfig cfg;
-        private final String alias;
-        private final TenantConfig tenant;
-        private final Map<String, String> env;
-        private final Clock clock;
-        private final List<AutoCloseable> opened = new ArrayList<>();
-        private final TokenService tokens;
-        private final PowerBiClient client;
-        private final ProxyConfig proxy;
-
-        Connections(WorkerConfig cfg, String alias, TenantConfig tenant, Map<String, String> env, Clock clock) {
-            this.cfg = cfg;
-            this.alias = alias;
-            this.tenant = tenant;
-            this.env = env;
-            this.clock = clock;
-            this.proxy = ProxyConfig.resolve(cfg.http().proxy(), env, System.getProperties());
-            this.tokens = tokenService(tenant.effectiveScope());
-            this.client = client(tokens.forTenant(alias));
-        }
-
-        @Override
-        public String readCredential() {
-            CredentialConfig c = tenant.credential();
-            CredentialSource source = Credentials.from(alias, c, env);
-            String setting = "tenants." + alias + ".credential";
-            try {
-                if (source instanceof CredentialSource.Secret s && c instanceof CredentialConfig.Secret conf) {
-                    String value = s.value().get();
-                    if (value == null || value.isBlank()) {
-                        throw unreadable(setting + ".secret is empty: set exactly one of value, env or file");
-                    }
-                    return "client secret " + conf.env().map(e -> "from environment variable " + e)
-                            .or(() -> conf.file().map(f -> "from file " + f))
-                            .orElse("inline in the configuration (development only)") + " is present (value not shown)";
-                }
-                if (source instanceof CredentialSource.Certificate cert) {
-                    if (!Files.isReadable(cert.pkcs12File()) || Files.size(cert.pkcs12File()) == 0) {
-                        throw unreadable(setting + ".certificate.pkcs12File " + cert.pkcs12File()
-                                + " is missing, empty or not readable");
-                    }
-                    cert.password().get(); // env/file must be readable; an empty password is legitimate
-                    return "certificate " + cert.pkcs12File() + " and its password are readable";
-                }
-                if (source instanceof CredentialSource.AssertionFile a) {
-                    if (!Files.isReadable(a.file()) || Files.readString(a.file()).isBlank()) {
-                        throw unreadable(setting + ".assertionFile.file " + a.file()
-                                + " is missing, empty or not readable");
-                    }
-                    return "client assertion file " + a.file() + " is readable (content not shown)";
-                }
-                throw unreadable(setting + ": unsupported credential kind " + c.kind());
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof TokenAcquisitionException t) {
-                    throw t;
-                }
-                // Credentials' messages name the setting and the variable or file, never the value
-                throw unreadable(e.getMessage() == null ? setting + " cannot be read" : e.getMessage());
-            }
-        }
-
-        private TokenAcquisitionException unreadable(String description) {
-            return new TokenAcquisitionException(new TokenFailure(alias, Optional.empty(), Optional.empty(),
-                    Optional.empty(), description, TokenFailure.Kind.CREDENTIAL_UNREADABLE, Optional.empty()));
-        }
-
-        @Override
-        public List<ProxyProbe.Outcome> proxies() {
-            return List.of(ProxyProbe.probe("Entra ID", tenant.effectiveAuthorityUrl(), proxy, cfg.http().connectTimeout()),
-                    ProxyProbe.probe("Power BI", tenant.effectivePowerBiApiUrl(), proxy, cfg.http().connectTimeout()));
-        }
-
-        @Override
-        public TokenSource tokens() {
-            return tokens.forTenant(alias);
-        }
-
-        @Override
-        public PowerBiClient powerBi() {
-            return client;
-        }
-
-        @Override
-        public PowerBiClient powerBiWithScope(String scope) {
-            return client(tokenService(scope).forTenant(alias));
-        }
-
-        private TokenService tokenService(String scope) {
-            TenantCredentials credentials = new TenantCredentials(alias, tenant.tenantId(), tenant.clientId(),
-                    URI.create("https://" + tenant.cloud().authorityHost()), scope,
-                    Credentials.from(alias, tenant.credential(), env), tenant.authorityUrl());
-            TokenPolicy d = TokenPolicy.defaults();
-            TokenService service = TokenService.create(List.of(credentials), new TokenPolicy(
-                    cfg.tokens().refreshAtFraction(), cfg.tokens().requestTimeout(), cfg.tokens().minRefreshInterval(),
-                    cfg.http().connectTimeout(), d.expiryMargin()), clock, proxy);
-            opened.add(service);
-            return service;
-        }
-
-        private PowerBiClient client(TokenSource source) {
-            PowerBiClient c = new PowerBiClient(new PowerBiEndpoint(tenant.effectivePowerBiApiUrl()), source,
-                    new PowerBiHttpSettings(cfg.http().connectTimeout(), cfg.http().responseTimeout(), 4, proxy), clock);
-            opened.add(c);
-            return c;
-        }
-
-        @Override
-        public void close() {
-            for (int i = opened.size() - 1; i >= 0; i--) {
-                try {
-                    opened.get(i).close();
-                } catch (Exception ignored) {
-                    // keep closing the others
-                }
-            }
-        }
     }
 }

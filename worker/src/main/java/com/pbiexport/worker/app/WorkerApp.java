@@ -2,20 +2,10 @@ package com.pbiexport.worker.app;
 
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.auth.MsalTokenSource;
-import com.pbiexport.worker.auth.TenantCredentials;
-import com.pbiexport.worker.auth.TokenPolicy;
-import com.pbiexport.worker.auth.TokenService;
-import com.pbiexport.worker.auth.TokenSource;
-import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.DeadLetterBreakerSettings;
-import com.pbiexport.worker.config.SinkConfig;
-import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.config.WorkerConfig;
-import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
-import com.pbiexport.worker.diagnose.CloudEvidence;
-import com.pbiexport.worker.diagnose.TargetEvidence;
-import com.pbiexport.worker.diagnose.WorkspaceEvidence;
+import com.pbiexport.worker.diagnose.probe.Probes;
 import com.pbiexport.worker.export.ExportService;
 import com.pbiexport.worker.intake.AtLeastOnceDelivery;
 import com.pbiexport.worker.intake.Delivery;
@@ -35,16 +25,14 @@ import com.pbiexport.worker.metrics.BrokerWatch;
 import com.pbiexport.worker.metrics.Readiness;
 import com.pbiexport.worker.metrics.WorkerMetrics;
 import com.pbiexport.worker.net.ProxyConfig;
-import com.pbiexport.worker.powerbi.PowerBiClient;
-import com.pbiexport.worker.powerbi.PowerBiEndpoint;
-import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
 import com.pbiexport.worker.publish.Outbox;
 import com.pbiexport.worker.publish.RecordSender;
-import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
-import com.pbiexport.worker.storage.FilesystemSink;
+import com.pbiexport.worker.tenant.ConnectedTenants;
+import com.pbiexport.worker.tenant.ExportTenants;
+import com.pbiexport.worker.tenant.TenantConnections;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -53,9 +41,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +52,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,8 +74,7 @@ public final class WorkerApp implements AutoCloseable {
 
     private final WorkerConfig config;
     private final PrometheusMeterRegistry registry;
-    private final TokenService tokens;
-    private final Map<String, PowerBiClient> clients;
+    private final ConnectedTenants tenants;
     private final ScheduledExecutorService timers;
     private final ExecutorService io;
     private final Probes probes;
@@ -118,75 +101,32 @@ public final class WorkerApp implements AutoCloseable {
 
         ProxyConfig proxy = ProxyConfig.resolve(config.http().proxy(), env, System.getProperties());
         log.info("outgoing HTTP (Entra ID, Power BI, Azure Blob): {}", proxy.describe()); // never credentials
-        this.tokens = TokenService.create(config.tenants().entrySet().stream()
-                .map(e -> credentials(e.getKey(), e.getValue(), env)).toList(), tokenPolicy(config), clock, proxy);
-        PowerBiHttpSettings http = new PowerBiHttpSettings(config.http().connectTimeout(),
-                config.http().responseTimeout(), config.http().maxConnections(), proxy);
-        this.clients = new LinkedHashMap<>();
-        config.tenants().forEach((alias, t) -> {
-            TokenSource source = tokens.forTenant(alias);
-            clients.put(alias, new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()), source, http, clock));
-            metrics.tenantMeters(alias, source, s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock);
-        });
-        Map<String, FileSink> sinks = new LinkedHashMap<>();
-        config.sinks().targets().forEach((alias, s) -> sinks.put(alias, sink(s, env, proxy)));
+        // every tenant's credentials, token source and Power BI client, built as doctor and the probes build them
+        TenantConnections connections = new TenantConnections(config, env, proxy, clock);
+        this.tenants = connections.openAll();
+        tenants.aliases().forEach(alias -> metrics.tenantMeters(alias, tenants.tokens(alias),
+                s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock));
+        Map<String, FileSink> sinks = FileSinks.build(config.sinks().targets(), env, proxy);
         StartupChecks.requireWritableFilesystemSinks(config, sinks);
         this.startupChecks = new StartupChecks(config, sinks);
 
         this.timers = Executors.newScheduledThreadPool(1, named("export-timer"));
         this.io = Executors.newFixedThreadPool(ioThreads(config), named("export-io"));
-        this.probes = new Probes(config, clients, tokenPolicy(config), env, clock, io, WorkerApp::named, proxy);
-        this.exports = new ExportService(new ExportService.TenantClients() {
-            @Override
-            public PowerBiClient client(String alias) {
-                return clients.get(alias);
-            }
-
-            @Override
-            public boolean resolvesCapacities() {
-                return true; // limits per capacity, not per workspace
-            }
-
-            @Override
-            public CompletableFuture<Optional<CloudEvidence>> cloudEvidence(String alias) {
-                return probes.cloudEvidence(alias);
-            }
-
-            @Override
-            public CompletableFuture<WorkspaceEvidence> workspaceEvidence(String alias, String workspaceId) {
-                return probes.workspaceEvidence(alias, workspaceId);
-            }
-
-            @Override
-            public CompletableFuture<TargetEvidence> targetEvidence(String alias, String workspaceId,
-                                                                    Optional<String> reportId,
-                                                                    Optional<String> profileId) {
-                return probes.targetEvidence(alias, workspaceId, reportId, profileId);
-            }
-
-            @Override
-            public String apiRoot(String alias) {
-                return config.tenants().get(alias).effectivePowerBiApiUrl().toString();
-            }
-
-            @Override
-            public ClassificationContext context(String alias) {
-                ClassificationContext ctx = ClassificationContext.empty()
-                        .withExpectedAudience(expectedAudience(config.tenants().get(alias)));
-                return tokens.forTenant(alias).expiresOn().isPresent()
-                        ? ctx.withAccessToken(tokens.forTenant(alias).token().value()) : ctx;
-            }
-        }, sinks::get, new Classifier(clock), config.limits(), clock, timers, io, metrics);
+        this.probes = new Probes(config.tenants(), config.diagnose().adminApiProbe(), tenants::client,
+                connections.capacitiesCall(), clock, io, WorkerApp::named);
+        this.exports = new ExportService(new ExportTenants(connections, tenants, probes), sinks::get,
+                new Classifier(clock), config.limits(), clock, timers, io, metrics);
 
         // exactly-once: the intake thread owns a transactional producer and sends what the outbox collects;
         // at-least-once: one idempotent producer shared by every thread
         boolean exactlyOnce = config.delivery().exactlyOnce();
         Outbox outbox = new Outbox();
-        this.producer = exactlyOnce ? null : new KafkaProducer<>(producerProps(config));
+        this.producer = exactlyOnce ? null : new KafkaProducer<>(KafkaClientProps.producer(config));
         RecordSender sender = exactlyOnce ? outbox : RecordSender.direct(producer, timers);
         Delivery delivery = exactlyOnce ? new TransactionalDelivery(outbox,
-                () -> new KafkaProducer<>(transactionalProducerProps(config)), clock) : new AtLeastOnceDelivery();
-        this.consumer = new KafkaConsumer<>(consumerProps(config));
+                () -> new KafkaProducer<>(KafkaClientProps.transactionalProducer(config)), clock)
+                : new AtLeastOnceDelivery();
+        this.consumer = new KafkaConsumer<>(KafkaClientProps.consumer(config));
         this.meterBinders = producer == null ? List.of(bind(new KafkaClientMetrics(consumer)))
                 : List.of(bind(new KafkaClientMetrics(producer)), bind(new KafkaClientMetrics(consumer)));
         EventCodec codec = EventCodec.shared();
@@ -215,7 +155,7 @@ public final class WorkerApp implements AutoCloseable {
             ready.put("group", Readiness.group(intakeThread::isAlive, metrics::groupJoined,
                     metrics::assignedPartitions));
             ready.put("broker", Readiness.broker(consumer::metrics, Readiness.MAX_HEARTBEAT_AGE));
-            ready.put("tokens", Readiness.tokens(tokens::health));
+            ready.put("tokens", Readiness.tokens(tenants.tokens()::health));
             ready.putAll(startupChecks.readiness());
             this.admin = new AdminServer(config.admin().bindAddress(), config.admin().port(), registry, ready);
         } catch (IOException e) {
@@ -236,7 +176,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         WorkerApp app = new WorkerApp(config, clock, env);
         app.intakeThread.start();
-        app.startupChecks.start(app.tokens, new Classifier(),
+        app.startupChecks.start(app.tenants.tokens(), new Classifier(),
                 new BrokerWatch(app.consumer::metrics, config.kafka().bootstrapServers(), clock));
         log.info("worker {} started: {} tenant(s), sinks {}, requests topic {}", config.instanceId(),
                 config.tenants().size(), config.sinks().targets().keySet(), config.topics().requests());
@@ -291,8 +231,7 @@ public final class WorkerApp implements AutoCloseable {
                 // closing metrics never blocks shutdown
             }
         });
-        clients.values().forEach(PowerBiClient::close);
-        tokens.close();
+        tenants.close(); // clients, then token sources
         admin.close();
         try {
             io.awaitTermination(5, TimeUnit.SECONDS);
@@ -302,7 +241,7 @@ public final class WorkerApp implements AutoCloseable {
         log.info("worker {} stopped", config.instanceId());
     }
 
-    /** The read-only admin API probe over the tenants' own clients, or null when {@code diagnose.adminApiProbe} is off. */
+    /** Binds a Kafka client's metrics to the registry; closed on shutdown. */
     private AutoCloseable bind(KafkaClientMetrics m) {
         m.bindTo(registry);
         return m;
@@ -313,62 +252,8 @@ public final class WorkerApp implements AutoCloseable {
                 s.minRecords(), s.window(), s.coolDown()), clock);
     }
 
-    private static TenantCredentials credentials(String alias, TenantConfig t, Map<String, String> env) {
-        return new TenantCredentials(alias, t.tenantId(), t.clientId(),
-                java.net.URI.create("https://" + t.cloud().authorityHost()), t.effectiveScope(),
-                Credentials.from(alias, t.credential(), env), t.authorityUrl());
-    }
-
-    /**
-     * The audience the tenant's Power BI API host accepts: that of the host's cloud when it is a known Power BI
-     * host (so a public-cloud token sent to a sovereign API root is named as such), else the configured cloud's.
-     */
-    static String expectedAudience(TenantConfig t) {
-        return CloudName.forApiUrl(t.effectivePowerBiApiUrl()).orElse(t.cloud()).powerBiResource();
-    }
-
-    private static TokenPolicy tokenPolicy(WorkerConfig c) {
-        TokenPolicy d = TokenPolicy.defaults();
-        return new TokenPolicy(c.tokens().refreshAtFraction(), c.tokens().requestTimeout(),
-                c.tokens().minRefreshInterval(), c.http().connectTimeout(), d.expiryMargin());
-    }
-
-    private static FileSink sink(SinkConfig s, Map<String, String> env, ProxyConfig proxy) {
-        if (s instanceof SinkConfig.Filesystem f) {
-            return new FilesystemSink(f.root());
-        }
-        SinkConfig.AzureBlob b = (SinkConfig.AzureBlob) s;
-        String cs = b.connectionString().or(() -> b.connectionStringEnv().map(env::get)).orElseThrow(() ->
-                new IllegalArgumentException("sink " + b.container() + ": no connection string (set connectionString"
-                        + " or connectionStringEnv)"));
-        AzureBlobSink.Settings settings = AzureBlobSink.Settings.of(cs, b.container(), b.prefix())
-                .withCreateContainerIfMissing(true);
-        if (b.serviceVersion().isPresent()) {
-            settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
-        }
-        return AzureBlobSink.fromConnectionString(settings, proxy);
-    }
-
     private static int ioThreads(WorkerConfig c) {
         return Math.max(4, Math.min(32, c.limits().maxInFlight()));
-    }
-
-    private static Properties consumerProps(WorkerConfig c) {
-        Properties p = new Properties();
-        p.putAll(c.kafka().consumerProperties());
-        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(500, c.limits().maxInFlight())));
-        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-intake");
-        // the worker commits by itself, only up to the lowest unfinished record
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        if (c.delivery().exactlyOnce()) {
-            // read_committed makes the offset fetch after a rebalance wait for our transactions still committing
-            // (KIP-447), so a new owner never starts below offsets a committed transaction moved past
-            p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
     }
 
     /**
@@ -381,20 +266,6 @@ public final class WorkerApp implements AutoCloseable {
         Duration half = Duration.ofMillis(Long.parseLong(maxPoll.trim()) / 2);
         Duration response = c.http().responseTimeout().plusSeconds(5);
         return response.compareTo(half) < 0 ? response : half;
-    }
-
-    /**
-     * The intake thread's producer in exactly-once mode: {@code transactional.id} = group id + instance id (a
-     * restarted instance fences its predecessor). Short transaction and blocking timeouts: a crashed instance's
-     * open transaction holds back {@code read_committed} readers until it times out, and the intake thread must
-     * never block for long.
-     */
-    private static Properties transactionalProducerProps(WorkerConfig c) {
-        Properties p = producerProps(c);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, c.kafka().groupId() + "-" + c.instanceId());
-        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "20000");
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        return p;
     }
 
     /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
@@ -410,18 +281,6 @@ public final class WorkerApp implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
-    }
-
-    private static Properties producerProps(WorkerConfig c) {
-        Properties p = new Properties();
-        p.putAll(c.kafka().producerProperties());
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-outcomes");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 

@@ -1,14 +1,12 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.worker.diagnose.probe;
 
 import com.pbiexport.devstack.sim.ManualClock;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.CredentialConfig;
 import com.pbiexport.worker.config.TenantConfig;
-import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CloudProbeTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T12:00:00Z"));
-    private final AtomicInteger tokenServicesBuilt = new AtomicInteger();
-    private final CloudProbe.TokenServices refusing = (alias, t, scope) -> {
-        tokenServicesBuilt.incrementAndGet();
-        throw new IllegalStateException("no token for " + scope); // as if Entra refused the sibling scope
+    private final AtomicInteger calls = new AtomicInteger();
+    /** As if no token could be had for any scope: the production call answers that as no answer. */
+    private final CloudProbe.CapacitiesCall noToken = (alias, t, scope) -> {
+        calls.incrementAndGet();
+        return CloudProbe.Answer.NO_ANSWER;
     };
 
     private static TenantConfig tenant(String apiUrl) {
@@ -38,8 +37,7 @@ class CloudProbeTest {
     }
 
     private CloudProbe probe(TenantConfig t) {
-        return new CloudProbe(Map.of("contoso", t), refusing, new PowerBiHttpSettings(Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 1), clock, Runnable::run);
+        return new CloudProbe(Map.of("contoso", t), noToken, clock, Runnable::run);
     }
 
     @Test
@@ -47,7 +45,7 @@ class CloudProbeTest {
         CloudProbe probe = probe(tenant("http://127.0.0.1:9/"));
 
         assertThat(probe.evidence("contoso").get()).isEmpty();
-        assertThat(tokenServicesBuilt.get()).as("our own token only: it was not refused, so no sibling is tried")
+        assertThat(calls.get()).as("our own token only: it was not refused, so no sibling is tried")
                 .isEqualTo(1);
     }
 
@@ -58,11 +56,11 @@ class CloudProbeTest {
             probe.evidence("contoso").get();
         }
         int perProbe = 1; // our own token: not refused (no token at all), so no sibling is asked
-        assertThat(tokenServicesBuilt.get()).isEqualTo(perProbe);
+        assertThat(calls.get()).isEqualTo(perProbe);
 
         clock.advance(CloudProbe.TTL.plusSeconds(1));
         probe.evidence("contoso").get();
-        assertThat(tokenServicesBuilt.get()).isEqualTo(2 * perProbe);
+        assertThat(calls.get()).isEqualTo(2 * perProbe);
     }
 
     @Test
@@ -70,7 +68,7 @@ class CloudProbeTest {
         CloudProbe probe = probe(tenant("https://api.powerbigov.us/v1.0/myorg"));
 
         assertThat(probe.evidence("contoso").get()).isEmpty();
-        assertThat(tokenServicesBuilt.get()).isZero();
+        assertThat(calls.get()).isZero();
     }
 
     @Test

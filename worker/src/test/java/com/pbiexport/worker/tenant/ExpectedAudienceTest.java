@@ -1,4 +1,4 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.worker.tenant;
 
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.CredentialConfig;
@@ -27,17 +27,17 @@ class ExpectedAudienceTest {
 
     @Test
     void aKnownSovereignApiHostExpectsItsOwnCloudsAudienceWhateverTheConfiguredCloud() {
-        assertThat(WorkerApp.expectedAudience(tenant(CloudName.PUBLIC, "https://api.powerbigov.us")))
+        assertThat(TenantConnections.expectedAudience(tenant(CloudName.PUBLIC, "https://api.powerbigov.us")))
                 .isEqualTo(CloudName.US_GOV.powerBiResource());
-        assertThat(WorkerApp.expectedAudience(tenant(CloudName.US_GOV_HIGH, "https://api.powerbi.com")))
+        assertThat(TenantConnections.expectedAudience(tenant(CloudName.US_GOV_HIGH, "https://api.powerbi.com")))
                 .isEqualTo(CloudName.PUBLIC.powerBiResource());
     }
 
     @Test
     void anUnknownHostFallsBackToTheConfiguredCloud() {
-        assertThat(WorkerApp.expectedAudience(tenant(CloudName.CHINA, "http://127.0.0.1:8443")))
+        assertThat(TenantConnections.expectedAudience(tenant(CloudName.CHINA, "http://127.0.0.1:8443")))
                 .isEqualTo(CloudName.CHINA.powerBiResource());
-        assertThat(WorkerApp.expectedAudience(tenant(CloudName.US_GOV, null)))
+        assertThat(TenantConnections.expectedAudience(tenant(CloudName.US_GOV, null)))
                 .isEqualTo(CloudName.US_GOV.powerBiResource());
     }
 
@@ -45,7 +45,7 @@ class ExpectedAudienceTest {
     void aPublicTokenRejectedByASovereignApiRootIsNamedAsTheWrongCloud() {
         TenantConfig misconfigured = tenant(CloudName.PUBLIC, "https://api.powerbigov.us");
         ClassificationContext ctx = ClassificationContext.empty()
-                .withExpectedAudience(WorkerApp.expectedAudience(misconfigured))
+                .withExpectedAudience(TenantConnections.expectedAudience(misconfigured))
                 .withTokenClaims(TokenClaims.ofAudience(CloudName.PUBLIC.powerBiResource()));
         PowerBiFailure.Http rejected = new PowerBiFailure.Http("start", 401, "PowerBINotAuthorizedException", null,
                 Optional.empty(), Optional.empty());

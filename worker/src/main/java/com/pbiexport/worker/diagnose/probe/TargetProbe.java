@@ -1,4 +1,4 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.worker.diagnose.probe;
 
 import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;

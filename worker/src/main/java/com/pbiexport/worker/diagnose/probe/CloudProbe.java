@@ -1,21 +1,11 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.worker.diagnose.probe;
 
-import com.pbiexport.worker.auth.TenantCredentials;
-import com.pbiexport.worker.auth.TokenPolicy;
-import com.pbiexport.worker.auth.TokenService;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.TenantConfig;
 import com.pbiexport.worker.diagnose.CloudEvidence;
-import com.pbiexport.worker.net.ProxyConfig;
-import com.pbiexport.worker.powerbi.PowerBiClient;
-import com.pbiexport.worker.powerbi.PowerBiEndpoint;
-import com.pbiexport.worker.powerbi.PowerBiException;
-import com.pbiexport.worker.powerbi.PowerBiFailure;
-import com.pbiexport.worker.powerbi.PowerBiHttpSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,17 +30,12 @@ import java.util.concurrent.Executor;
  * cloud host: then the expected audience is already the host's and the classifier names the cloud without help.
  * The probe runs on {@code executor}; callers chain on the future and never block.
  */
-final class CloudProbe {
+public final class CloudProbe {
     static final Duration TTL = Duration.ofMinutes(10);
     private static final Logger log = LoggerFactory.getLogger(CloudProbe.class);
 
-    /** Builds a token service for the tenant with another scope (the sibling cloud's). */
-    interface TokenServices {
-        TokenService forScope(String alias, TenantConfig tenant, String scope);
-    }
-
     /** How the API root answered {@code GET capacities} with a token of one scope. */
-    enum Answer {
+    public enum Answer {
         ACCEPTED,
         /** 401 or 403. */
         REJECTED,
@@ -58,9 +43,13 @@ final class CloudProbe {
         NO_ANSWER
     }
 
-    /** One {@code GET capacities} on the tenant's configured API root with a token of {@code scope}; blocking. */
+    /**
+     * One {@code GET capacities} on the tenant's configured API root with a token of {@code scope}; blocking.
+     * Production: {@code tenant.TenantConnections#capacitiesCall}, which builds the token service and client exactly
+     * as the worker builds the tenant's own, with only the scope changed.
+     */
     @FunctionalInterface
-    interface CapacitiesCall {
+    public interface CapacitiesCall {
         Answer call(String alias, TenantConfig tenant, String scope);
     }
 
@@ -72,40 +61,11 @@ final class CloudProbe {
     private final Executor executor;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    CloudProbe(Map<String, TenantConfig> tenants, TokenServices tokenServices, PowerBiHttpSettings http, Clock clock,
-               Executor executor) {
-        this(tenants, capacitiesCall(tokenServices, http, clock), clock, executor);
-    }
-
     CloudProbe(Map<String, TenantConfig> tenants, CapacitiesCall capacities, Clock clock, Executor executor) {
         this.tenants = Map.copyOf(tenants);
         this.capacities = capacities;
         this.clock = clock;
         this.executor = executor;
-    }
-
-    /** The production call: a token service of that scope and a client of the configured API root. */
-    static CapacitiesCall capacitiesCall(TokenServices tokenServices, PowerBiHttpSettings http, Clock clock) {
-        return (alias, t, scope) -> {
-            try (TokenService tokens = tokenServices.forScope(alias, t, scope);
-                 PowerBiClient client = new PowerBiClient(new PowerBiEndpoint(t.effectivePowerBiApiUrl()),
-                         tokens.forTenant(alias), http, clock)) {
-                client.listCapacities(t.defaultProfileId());
-                return Answer.ACCEPTED;
-            } catch (PowerBiException e) {
-                return e.failure() instanceof PowerBiFailure.Http h && (h.status() == 401 || h.status() == 403)
-                        ? Answer.REJECTED : Answer.NO_ANSWER;
-            } catch (RuntimeException e) {
-                return Answer.NO_ANSWER; // no token for that scope, or a broken set-up: no evidence
-            }
-        };
-    }
-
-    /** The token services the worker itself would build: same credentials and policy, another scope. */
-    static TokenServices tokenServices(TokenPolicy policy, Map<String, String> env, Clock clock, ProxyConfig proxy) {
-        return (alias, t, scope) -> TokenService.create(List.of(new TenantCredentials(alias, t.tenantId(),
-                t.clientId(), URI.create("https://" + t.cloud().authorityHost()), scope,
-                Credentials.from(alias, t.credential(), env), t.authorityUrl())), policy, clock, proxy);
     }
 
     CompletableFuture<Optional<CloudEvidence>> evidence(String alias) {
@@ -138,7 +98,7 @@ final class CloudProbe {
     }
 
     /** Clouds served by the same Entra authority as {@code cloud}, whose tokens it can therefore also issue. */
-    static List<CloudName> siblings(CloudName cloud) {
+    public static List<CloudName> siblings(CloudName cloud) {
         return Arrays.stream(CloudName.values())
                 .filter(c -> c != cloud && c.authorityHost().equalsIgnoreCase(cloud.authorityHost())).toList();
     }

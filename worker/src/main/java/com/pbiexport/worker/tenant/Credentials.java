@@ -1,4 +1,4 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.worker.tenant;
 
 import com.pbiexport.worker.auth.CredentialSource;
 import com.pbiexport.worker.config.CredentialConfig;
