@@ -26,7 +26,7 @@ import com.pbiexport.worker.intake.JobStateStore;
 import com.pbiexport.worker.intake.PartitionListener;
 import com.pbiexport.worker.intake.RequestParser;
 import com.pbiexport.worker.intake.RequestRouter;
-import com.pbiexport.worker.intake.RequestValidator;
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.worker.metrics.AdminServer;
 import com.pbiexport.worker.metrics.JsonLogging;
 import com.pbiexport.worker.metrics.KafkaMeterFilters;
@@ -201,7 +201,7 @@ public final class WorkerApp implements AutoCloseable {
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
         RequestRouter router = new RequestRouter(new RequestParser(codec, breaker::parsed),
-                new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
+                RequestValidator.forWorker(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
                 deadLetters, config.sinks().defaultSink(), clock, timers, metrics, jobStates,
                 new JobStatePublisher(sender, config.topics().jobState()));
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants

@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
@@ -78,7 +79,7 @@ class RequestRouterJobStateTest {
         ExportService exports = new ExportService(alias -> {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, observer);
-        return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
+        return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
                 exports, new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC()),
                 new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
                 null, states, new JobStatePublisher(producer, "jobstate"));

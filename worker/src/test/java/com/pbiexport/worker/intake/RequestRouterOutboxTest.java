@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
@@ -55,7 +56,7 @@ class RequestRouterOutboxTest {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
         JobStateLookup writable = requestId -> Optional.empty();
-        return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
+        return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
                 exports, new OutcomePublisher(outbox, "results", "/test", codec, Clock.systemUTC()),
                 new DeadLetterPublisher(outbox, "deadletter", Clock.systemUTC()), "files", Clock.systemUTC(), timers,
                 null, writable, new JobStatePublisher(outbox, "jobstate"));
