@@ -38,8 +38,12 @@ public final class RequestValidator {
     private static final Pattern ALIAS = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final Pattern GUID =
             Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    private static final List<String> STRING_FIELDS = List.of("/requestId", "/tenant", "/workspaceId", "/reportId",
-            "/format", "/profileId", "/notAfter", "/output/fileName", "/output/sink");
+    // String fields where binding would turn another JSON type into a VALID value (42 -> alias "42", an epoch
+    // number -> an Instant) or drop it (null). The ids and format are not listed: a coerced number is never a GUID
+    // or a format, so they keep their own codes (INVALID_GUID, INVALID_FORMAT); only a null optional profileId
+    // would pass, and it is checked on its own.
+    private static final List<String> STRING_FIELDS = List.of("/requestId", "/tenant", "/notAfter",
+            "/output/fileName", "/output/sink");
     private static final int ECHO_LIMIT = 80;
 
     /** One problem: the code upstream may switch on, and a message naming the field. */
@@ -65,7 +69,7 @@ public final class RequestValidator {
 
     /**
      * The first field of {@code request} (a JSON object) that the schema types as a string but holds another JSON
-     * type (a number, a boolean, null...), as a message naming it; empty when they are all strings or absent.
+     * type that binding would accept (a number, a boolean, null...), as a message naming it; empty otherwise.
      */
     public static Optional<String> wrongType(JsonNode request) {
         for (String pointer : STRING_FIELDS) {
@@ -74,6 +78,9 @@ public final class RequestValidator {
                 return Optional.of(pointer.substring(1).replace('/', '.') + " must be a string, was "
                         + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             }
+        }
+        if (request.path("profileId").isNull()) {
+            return Optional.of("profileId must be a string, was null");
         }
         JsonNode attributes = request.get("attributes");
         if (attributes != null && attributes.isObject()) {

@@ -39,6 +39,8 @@ class RequestValidatorTest {
                 invalid("reportId missing", PDF, ErrorCode.INVALID_GUID, r -> r.remove("reportId")),
                 invalid("profileId not a UUID", PDF, ErrorCode.INVALID_GUID, r -> r.put("profileId", "p1")),
                 invalid("profileId null", PDF, null, r -> r.putNull("profileId")),
+                invalid("workspaceId a number", PDF, ErrorCode.INVALID_GUID, r -> r.put("workspaceId", 42)),
+                invalid("format a number", PDF, ErrorCode.INVALID_FORMAT, r -> r.put("format", 1)),
                 invalid("format lower case", PDF, ErrorCode.INVALID_FORMAT, r -> r.put("format", "pdf")),
                 invalid("format missing", PDF, ErrorCode.INVALID_FORMAT, r -> r.remove("format")),
                 invalid("both configurations", PDF, ErrorCode.INVALID_CONFIGURATION,
