@@ -3,7 +3,7 @@ package com.pbiexport.contracts;
 /** Headers the worker adds to a dead-lettered record (UTF-8 text; the original headers are kept too). */
 public final class DeadLetterHeaders {
 
-    /** Stable reason code, e.g. {@code NOT_JSON}, {@code NOT_AN_OBJECT}, {@code NO_REQUEST_ID}. */
+    /** Stable reason: the name of a {@link DeadLetterReason}, e.g. {@code MALFORMED_JSON}, {@code MISSING_REQUEST_ID}. */
     public static final String REASON = "dlq.reason";
     /** Human-readable detail of the parse error; never contains the record's content. */
     public static final String ERROR = "dlq.error";

@@ -8,7 +8,9 @@ package com.pbiexport.contracts;
  *
  * <p><b>Stability:</b> like Kafka's {@code Errors}, a constant's NAME is a public contract: never rename or
  * remove one, and never reuse one for a different cause. Add new constants instead. The category, the
- * retryable flag and the remediation text may be improved over time.
+ * retryable flag and the remediation text may be improved over time. The list ships as
+ * {@code vocabulary/error-codes.json} (code, category, retryable); {@code VocabularyTest} keeps it equal to this
+ * enum and fails on a rename or removal against its baseline.
  *
  * <p>Each remediation is one line that names the fix, not the symptom.
  */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A failure classified once: a stable code upstream may switch on, who should act, and the fix.
  *
- * @param code             stable UPPER_SNAKE code, never renamed (e.g. {@code TOKEN_AUDIENCE_WRONG})
+ * @param code             stable UPPER_SNAKE code, never renamed: an {@link ErrorCode} name (e.g. {@code TOKEN_AUDIENCE_GRAPH})
  * @param category         the category; {@link ErrorCategory#UNKNOWN} only when reading a newer producer's value
  * @param retryable        true when sending the same request again later may succeed unchanged
  * @param message          what happened, for humans; never a token or secret

@@ -9,29 +9,27 @@ import java.util.Optional;
  * interpret it.
  */
 public enum ExportFormat {
-    PDF(true, true, "pdf", "application/pdf"),
-    PPTX(true, true, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    PDF(true, true, "pdf"),
+    PPTX(true, true, "pptx"),
     /** Power BI reports only. Several pages come back as a zip of PNGs (see {@link #contentTypeForExtension}). */
-    PNG(true, false, "png", "image/png"),
-    ACCESSIBLEPDF(false, true, "pdf", "application/pdf"),
-    XLSX(false, true, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    DOCX(false, true, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    CSV(false, true, "csv", "text/csv"),
-    XML(false, true, "xml", "application/xml"),
-    MHTML(false, true, "mhtml", "multipart/related"),
+    PNG(true, false, "png"),
+    ACCESSIBLEPDF(false, true, "pdf"),
+    XLSX(false, true, "xlsx"),
+    DOCX(false, true, "docx"),
+    CSV(false, true, "csv"),
+    XML(false, true, "xml"),
+    MHTML(false, true, "mhtml"),
     /** Paginated reports only; TIFF unless {@code formatSettings.OutputFormat} picks BMP, EMF, GIF, JPEG or PNG. */
-    IMAGE(false, true, "tiff", "image/tiff");
+    IMAGE(false, true, "tiff");
 
     private final boolean powerBi;
     private final boolean paginated;
     private final String extension;
-    private final String contentType;
 
-    ExportFormat(boolean powerBi, boolean paginated, String extension, String contentType) {
+    ExportFormat(boolean powerBi, boolean paginated, String extension) {
         this.powerBi = powerBi;
         this.paginated = paginated;
         this.extension = extension;
-        this.contentType = contentType;
     }
 
     /** The wire value as it appears in events and in Power BI's ExportTo body, e.g. {@code "PDF"}. */
@@ -56,7 +54,7 @@ public enum ExportFormat {
 
     /** Usual MIME type of a single-file result. */
     public String defaultContentType() {
-        return contentType;
+        return contentTypeForExtension(extension);
     }
 
     /**
@@ -81,28 +79,50 @@ public enum ExportFormat {
      */
     public static String contentTypeForExtension(String extension) {
         if (extension == null || extension.isBlank()) {
-            return "application/octet-stream";
+            return OCTET_STREAM;
         }
         String ext = extension.strip().toLowerCase(Locale.ROOT);
-        if (ext.startsWith(".")) {
-            ext = ext.substring(1);
-        }
-        return switch (ext) {
-            case "zip" -> "application/zip";
-            case "pdf" -> "application/pdf";
-            case "pptx" -> PPTX.contentType;
-            case "png" -> "image/png";
-            case "xlsx" -> XLSX.contentType;
-            case "docx" -> DOCX.contentType;
-            case "csv" -> "text/csv";
-            case "xml" -> "application/xml";
-            case "mhtml", "mht" -> "multipart/related";
-            case "tif", "tiff" -> "image/tiff";
-            case "bmp" -> "image/bmp";
-            case "emf" -> "image/emf";
-            case "gif" -> "image/gif";
-            case "jpg", "jpeg" -> "image/jpeg";
-            default -> "application/octet-stream";
-        };
+        String bare = ext.startsWith(".") ? ext.substring(1) : ext;
+        return MEDIA_TYPES.stream().filter(m -> m.extensions().contains(bare)).map(MediaType::contentType)
+                .findFirst().orElse(OCTET_STREAM);
     }
+
+    /**
+     * The usual extension (without the dot, e.g. {@code "tif"}) of a download's {@code Content-Type} (parameters
+     * such as {@code ; charset} ignored), or empty for an unknown or missing type.
+     */
+    public static Optional<String> extensionForContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return Optional.empty();
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return MEDIA_TYPES.stream().filter(m -> m.contentType().equals(type) || m.aliases().contains(type))
+                .map(m -> m.extensions().get(0)).findFirst();
+    }
+
+    private static final String OCTET_STREAM = "application/octet-stream";
+
+    /** A file type Power BI produces: its MIME type, other names it goes by, its extensions (usual one first). */
+    private record MediaType(String contentType, java.util.List<String> aliases, java.util.List<String> extensions) {
+        static MediaType of(String contentType, String... extensions) {
+            return new MediaType(contentType, java.util.List.of(), java.util.List.of(extensions));
+        }
+    }
+
+    // the one table of file types (PDF/ACCESSIBLEPDF, Office, images incl. IMAGE's OutputFormat choices, zip of PNGs)
+    private static final java.util.List<MediaType> MEDIA_TYPES = java.util.List.of(
+            MediaType.of("application/pdf", "pdf"),
+            MediaType.of("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+            MediaType.of("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+            MediaType.of("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+            MediaType.of("application/zip", "zip"),
+            MediaType.of("image/png", "png"),
+            MediaType.of("image/tiff", "tif", "tiff"),
+            MediaType.of("image/jpeg", "jpg", "jpeg"),
+            MediaType.of("image/gif", "gif"),
+            MediaType.of("image/bmp", "bmp"),
+            MediaType.of("image/emf", "emf"),
+            MediaType.of("text/csv", "csv"),
+            new MediaType("application/xml", java.util.List.of("text/xml"), java.util.List.of("xml")),
+            new MediaType("multipart/related", java.util.List.of("message/rfc822"), java.util.List.of("mhtml", "mht")));
 }

@@ -54,6 +54,22 @@ public record ExportRequested(
         return ExportFormat.parse(format);
     }
 
+    /**
+     * The body of Power BI's {@code ExportTo} call ({@code ExportReportRequest}) for a valid request: the format and
+     * the configuration given, copied (the request's trees stay untouched).
+     */
+    public ObjectNode exportToBody() {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.put("format", knownFormat().map(ExportFormat::wireValue).orElse(format));
+        if (powerBIReportConfiguration != null) {
+            body.set("powerBIReportConfiguration", powerBIReportConfiguration.deepCopy());
+        }
+        if (paginatedReportConfiguration != null) {
+            body.set("paginatedReportConfiguration", paginatedReportConfiguration.deepCopy());
+        }
+        return body;
+    }
+
     /** Starts a request with its required fields; everything else is optional. */
     public static Builder builder(String requestId, String tenant, String workspaceId, String reportId,
                                   ExportFormat format) {

@@ -48,7 +48,7 @@ class EventRecordsTest {
 
     @Test
     void failedEchoesTheRequestAndValidatesWithAllDetails() {
-        ExportError error = ExportError.of("TOKEN_AUDIENCE_WRONG", ErrorCategory.AUTH, false,
+        ExportError error = ExportError.of("TOKEN_AUDIENCE_GRAPH", ErrorCategory.AUTH, false,
                         "The token's audience is Microsoft Graph.",
                         "Request scope https://analysis.windows.net/powerbi/api/.default")
                 .withHttpStatus(403).withPowerBiErrorCode("TokenAudienceInvalid")

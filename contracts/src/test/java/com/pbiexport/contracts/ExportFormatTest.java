@@ -46,6 +46,26 @@ class ExportFormatTest {
     }
 
     @Test
+    void namesTheExtensionOfADownloadsContentType() {
+        assertThat(ExportFormat.extensionForContentType("application/pdf")).contains("pdf");
+        assertThat(ExportFormat.extensionForContentType("Image/TIFF; charset=binary")).contains("tif");
+        assertThat(ExportFormat.extensionForContentType("text/xml")).contains("xml");
+        assertThat(ExportFormat.extensionForContentType("message/rfc822")).contains("mhtml");
+        assertThat(ExportFormat.extensionForContentType("application/octet-stream")).isEmpty();
+        assertThat(ExportFormat.extensionForContentType(null)).isEmpty();
+    }
+
+    @Test
+    void everyFormatsExtensionAndContentTypeGoBothWays() {
+        for (ExportFormat f : ExportFormat.values()) {
+            assertThat(ExportFormat.contentTypeForExtension(f.fileExtension())).as("%s", f)
+                    .isEqualTo(f.defaultContentType()).isNotEqualTo("application/octet-stream");
+            assertThat(ExportFormat.contentTypeForExtension(ExportFormat.extensionForContentType(f.defaultContentType())
+                    .orElseThrow())).as("%s", f).isEqualTo(f.defaultContentType());
+        }
+    }
+
+    @Test
     void errorCategoryWireValuesMatchTheSchemaEnum() {
         var schemaEnum = ContractFiles.schemaTree("ExportFailed").at("/properties/error/properties/category/enum");
 

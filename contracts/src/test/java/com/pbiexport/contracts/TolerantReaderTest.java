@@ -79,7 +79,7 @@ class TolerantReaderTest {
 
     @Test
     void writesCategoriesAsTheirLowerCaseWireValues() {
-        ExportError error = ExportError.of("REPORT_NOT_FOUND", ErrorCategory.NOT_FOUND, false, "m", "r");
+        ExportError error = ExportError.of("PBI_REPORT_NOT_FOUND", ErrorCategory.NOT_FOUND, false, "m", "r");
 
         assertThat(codec.toTree(error).get("category").asText()).isEqualTo("not_found");
         assertThat(ErrorCategory.fromWire("invalid_request")).isEqualTo(ErrorCategory.INVALID_REQUEST);

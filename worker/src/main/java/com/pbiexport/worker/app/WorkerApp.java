@@ -14,7 +14,7 @@ import com.pbiexport.worker.intake.IntakeLoop;
 import com.pbiexport.worker.intake.TransactionalDelivery;
 import com.pbiexport.worker.intake.RequestParser;
 import com.pbiexport.worker.intake.RequestRouter;
-import com.pbiexport.worker.intake.RequestValidator;
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.worker.jobstate.JobStateStore;
 import com.pbiexport.worker.jobstate.JobStateWriter;
 import com.pbiexport.worker.jobstate.JobStates;
@@ -142,7 +142,7 @@ public final class WorkerApp implements AutoCloseable {
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
         RequestRouter router = new RequestRouter(new RequestParser(codec, breaker::parsed),
-                new RequestValidator(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
+                RequestValidator.forWorker(config.tenants().keySet(), config.sinks().targets().keySet()), exports, outcomes,
                 deadLetters, jobStates, config.sinks().defaultSink(), clock, timers, metrics);
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), breaker.guard(router),

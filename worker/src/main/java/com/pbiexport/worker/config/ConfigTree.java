@@ -207,6 +207,10 @@ final class ConfigTree {
 
     private String unknown(List<String> segs, String key) {
         String prefix = segs.isEmpty() ? "" : String.join(".", segs) + ".";
+        String removed = Settings.removed().get(prefix + key);
+        if (removed != null) {
+            return "setting '" + prefix + key + "' was removed: " + removed;
+        }
         List<String> known = childNames(segs);
         Optional<String> guess = known.stream().filter(k -> k.equalsIgnoreCase(key)).findFirst()
                 .or(() -> known.stream()

@@ -6,11 +6,13 @@ import java.util.Objects;
 /**
  * Limits of one worker instance.
  *
- * @param maxInFlight           exports in progress at once on this instance; intake pauses beyond it
+ * @param maxInFlight           exports in progress at once on this instance (admission slots); intake pauses at
+ *                              {@code maxQueued}, not here
  * @param maxFileBytes          larger files fail with STORAGE_TOO_LARGE (Power BI's own limit is 250 MB)
  * @param exportTimeout         overall time one export may take, retries included
  * @param pollFallbackInterval  wait between status polls when Power BI sends no Retry-After
- * @param maxPollInterval       upper bound on any Retry-After we honour between polls
+ * @param maxPollInterval       longest wait the worker chooses by itself between polls (error back-off, forecast
+ *                              spacing); a Retry-After is always honoured in full
  * @param busyRetries           restarts of an export that ended Failed with Retry-After (service busy)
  * @param startThrottleMaxWait  how long a start may keep waiting out 429s before failing as throttled
  * @param pollErrorBudget       consecutive transient poll errors tolerated before the export fails

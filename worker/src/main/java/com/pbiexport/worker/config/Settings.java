@@ -13,6 +13,7 @@ import static com.pbiexport.worker.config.ValueType.STRING;
 import static com.pbiexport.worker.config.ValueType.URL;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -120,7 +121,9 @@ public final class Settings {
                     .doc("Azure Blob sink: pins the storage service version (Azurite may lag the SDK).").build(),
 
             Setting.of("limits.maxInFlight", INT).defaultValue(Limits.DEFAULT_MAX_IN_FLIGHT).check(Check.atLeast(1))
-                    .doc("Exports in progress at once on this instance; intake pauses beyond it.").build(),
+                    .doc("Exports in progress at once on this instance (started and not finished: rendering, "
+                            + "polled or downloading); more accepted requests wait in the export stage. Intake "
+                            + "pauses at `limits.maxQueued`, not here.").build(),
             Setting.of("limits.maxFileBytes", BYTES).defaultValue(Limits.DEFAULT_MAX_FILE_BYTES, "250MiB")
                     .check(Check.atLeast(1))
                     .doc("Larger files fail with `STORAGE_TOO_LARGE`. Bytes, or `KB`/`MB`/`GB`/`KiB`/`MiB`/`GiB`.")
@@ -134,7 +137,10 @@ public final class Settings {
                     .doc("Wait between status polls when Power BI sends no `Retry-After`.").build(),
             Setting.of("limits.maxPollInterval", DURATION).defaultValue(Limits.DEFAULT_MAX_POLL_INTERVAL)
                     .check(Check.positiveDuration())
-                    .doc("Upper bound on a `Retry-After` honoured between polls.").build(),
+                    .doc("Longest wait the worker chooses by itself between polls: caps the back-off after "
+                            + "transient errors and the forecast's poll spacing. A `Retry-After` from Power BI is "
+                            + "always honoured in full, even when longer. At least `limits.pollFallbackInterval`.")
+                    .build(),
             Setting.of("limits.busyRetries", INT).defaultValue(Limits.DEFAULT_BUSY_RETRIES).check(Check.atLeast(0))
                     .doc("Restarts of an export that ended `Failed` with `Retry-After` (service busy).").build(),
             Setting.of("limits.startThrottleMaxWait", DURATION).defaultValue(Limits.DEFAULT_START_THROTTLE_MAX_WAIT)
@@ -212,8 +218,6 @@ public final class Settings {
                     .build(),
             Setting.of("http.maxConnections", INT).defaultValue(HttpSettings.DEFAULT_MAX_CONNECTIONS)
                     .check(Check.atLeast(1)).doc("Connection pool size.").build(),
-            Setting.of("http.retryAfterFallback", DURATION).defaultValue(HttpSettings.DEFAULT_RETRY_AFTER_FALLBACK)
-                    .check(Check.positiveDuration()).doc("Wait after a 429 without a valid `Retry-After`.").build(),
             Setting.of("http.proxy", STRING).defaultValue(HttpSettings.DEFAULT_PROXY).sensitive()
                     .check(ProxySetting.check())
                     .doc("Proxy for Entra ID, Power BI and Azure Blob: `env` reads `https.proxyHost`/`http.proxyHost` "
@@ -240,6 +244,20 @@ public final class Settings {
                     .doc("One JSON object per log line instead of plain text.").build());
 
     private Settings() {
+    }
+
+    /**
+     * Settings that existed and were removed, with what to do instead. Setting one (in the file or through its
+     * {@code PBIEXPORT_} variable) stops start-up with this text: a silently ignored setting would let an operator
+     * believe it still works.
+     */
+    private static final Map<String, String> REMOVED = Map.of(
+            "http.retryAfterFallback", "it was never read: a 429 without a valid Retry-After waits "
+                    + "limits.pollFallbackInterval; remove it (set limits.pollFallbackInterval instead)");
+
+    /** Removed settings (dotted path) and what to do instead; see {@link #REMOVED}. */
+    public static Map<String, String> removed() {
+        return REMOVED;
     }
 
     /** Every setting, in documentation order. */

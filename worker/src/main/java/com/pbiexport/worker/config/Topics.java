@@ -8,10 +8,11 @@ import java.util.Objects;
  * @param create {@code topics.create}: create missing topics (job state compacted, as many partitions as requests)
  */
 public record Topics(String requests, String results, String jobState, String deadLetter, boolean create) {
-    public static final String DEFAULT_REQUESTS = "pbi.export.requests";
-    public static final String DEFAULT_RESULTS = "pbi.export.results";
-    public static final String DEFAULT_JOB_STATE = "pbi.export.jobstate";
-    public static final String DEFAULT_DEAD_LETTER = "pbi.export.deadletter";
+    // the defaults are the contract's names (asyncapi.yaml): one definition, in contracts
+    public static final String DEFAULT_REQUESTS = com.pbiexport.contracts.Topics.REQUESTS;
+    public static final String DEFAULT_RESULTS = com.pbiexport.contracts.Topics.RESULTS;
+    public static final String DEFAULT_JOB_STATE = com.pbiexport.contracts.Topics.JOB_STATE;
+    public static final String DEFAULT_DEAD_LETTER = com.pbiexport.contracts.Topics.DEAD_LETTER;
 
     public Topics {
         Objects.requireNonNull(requests, "requests");

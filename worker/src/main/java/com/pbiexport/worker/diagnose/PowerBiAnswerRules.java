@@ -1,5 +1,7 @@
 package com.pbiexport.worker.diagnose;
 
+import com.pbiexport.contracts.ExportFormat;
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.ErrorCode;
 
 import com.pbiexport.worker.powerbi.PowerBiFailure;
@@ -21,10 +23,10 @@ import java.util.Set;
  */
 final class PowerBiAnswerRules {
     static final int MAX_QUOTED = 300;
-    static final Set<String> FORMATS_POWER_BI = Set.of("PDF", "PPTX", "PNG");
-    static final Set<String> FORMATS_PAGINATED =
-            Set.of("PDF", "ACCESSIBLEPDF", "PPTX", "XLSX", "DOCX", "CSV", "XML", "MHTML", "IMAGE");
-    static final int MAX_PAGES = 50;
+    // format facts and Power BI's page limit have one owner: contracts (ExportFormat, RequestValidator)
+    static final Set<String> FORMATS_POWER_BI = formats(ExportFormat::isPowerBiFormat);
+    static final Set<String> FORMATS_PAGINATED = formats(ExportFormat::isPaginatedFormat);
+    static final int MAX_PAGES = RequestValidator.MAX_PAGES;
     private static final Set<String> OBSERVED_INFO = Set.of(PowerBiCodes.INFO_SP_NOT_ALLOWED,
             PowerBiCodes.INFO_INVALID_TOKEN, PowerBiCodes.INFO_TOKEN_EXPIRED, PowerBiCodes.INFO_GROUP_NOT_ACCESSIBLE)
             .stream().map(PowerBiAnswerRules::lower).collect(java.util.stream.Collectors.toSet());
@@ -170,5 +172,10 @@ final class PowerBiAnswerRules {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Set<String> formats(java.util.function.Predicate<ExportFormat> supported) {
+        return java.util.Arrays.stream(ExportFormat.values()).filter(supported).map(ExportFormat::wireValue)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 }

@@ -294,7 +294,7 @@ public final class DeadLetterBreaker {
      */
     public void parsed(ParseResult result) {
         if (handling && result instanceof ParseResult.Unparseable u) {
-            pendingReason = u.reason();
+            pendingReason = u.reason().name();
         }
     }
 

@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.DeadLetterReason;
 import com.pbiexport.contracts.ExportRequested;
 
 import java.util.Optional;
@@ -18,7 +19,7 @@ public sealed interface ParseResult permits ParseResult.Parsed, ParseResult.Malf
 
     /**
      * Nothing to answer: not JSON, not an object, no requestId, wrong CloudEvents headers. Goes to the
-     * dead-letter topic with {@code reason} (a stable code) and {@code detail}.
+     * dead-letter topic with {@code reason} (a stable {@link DeadLetterReason}) and {@code detail}.
      */
-    record Unparseable(String reason, String detail) implements ParseResult { }
+    record Unparseable(DeadLetterReason reason, String detail) implements ParseResult { }
 }

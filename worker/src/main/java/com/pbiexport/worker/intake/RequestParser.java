@@ -8,33 +8,31 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pbiexport.contracts.CloudEventHeaders;
+import com.pbiexport.contracts.DeadLetterReason;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.contracts.ExportRequested;
+import com.pbiexport.contracts.RequestValidator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Reads an export request from a Kafka record: plain JSON, a CloudEvent in binary mode ({@code ce_*} headers,
  * the value is the data) or in structured mode ({@code application/cloudevents+json}). Tolerant of unknown
- * fields; strict about what it cannot answer. Never throws: every input ends in one {@link ParseResult}.
+ * fields; strict about what it cannot answer. Never throws: every input ends in one {@link ParseResult}; what cannot
+ * be answered is dead-lettered with a {@link DeadLetterReason} (the contract's stable list).
  */
 public final class RequestParser {
     /** Larger values are refused before parsing (Kafka's default max message is 1 MiB). */
     public static final int MAX_VALUE_BYTES = 1024 * 1024;
     /** Far deeper than any real request (about 6 levels); deeper input is refused as malformed. */
     static final int MAX_NESTING_DEPTH = 64;
-    static final int MAX_REQUEST_ID_LENGTH = com.pbiexport.contracts.RequestValidator.MAX_REQUEST_ID_LENGTH;
+    static final int MAX_REQUEST_ID_LENGTH = RequestValidator.MAX_REQUEST_ID_LENGTH;
     static final String TRACEPARENT = "traceparent";
-    /** Every dead-letter reason this parser gives (the {@code dlq.reason} header): a stable list to alert on. */
-    public static final Set<String> DEAD_LETTER_REASONS = Set.of("EMPTY_VALUE", "TOO_LARGE",
-            "UNSUPPORTED_CLOUDEVENTS_VERSION", "UNEXPECTED_EVENT_TYPE", "MALFORMED_JSON", "NOT_AN_OBJECT",
-            "MISSING_REQUEST_ID", "REQUEST_ID_TOO_LONG");
 
     private final EventCodec codec;
     private final ObjectMapper guarded;
@@ -69,7 +67,7 @@ public final class RequestParser {
             result = read(value, headers == null ? Map.of() : headers);
         } catch (RuntimeException e) {
             // a bug here must not become a poison pill that stalls the partition: the record is dead-lettered
-            result = new ParseResult.Unparseable("MALFORMED_JSON", "the value could not be read ("
+            result = new ParseResult.Unparseable(DeadLetterReason.MALFORMED_JSON, "the value could not be read ("
                     + e.getClass().getSimpleName() + ")");
         }
         listener.accept(result);
@@ -79,63 +77,67 @@ public final class RequestParser {
     private ParseResult read(byte[] value, Map<String, byte[]> headers) {
         Optional<String> traceparent = Optional.ofNullable(CloudEventHeaders.text(headers, TRACEPARENT));
         if (value == null || value.length == 0) {
-            return new ParseResult.Unparseable("EMPTY_VALUE", "the record has no value");
+            return new ParseResult.Unparseable(DeadLetterReason.EMPTY_VALUE, "the record has no value");
         }
         if (value.length > MAX_VALUE_BYTES) {
-            return new ParseResult.Unparseable("TOO_LARGE", "the value has " + value.length + " bytes; at most "
+            return new ParseResult.Unparseable(DeadLetterReason.TOO_LARGE, "the value has " + value.length + " bytes; at most "
                     + MAX_VALUE_BYTES + " are accepted");
         }
         String specVersion = CloudEventHeaders.text(headers, CloudEventHeaders.SPECVERSION);
         String ceType = CloudEventHeaders.text(headers, CloudEventHeaders.TYPE);
         if (specVersion != null && !CloudEventHeaders.SPEC_VERSION.equals(specVersion)) {
-            return new ParseResult.Unparseable("UNSUPPORTED_CLOUDEVENTS_VERSION",
+            return new ParseResult.Unparseable(DeadLetterReason.UNSUPPORTED_CLOUDEVENTS_VERSION,
                     "ce_specversion is '" + printable(specVersion) + "'; only 1.0 is supported");
         }
         if (ceType != null && !CloudEventHeaders.TYPE_REQUESTED.equals(ceType)) {
-            return new ParseResult.Unparseable("UNEXPECTED_EVENT_TYPE",
+            return new ParseResult.Unparseable(DeadLetterReason.UNEXPECTED_EVENT_TYPE,
                     "ce_type is '" + printable(ceType) + "'; expected " + CloudEventHeaders.TYPE_REQUESTED);
         }
         JsonNode tree;
         try {
             tree = guarded.readTree(value);
         } catch (IOException e) {
-            return new ParseResult.Unparseable("MALFORMED_JSON", "the value is not valid JSON: " + shortMessage(e));
+            return new ParseResult.Unparseable(DeadLetterReason.MALFORMED_JSON, "the value is not valid JSON: " + shortMessage(e));
         }
         if (tree == null || tree.isMissingNode()) {
-            return new ParseResult.Unparseable("MALFORMED_JSON", "the value holds no JSON (only white space)");
+            return new ParseResult.Unparseable(DeadLetterReason.MALFORMED_JSON, "the value holds no JSON (only white space)");
         }
         if (!tree.isObject()) {
-            return new ParseResult.Unparseable("NOT_AN_OBJECT", "the value is JSON but not an object");
+            return new ParseResult.Unparseable(DeadLetterReason.NOT_AN_OBJECT, "the value is JSON but not an object");
         }
         String contentType = CloudEventHeaders.text(headers, CloudEventHeaders.CONTENT_TYPE);
         if (CloudEventHeaders.isStructuredContentType(contentType) || (specVersion == null && tree.has("specversion"))) {
             JsonNode spec = tree.get("specversion");
             if (spec == null || !CloudEventHeaders.SPEC_VERSION.equals(spec.asText())) {
-                return new ParseResult.Unparseable("UNSUPPORTED_CLOUDEVENTS_VERSION",
+                return new ParseResult.Unparseable(DeadLetterReason.UNSUPPORTED_CLOUDEVENTS_VERSION,
                         "structured CloudEvent without specversion 1.0");
             }
             JsonNode type = tree.get("type");
             if (type != null && !CloudEventHeaders.TYPE_REQUESTED.equals(type.asText())) {
-                return new ParseResult.Unparseable("UNEXPECTED_EVENT_TYPE",
+                return new ParseResult.Unparseable(DeadLetterReason.UNEXPECTED_EVENT_TYPE,
                         "structured CloudEvent of type '" + printable(type.asText()) + "'; expected "
                                 + CloudEventHeaders.TYPE_REQUESTED);
             }
             JsonNode tp = tree.get(TRACEPARENT); // the tracing extension is an envelope attribute, not data
             tree = tree.get("data");
             if (tree == null || !tree.isObject()) {
-                return new ParseResult.Unparseable("NOT_AN_OBJECT", "the CloudEvent's data is not a JSON object");
+                return new ParseResult.Unparseable(DeadLetterReason.NOT_AN_OBJECT, "the CloudEvent's data is not a JSON object");
             }
             traceparent = traceparent.or(() -> Optional.ofNullable(tp).map(JsonNode::asText));
         }
         JsonNode id = tree.get("requestId");
         if (id == null || !id.isTextual() || id.asText().isBlank()) {
-            return new ParseResult.Unparseable("MISSING_REQUEST_ID",
+            return new ParseResult.Unparseable(DeadLetterReason.MISSING_REQUEST_ID,
                     "requestId is missing or not a non-empty string; without it no outcome can be keyed");
         }
         if (id.asText().length() > MAX_REQUEST_ID_LENGTH) {
             // an answer keyed by it could not be valid against the published schema either
-            return new ParseResult.Unparseable("REQUEST_ID_TOO_LONG", "requestId has " + id.asText().length()
+            return new ParseResult.Unparseable(DeadLetterReason.REQUEST_ID_TOO_LONG, "requestId has " + id.asText().length()
                     + " characters; at most " + MAX_REQUEST_ID_LENGTH + " are allowed");
+        }
+        Optional<String> wrongType = RequestValidator.wrongType(tree); // binding would coerce 42 to "42"
+        if (wrongType.isPresent()) {
+            return new ParseResult.Malformed(id.asText(), printable(wrongType.get()), traceparent);
         }
         try {
             return new ParseResult.Parsed(codec.convert(tree, ExportRequested.class), traceparent);

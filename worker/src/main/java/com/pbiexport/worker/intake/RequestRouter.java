@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.export.ExportJobSpec;
@@ -87,7 +88,7 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         AtomicBoolean cancelled = new AtomicBoolean();
         ParseResult parsed = parser.parse(record.value(), headers(record));
         if (parsed instanceof ParseResult.Unparseable u) {
-            observer.deadLettered(u.reason());
+            observer.deadLettered(u.reason().name());
             log.warn("dead-lettering {}-{}@{}: {} ({})", record.topic(), record.partition(), record.offset(),
                     u.reason(), u.detail());
             deliver(() -> deadLetters.send(record, u.reason(), u.detail()), finished, cancelled, 0);
@@ -126,7 +127,7 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         }
         String sink = request.output() != null && request.output().sink() != null
                 ? request.output().sink() : defaultSink;
-        ExportJobSpec spec = new ExportJobSpec(request, RequestValidator.exportBody(request), sink,
+        ExportJobSpec spec = new ExportJobSpec(request, request.exportToBody(), sink,
                 clock.instant(), p.traceparent());
         Consumer<JobResult> onResult = result -> deliver(() -> run.answer().apply(result), finished, cancelled, 0);
         ExportService.JobHandle job = run.resumeFrom()

@@ -1,5 +1,6 @@
 package com.pbiexport.worker.powerbi;
 
+import com.pbiexport.contracts.ExportFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,22 +64,6 @@ public final class PowerBiClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PowerBiClient.class);
     private static final int MAX_JSON_BYTES = 8 * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 64 * 1024;
-    private static final Map<String, String> EXTENSIONS = Map.ofEntries(
-            Map.entry("application/pdf", ".pdf"),
-            Map.entry("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
-            Map.entry("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-            Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-            Map.entry("application/zip", ".zip"),
-            Map.entry("image/png", ".png"),
-            Map.entry("image/tiff", ".tif"),
-            Map.entry("image/jpeg", ".jpg"),
-            Map.entry("image/gif", ".gif"),
-            Map.entry("image/bmp", ".bmp"),
-            Map.entry("text/csv", ".csv"),
-            Map.entry("text/xml", ".xml"),
-            Map.entry("application/xml", ".xml"),
-            Map.entry("multipart/related", ".mhtml"),
-            Map.entry("message/rfc822", ".mhtml"));
 
     private final PowerBiEndpoint endpoint;
     private final TokenSource tokens;
@@ -466,10 +449,7 @@ public final class PowerBiClient implements AutoCloseable {
     }
 
     private static String extensionFor(Optional<String> contentType) {
-        return contentType
-                .map(ct -> ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
-                .map(EXTENSIONS::get)
-                .orElse(".bin");
+        return contentType.flatMap(ExportFormat::extensionForContentType).map(e -> "." + e).orElse(".bin");
     }
 
     private static String origin(URI uri) {

@@ -1,6 +1,7 @@
 package com.pbiexport.worker.publish;
 
 import com.pbiexport.contracts.DeadLetterHeaders;
+import com.pbiexport.contracts.DeadLetterReason;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,17 +34,17 @@ public final class DeadLetterPublisher {
     }
 
     /**
-     * @param reason a stable code such as {@code MALFORMED_JSON}
+     * @param reason why: its name is the {@code dlq.reason} header (a stable contract)
      * @param detail one line for a human; never the record's content
      */
-    public CompletableFuture<Void> send(ConsumerRecord<byte[], byte[]> original, String reason, String detail) {
+    public CompletableFuture<Void> send(ConsumerRecord<byte[], byte[]> original, DeadLetterReason reason, String detail) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : original.headers()) {
             if (!h.key().startsWith("dlq.")) {
                 headers.add(h);
             }
         }
-        headers.add(DeadLetterHeaders.REASON, utf8(reason));
+        headers.add(DeadLetterHeaders.REASON, utf8(reason.name()));
         headers.add(DeadLetterHeaders.ERROR, utf8(detail));
         headers.add(DeadLetterHeaders.TOPIC, utf8(original.topic()));
         headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(original.partition())));

@@ -112,7 +112,7 @@ class ConfigLoaderTest {
                       azureBlob: {connectionStringEnv: BLOB_CS, container: exports, prefix: pbi/, serviceVersion: V2021_12_02}
                 limits: {maxInFlight: 8, maxFileBytes: 100MiB, exportTimeout: 30m, pollFallbackInterval: PT2S,
                          maxPollInterval: 1m, busyRetries: 0, startThrottleMaxWait: 10m, pollErrorBudget: 2}
-                http: {connectTimeout: 2s, responseTimeout: 30s, maxConnections: 10, retryAfterFallback: 3s}
+                http: {connectTimeout: 2s, responseTimeout: 30s, maxConnections: 10}
                 tokens: {refreshAtFraction: 0.5, requestTimeout: 5s, minRefreshInterval: 500ms}
                 admin: {bindAddress: 127.0.0.1, port: 0}
                 logging: {json: true}
@@ -139,8 +139,7 @@ class ConfigLoaderTest {
                 Optional.of("BLOB_CS"), "exports", "pbi/", Optional.of("V2021_12_02")));
         assertThat(c.limits()).isEqualTo(new Limits(8, 100L * 1024 * 1024, Duration.ofMinutes(30),
                 Duration.ofSeconds(2), Duration.ofMinutes(1), 0, Duration.ofMinutes(10), 2));
-        assertThat(c.http()).isEqualTo(new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), 10,
-                Duration.ofSeconds(3)));
+        assertThat(c.http()).isEqualTo(new HttpSettings(Duration.ofSeconds(2), Duration.ofSeconds(30), 10));
         assertThat(c.tokens()).isEqualTo(new TokenSettings(0.5, Duration.ofSeconds(5), Duration.ofMillis(500)));
         assertThat(c.admin()).isEqualTo(new AdminSettings("127.0.0.1", 0));
         assertThat(c.logging().json()).isTrue();
@@ -204,6 +203,13 @@ class ConfigLoaderTest {
     void rejectsUnknownKeyAndSuggestsTheRightOne() {
         assertThat(problems(BASE + "limits: {maxInflight: 3}\n")).containsExactly(
                 "unknown setting 'limits.maxInflight'; did you mean 'limits.maxInFlight'?");
+    }
+
+    @Test
+    void aRemovedSettingStopsStartUpNamingItsReplacement() {
+        assertThat(problems(BASE + "http: {retryAfterFallback: 3s}\n")).containsExactly(
+                "setting 'http.retryAfterFallback' was removed: it was never read: a 429 without a valid Retry-After "
+                        + "waits limits.pollFallbackInterval; remove it (set limits.pollFallbackInterval instead)");
     }
 
     @Test

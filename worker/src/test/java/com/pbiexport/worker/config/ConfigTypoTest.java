@@ -31,6 +31,14 @@ class ConfigTypoTest {
     }
 
     @Test
+    void theVariableOfARemovedSettingStopsStartUpNamingItsReplacement() {
+        assertThat(problems(Map.of("PBIEXPORT_HTTP_RETRY_AFTER_FALLBACK", "3s"))).containsExactly(
+                "environment variable PBIEXPORT_HTTP_RETRY_AFTER_FALLBACK sets a removed setting: "
+                        + "http.retryAfterFallback was removed: it was never read: a 429 without a valid Retry-After "
+                        + "waits limits.pollFallbackInterval; remove it (set limits.pollFallbackInterval instead)");
+    }
+
+    @Test
     void aVariableFarFromEverySettingGetsNoGuess() {
         assertThat(problems(Map.of("PBIEXPORT_COMPLETELY_DIFFERENT_THING", "x"))).containsExactly(
                 "environment variable PBIEXPORT_COMPLETELY_DIFFERENT_THING names no setting; remove it or use a "

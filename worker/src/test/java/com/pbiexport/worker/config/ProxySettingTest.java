@@ -41,7 +41,7 @@ class ProxySettingTest {
         assertThat(e).isNotNull();
         assertThat(String.join("\n", e.problems())).contains("http.proxy").doesNotContain("s3cr3t");
         assertThat(new HttpSettings(HttpSettings.DEFAULT_CONNECT_TIMEOUT, HttpSettings.DEFAULT_RESPONSE_TIMEOUT, 1,
-                HttpSettings.DEFAULT_RETRY_AFTER_FALLBACK, "http://svc:s3cr3t@proxy:3128").toString())
+                "http://svc:s3cr3t@proxy:3128").toString())
                 .doesNotContain("s3cr3t");
     }
 }

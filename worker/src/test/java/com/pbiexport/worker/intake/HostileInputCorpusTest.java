@@ -1,5 +1,7 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
+import com.pbiexport.contracts.DeadLetterReason;
 import com.pbiexport.contracts.EventCodec;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class HostileInputCorpusTest {
     static final Duration PER_CASE = Duration.ofSeconds(2);
 
     private final RequestParser parser = new RequestParser(EventCodec.shared());
-    private final RequestValidator validator = new RequestValidator(Set.of("contoso", "fabrikam"), Set.of("files"));
+    private final RequestValidator validator = RequestValidator.forWorker(Set.of("contoso", "fabrikam"), Set.of("files"));
 
     /** What the router would do with a record: the same decision, without Kafka. */
     record Verdict(FuzzCorpus.Expect expect, String code, String message) { }
@@ -33,14 +35,14 @@ class HostileInputCorpusTest {
     static Verdict decide(RequestParser parser, RequestValidator validator, FuzzCorpus.Case c) {
         ParseResult r = parser.parse(c.value(), c.headers());
         if (r instanceof ParseResult.Unparseable u) {
-            return new Verdict(FuzzCorpus.Expect.DEAD_LETTER, u.reason(), u.detail());
+            return new Verdict(FuzzCorpus.Expect.DEAD_LETTER, u.reason().name(), u.detail());
         }
         if (r instanceof ParseResult.Malformed m) {
             return new Verdict(FuzzCorpus.Expect.FAILED, "INVALID_REQUEST", m.problem());
         }
         List<RequestValidator.Violation> problems = validator.validate(((ParseResult.Parsed) r).request());
         if (problems.isEmpty()) {
-            RequestValidator.exportBody(((ParseResult.Parsed) r).request()); // must not fail on what was accepted
+            ((ParseResult.Parsed) r).request().exportToBody(); // must not fail on what was accepted
             return new Verdict(FuzzCorpus.Expect.VALID, "", "");
         }
         return new Verdict(FuzzCorpus.Expect.FAILED, problems.get(0).code().name(),
@@ -65,7 +67,7 @@ class HostileInputCorpusTest {
         List<FuzzCorpus.Case> cases = FuzzCorpus.load("fuzz-", TARGET);
 
         assertThat(cases.stream().filter(c -> c.expect() == FuzzCorpus.Expect.DEAD_LETTER).map(FuzzCorpus.Case::code))
-                .containsAll(RequestParser.DEAD_LETTER_REASONS);
+                .containsAll(Stream.of(DeadLetterReason.values()).map(Enum::name).toList());
         assertThat(cases).extracting(FuzzCorpus.Case::name).anyMatch(n -> n.startsWith("deep-nesting"))
                 .anyMatch(n -> n.startsWith("huge-string")).anyMatch(n -> n.startsWith("invalid-guid"))
                 .anyMatch(n -> n.contains("traversal")).anyMatch(n -> n.startsWith("unknown-tenant"))
@@ -84,6 +86,6 @@ class HostileInputCorpusTest {
         ParseResult r = parser.parse(value, java.util.Map.of());
 
         assertThat(r).isInstanceOfSatisfying(ParseResult.Unparseable.class,
-                u -> assertThat(u.reason()).isEqualTo("TOO_LARGE"));
+                u -> assertThat(u.reason()).isEqualTo(DeadLetterReason.TOO_LARGE));
     }
 }

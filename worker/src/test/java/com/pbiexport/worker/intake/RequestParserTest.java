@@ -1,6 +1,7 @@
 package com.pbiexport.worker.intake;
 
 import com.pbiexport.contracts.CloudEventHeaders;
+import com.pbiexport.contracts.DeadLetterReason;
 import com.pbiexport.contracts.EventCodec;
 import org.junit.jupiter.api.Test;
 
@@ -118,8 +119,8 @@ class RequestParserTest {
 
     @Test
     void deadLettersAnEmptyOrMissingValue() {
-        assertThat(unparseable(null, Map.of()).reason()).isEqualTo("EMPTY_VALUE");
-        assertThat(unparseable(new byte[0], Map.of()).reason()).isEqualTo("EMPTY_VALUE");
+        assertThat(unparseable(null, Map.of()).reason()).isEqualTo(DeadLetterReason.EMPTY_VALUE);
+        assertThat(unparseable(new byte[0], Map.of()).reason()).isEqualTo(DeadLetterReason.EMPTY_VALUE);
     }
 
     @Test
@@ -129,7 +130,7 @@ class RequestParserTest {
 
         ParseResult.Unparseable u = unparseable(big, Map.of());
 
-        assertThat(u.reason()).isEqualTo("TOO_LARGE");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
         assertThat(u.detail()).isEqualTo("the value has 1048577 bytes; at most 1048576 are accepted");
     }
 
@@ -137,7 +138,7 @@ class RequestParserTest {
     void refusesAnotherCloudEventsVersion() {
         ParseResult.Unparseable u = unparseable(bytes(request("r")), binaryCloudEvent("0.3", CloudEventHeaders.TYPE_REQUESTED));
 
-        assertThat(u.reason()).isEqualTo("UNSUPPORTED_CLOUDEVENTS_VERSION");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.UNSUPPORTED_CLOUDEVENTS_VERSION);
         assertThat(u.detail()).isEqualTo("ce_specversion is '0.3'; only 1.0 is supported");
     }
 
@@ -145,7 +146,7 @@ class RequestParserTest {
     void refusesAnotherEventTypeNamingIt() {
         ParseResult.Unparseable u = unparseable(bytes(request("r")), binaryCloudEvent("1.0", CloudEventHeaders.TYPE_COMPLETED));
 
-        assertThat(u.reason()).isEqualTo("UNEXPECTED_EVENT_TYPE");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.UNEXPECTED_EVENT_TYPE);
         assertThat(u.detail()).isEqualTo("ce_type is '" + CloudEventHeaders.TYPE_COMPLETED + "'; expected "
                 + CloudEventHeaders.TYPE_REQUESTED);
     }
@@ -154,7 +155,7 @@ class RequestParserTest {
     void replacesControlCharactersOfHostileHeadersInTheDetail() {
         ParseResult.Unparseable u = unparseable(bytes(request("r")), binaryCloudEvent("1.0", "evil\ntype\u0000"));
 
-        assertThat(u.reason()).isEqualTo("UNEXPECTED_EVENT_TYPE");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.UNEXPECTED_EVENT_TYPE);
         assertThat(u.detail()).startsWith("ce_type is 'evil?type?'").doesNotContain("\n");
     }
 
@@ -163,36 +164,36 @@ class RequestParserTest {
         Map<String, byte[]> structured = headers(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.STRUCTURED_CONTENT_TYPE);
 
         assertThat(unparseable(bytes("{\"type\":\"" + CloudEventHeaders.TYPE_REQUESTED + "\",\"data\":"
-                + request("r") + "}"), structured).reason()).isEqualTo("UNSUPPORTED_CLOUDEVENTS_VERSION");
+                + request("r") + "}"), structured).reason()).isEqualTo(DeadLetterReason.UNSUPPORTED_CLOUDEVENTS_VERSION);
         assertThat(unparseable(bytes("{\"specversion\":\"1.0\",\"type\":\"other.type\",\"data\":" + request("r") + "}"),
-                structured).reason()).isEqualTo("UNEXPECTED_EVENT_TYPE");
+                structured).reason()).isEqualTo(DeadLetterReason.UNEXPECTED_EVENT_TYPE);
         assertThat(unparseable(bytes("{\"specversion\":\"1.0\",\"type\":\"" + CloudEventHeaders.TYPE_REQUESTED
-                + "\",\"data\":\"text\"}"), structured).reason()).isEqualTo("NOT_AN_OBJECT");
+                + "\",\"data\":\"text\"}"), structured).reason()).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
     }
 
     @Test
     void deadLettersMalformedJson() {
         ParseResult.Unparseable u = unparseable(bytes("{\"requestId\": \"r-1\", "), Map.of());
 
-        assertThat(u.reason()).isEqualTo("MALFORMED_JSON");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
         assertThat(u.detail()).startsWith("the value is not valid JSON: ");
     }
 
     @Test
     void deadLettersJsonThatIsNotAnObject() {
-        assertThat(unparseable(bytes("[1,2,3]"), Map.of()).reason()).isEqualTo("NOT_AN_OBJECT");
-        assertThat(unparseable(bytes("\"just text\""), Map.of()).reason()).isEqualTo("NOT_AN_OBJECT");
-        assertThat(unparseable(bytes("null"), Map.of()).reason()).isEqualTo("NOT_AN_OBJECT");
+        assertThat(unparseable(bytes("[1,2,3]"), Map.of()).reason()).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
+        assertThat(unparseable(bytes("\"just text\""), Map.of()).reason()).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
+        assertThat(unparseable(bytes("null"), Map.of()).reason()).isEqualTo(DeadLetterReason.NOT_AN_OBJECT);
     }
 
     @Test
     void deadLettersARequestWithoutAUsableRequestId() {
         String noId = request("x").replace("\"requestId\":\"x\",", "");
 
-        assertThat(unparseable(bytes(noId), Map.of()).reason()).isEqualTo("MISSING_REQUEST_ID");
+        assertThat(unparseable(bytes(noId), Map.of()).reason()).isEqualTo(DeadLetterReason.MISSING_REQUEST_ID);
         assertThat(unparseable(bytes(request("rid-x").replace("\"rid-x\"", "42")), Map.of()).reason())
-                .isEqualTo("MISSING_REQUEST_ID");
-        assertThat(unparseable(bytes(request("   ")), Map.of()).reason()).isEqualTo("MISSING_REQUEST_ID");
+                .isEqualTo(DeadLetterReason.MISSING_REQUEST_ID);
+        assertThat(unparseable(bytes(request("   ")), Map.of()).reason()).isEqualTo(DeadLetterReason.MISSING_REQUEST_ID);
     }
 
     @Test
@@ -212,7 +213,7 @@ class RequestParserTest {
     void deadLettersARequestIdTooLongForAnyValidAnswer() {
         ParseResult.Unparseable u = unparseable(bytes(request("x".repeat(201))), Map.of());
 
-        assertThat(u.reason()).isEqualTo("REQUEST_ID_TOO_LONG");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.REQUEST_ID_TOO_LONG);
         assertThat(u.detail()).isEqualTo("requestId has 201 characters; at most 200 are allowed");
     }
 
@@ -229,7 +230,7 @@ class RequestParserTest {
 
         ParseResult.Unparseable u = unparseable(bytes(deep), Map.of());
 
-        assertThat(u.reason()).isEqualTo("MALFORMED_JSON");
+        assertThat(u.reason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
         assertThat(u.detail()).containsIgnoringCase("nesting depth");
     }
 

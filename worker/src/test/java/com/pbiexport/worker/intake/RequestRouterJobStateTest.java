@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
@@ -89,7 +90,7 @@ class RequestRouterJobStateTest {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, observer);
         OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
-        return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
+        return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
                 exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
                 new JobStates(states, new JobStateWriter(producer, "jobstate"), outcomes, Clock.systemUTC()), "files",
                 Clock.systemUTC(), timers, null);

@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.worker.config.Limits;
 import com.pbiexport.worker.diagnose.Classifier;
@@ -58,7 +59,7 @@ class RequestRouterOutboxTest {
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
         JobStateLookup writable = requestId -> Optional.empty();
         OutcomePublisher outcomes = new OutcomePublisher(outbox, "results", "/test", codec, Clock.systemUTC());
-        return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
+        return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
                 exports, outcomes, new DeadLetterPublisher(outbox, "deadletter", Clock.systemUTC()),
                 new JobStates(writable, new JobStateWriter(outbox, "jobstate"), outcomes, Clock.systemUTC()), "files",
                 Clock.systemUTC(), timers, null);

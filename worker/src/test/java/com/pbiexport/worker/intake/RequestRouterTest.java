@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pbiexport.contracts.CloudEventHeaders;
 import com.pbiexport.contracts.DeadLetterHeaders;
@@ -59,7 +60,7 @@ class RequestRouterTest {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
         OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
-        return new RequestRouter(new RequestParser(codec), new RequestValidator(Set.of("contoso"), Set.of("files")),
+        return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
                 exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
                 new JobStates(JobStateLookup.NONE, null, outcomes, Clock.systemUTC()), "files", Clock.systemUTC(),
                 timers,

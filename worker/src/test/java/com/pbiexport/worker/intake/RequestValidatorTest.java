@@ -1,5 +1,6 @@
 package com.pbiexport.worker.intake;
 
+import com.pbiexport.contracts.RequestValidator;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pbiexport.contracts.ExportFormat;
@@ -20,7 +21,7 @@ class RequestValidatorTest {
     private static final String REPORT = "7e000000-0000-4000-a000-000000000001";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final RequestValidator validator = new RequestValidator(Set.of("fabrikam", "contoso"), Set.of("files", "blob"));
+    private final RequestValidator validator = RequestValidator.forWorker(Set.of("fabrikam", "contoso"), Set.of("files", "blob"));
 
     private static ExportRequested.Builder valid(ExportFormat format) {
         return ExportRequested.builder("r-1", "contoso", WORKSPACE, REPORT, format);
@@ -190,7 +191,7 @@ class RequestValidatorTest {
         ObjectNode cfg = pages(2);
         ExportRequested r = valid(ExportFormat.PNG).powerBIReportConfiguration(cfg).build();
 
-        ObjectNode body = RequestValidator.exportBody(r);
+        ObjectNode body = r.exportToBody();
 
         assertThat(body.get("format").asText()).isEqualTo("PNG");
         assertThat(body.get("powerBIReportConfiguration")).isEqualTo(cfg);
@@ -204,7 +205,7 @@ class RequestValidatorTest {
         ObjectNode params = JSON.objectNode();
         params.withArray("parameterValues").addObject().put("name", "City").put("value", "Seattle");
 
-        ObjectNode body = RequestValidator.exportBody(valid(ExportFormat.XLSX).paginatedReportConfiguration(params).build());
+        ObjectNode body = valid(ExportFormat.XLSX).paginatedReportConfiguration(params).build().exportToBody();
 
         assertThat(body.toString()).isEqualTo(
                 "{\"format\":\"XLSX\",\"paginatedReportConfiguration\":{\"parameterValues\":[{\"name\":\"City\",\"value\":\"Seattle\"}]}}");

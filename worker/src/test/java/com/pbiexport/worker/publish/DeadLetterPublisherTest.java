@@ -1,6 +1,7 @@
 package com.pbiexport.worker.publish;
 
 import com.pbiexport.contracts.DeadLetterHeaders;
+import com.pbiexport.contracts.DeadLetterReason;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,7 +50,7 @@ class DeadLetterPublisherTest {
         headers.add("ce_type", utf8("com.pbiexport.export.requested.v1"));
         headers.add("traceparent", utf8("00-abc-def-01"));
 
-        publisher.send(original(headers), "MALFORMED_JSON", "the value is not valid JSON").get();
+        publisher.send(original(headers), DeadLetterReason.MALFORMED_JSON, "the value is not valid JSON").get();
 
         ProducerRecord<byte[], byte[]> r = producer.history().get(0);
         assertThat(r.topic()).isEqualTo("pbi.export.deadletter");
@@ -72,7 +73,7 @@ class DeadLetterPublisherTest {
         headers.add(DeadLetterHeaders.REASON, utf8("EMPTY_VALUE"));
         headers.add(DeadLetterHeaders.OFFSET, utf8("7"));
 
-        publisher.send(original(headers), "MISSING_REQUEST_ID", "no requestId").get();
+        publisher.send(original(headers), DeadLetterReason.MISSING_REQUEST_ID, "no requestId").get();
 
         ProducerRecord<byte[], byte[]> r = producer.history().get(0);
         assertThat(StreamSupport.stream(r.headers().headers(DeadLetterHeaders.REASON).spliterator(), false).count())
@@ -87,7 +88,7 @@ class DeadLetterPublisherTest {
                 new ByteArraySerializer());
         DeadLetterPublisher p = new DeadLetterPublisher(manual, "dlq", Clock.systemUTC());
 
-        CompletableFuture<Void> sent = p.send(original(new RecordHeaders()), "EMPTY_VALUE", "no value");
+        CompletableFuture<Void> sent = p.send(original(new RecordHeaders()), DeadLetterReason.EMPTY_VALUE, "no value");
         assertThat(sent).isNotDone();
         manual.errorNext(new KafkaException("topic authorization failed"));
 
@@ -98,6 +99,6 @@ class DeadLetterPublisherTest {
     void failsTheFutureInsteadOfThrowingWhenSendThrows() {
         producer.sendException = new KafkaException("closed");
 
-        assertThat(publisher.send(original(new RecordHeaders()), "EMPTY_VALUE", "no value")).isCompletedExceptionally();
+        assertThat(publisher.send(original(new RecordHeaders()), DeadLetterReason.EMPTY_VALUE, "no value")).isCompletedExceptionally();
     }
 }

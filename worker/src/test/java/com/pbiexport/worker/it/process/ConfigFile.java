@@ -65,7 +65,6 @@ public final class ConfigFile {
         http.put("connectTimeout", c.http().connectTimeout().toString());
         http.put("responseTimeout", c.http().responseTimeout().toString());
         http.put("maxConnections", c.http().maxConnections());
-        http.put("retryAfterFallback", c.http().retryAfterFallback().toString());
         ObjectNode tokens = root.putObject("tokens");
         tokens.put("refreshAtFraction", c.tokens().refreshAtFraction());
         tokens.put("requestTimeout", c.tokens().requestTimeout().toString());
