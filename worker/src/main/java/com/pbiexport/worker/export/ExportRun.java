@@ -15,7 +15,7 @@ import com.pbiexport.worker.powerbi.ApiResponse;
 import com.pbiexport.worker.powerbi.ExportJob;
 import com.pbiexport.worker.powerbi.ExportStatus;
 import com.pbiexport.worker.powerbi.ExportTarget;
-import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.powerbi.ExportApi;
 import com.pbiexport.worker.powerbi.PowerBiException;
 import com.pbiexport.worker.powerbi.PowerBiFailure;
 import com.pbiexport.worker.storage.FileSink;
@@ -471,7 +471,7 @@ final class ExportRun {
         }
     }
 
-    private PowerBiClient client() {
+    private ExportApi client() {
         return d.clients().client(spec.tenant());
     }
 
