@@ -100,9 +100,18 @@ public final class ExportService {
     private final ExportObserver observer;
     private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
     private final ExportLimits exportLimits;
+    private final RetryPolicy retry;
+    private final PollSpacing polls;
 
     public ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
                          Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer) {
+        this(clients, sinks, classifier, limits, clock, timers, io, observer, Jitter.RANDOM);
+    }
+
+    /** The same with the jitter of waits fixed (tests: every wait exact). */
+    ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
+                  Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer,
+                  Jitter jitter) {
         this.clients = Objects.requireNonNull(clients);
         this.sinks = Objects.requireNonNull(sinks);
         this.classifier = Objects.requireNonNull(classifier);
@@ -111,6 +120,8 @@ public final class ExportService {
         this.timers = Objects.requireNonNull(timers);
         this.io = Objects.requireNonNull(io);
         this.observer = observer == null ? ExportObserver.NONE : observer;
+        this.retry = RetryPolicy.of(limits, jitter);
+        this.polls = PollSpacing.of(limits, jitter);
         this.exportLimits = ExportLimits.create(limits, clock, timers, io, this.observer,
                 clients.resolvesCapacities() ? new WorkspaceCapacityLookup(clients::client, this.observer)
                         : WorkspaceCapacityLookup.NONE);
@@ -153,7 +164,7 @@ public final class ExportService {
         Objects.requireNonNull(onResult);
         ExportRun[] holder = new ExportRun[1];
         ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
-                observer, exportLimits), onStarted, result -> {
+                observer, exportLimits, retry, polls), onStarted, result -> {
                     running.remove(holder[0]);
                     deliver(result, onResult);
                 });
