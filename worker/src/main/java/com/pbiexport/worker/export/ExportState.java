@@ -12,11 +12,13 @@ import java.util.Objects;
  * Where one export stands. {@link Transitions#next} is the only way from one state to the next; each non-terminal
  * state names the call it makes and {@code after} how long it waits first (Retry-After, a back-off, zero).
  * <pre>
- * Admitting --Admitted--> Starting --Accepted--> Polling --Succeeded--> Downloading --Stored--> Stored
- *     ^                     |   ^                 |  ^  \--StillRunning--/   |  ^
- *     |--Restart(THROTTLED)-/   Retry             |  Retry                   Retry
- *     |--Restart(BUSY | GONE)---------------------/
- * any non-terminal state --Failed--> Failed (deadline, budget spent, permanent failure)
+ * Admitting --Admitted--&gt; Starting --Accepted--&gt; Polling --Succeeded--&gt; Downloading --Stored--&gt; Stored
+ * Starting  --Restart(THROTTLED)--&gt; Admitting   429 on ExportTo: wait out Retry-After in the queue
+ * Polling   --Restart(BUSY)-------&gt; Admitting   Failed with Retry-After: start the export again
+ * Polling   --Restart(GONE)-------&gt; Admitting   a resumed export Power BI no longer knows
+ * Polling   --StillRunning--------&gt; Polling     the next poll as PollSpacing says
+ * Starting | Polling | Downloading --Retry--&gt; the same state after a wait (429, 5xx, transport, token wait)
+ * any state but Stored/Failed --Failed--&gt; Failed (deadline, budget spent, permanent failure)
  * </pre>
  */
 sealed interface ExportState {
