@@ -9,14 +9,11 @@ import com.pbiexport.worker.diagnose.EvidenceRules;
 import com.pbiexport.worker.diagnose.TargetEvidence;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
 import com.pbiexport.worker.export.limits.ExportLimits;
-import com.pbiexport.worker.powerbi.GroupInfo;
-import com.pbiexport.worker.powerbi.PowerBiFailure;
-import com.pbiexport.worker.powerbi.PowerBiException;
-import com.pbiexport.worker.powerbi.PowerBiClient;
+import com.pbiexport.worker.export.limits.WorkspaceCapacityLookup;
+import com.pbiexport.worker.powerbi.ExportApi;
 import com.pbiexport.worker.storage.FileSink;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +34,7 @@ public final class ExportService {
 
     /** Power BI clients by tenant alias (each with its own token and API root). */
     public interface TenantClients {
-        PowerBiClient client(String tenantAlias);
+        ExportApi client(String tenantAlias);
 
         /**
          * What the classifier should know about the tenant when a call fails: the audience its Power BI API
@@ -103,9 +100,18 @@ public final class ExportService {
     private final ExportObserver observer;
     private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
     private final ExportLimits exportLimits;
+    private final RetryPolicy retry;
+    private final PollSpacing polls;
 
     public ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
                          Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer) {
+        this(clients, sinks, classifier, limits, clock, timers, io, observer, Jitter.RANDOM);
+    }
+
+    /** The same with the jitter of waits fixed (tests: every wait exact). */
+    ExportService(TenantClients clients, Function<String, FileSink> sinks, Classifier classifier, Limits limits,
+                  Clock clock, ScheduledExecutorService timers, ExecutorService io, ExportObserver observer,
+                  Jitter jitter) {
         this.clients = Objects.requireNonNull(clients);
         this.sinks = Objects.requireNonNull(sinks);
         this.classifier = Objects.requireNonNull(classifier);
@@ -114,24 +120,11 @@ public final class ExportService {
         this.timers = Objects.requireNonNull(timers);
         this.io = Objects.requireNonNull(io);
         this.observer = observer == null ? ExportObserver.NONE : observer;
+        this.retry = RetryPolicy.of(limits, jitter);
+        this.polls = PollSpacing.of(limits, jitter);
         this.exportLimits = ExportLimits.create(limits, clock, timers, io, this.observer,
-                clients.resolvesCapacities() ? this::capacityOf : (tenant, workspace, profile) -> Optional.empty());
-    }
-
-    /** The capacity a workspace runs on ({@code GET groups?$filter=id eq '...'}); empty on shared capacity. */
-    private Optional<String> capacityOf(String tenant, String workspaceId, Optional<String> profileId) {
-        String filter = "id eq '" + workspaceId.replace("'", "''") + "'";
-        try {
-            return clients.client(tenant).listGroups(filter, profileId).value().stream()
-                    .filter(g -> g.id().equalsIgnoreCase(workspaceId) && g.isOnDedicatedCapacity())
-                    .map(GroupInfo::capacityId).flatMap(Optional::stream).findFirst();
-        } catch (PowerBiException e) {
-            // a throttled look-up is a 429 like any other: SREs must see it
-            if (e.failure() instanceof PowerBiFailure.Http h && h.status() == 429) {
-                observer.throttled(tenant, "lookup", h.retryAfter().orElse(Duration.ZERO));
-            }
-            throw e;
-        }
+                clients.resolvesCapacities() ? new WorkspaceCapacityLookup(clients::client, this.observer)
+                        : WorkspaceCapacityLookup.NONE);
     }
 
     /** The shared limits (admission, capacity limits, request rate), for diagnostics and tests. */
@@ -171,7 +164,7 @@ public final class ExportService {
         Objects.requireNonNull(onResult);
         ExportRun[] holder = new ExportRun[1];
         ExportRun run = new ExportRun(spec, new ExportRun.Deps(clients, sinks, classifier, limits, clock, timers, io,
-                observer, exportLimits), onStarted, result -> {
+                observer, exportLimits, retry, polls), onStarted, result -> {
                     running.remove(holder[0]);
                     deliver(result, onResult);
                 });

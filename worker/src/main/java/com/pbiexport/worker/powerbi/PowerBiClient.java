@@ -1,6 +1,5 @@
 package com.pbiexport.worker.powerbi;
 
-import com.pbiexport.contracts.ExportFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +7,7 @@ import com.pbiexport.worker.auth.AccessToken;
 import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.auth.TokenSource;
 import com.pbiexport.worker.net.ProxyRoutes;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -19,14 +16,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -36,11 +29,9 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
-import org.apache.hc.core5.net.URIBuilder;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +47,12 @@ import org.slf4j.LoggerFactory;
  * not send the token where the answer pointed), thrown as {@link PowerBiException}. Token problems surface as
  * {@link TokenAcquisitionException}.
  */
-public final class PowerBiClient implements AutoCloseable {
+public final class PowerBiClient implements ExportApi, AutoCloseable {
 
     /** Selects a service principal profile (multi-tenant ISV pattern). */
     public static final String PROFILE_HEADER = "X-PowerBI-Profile-Id";
 
     private static final Logger log = LoggerFactory.getLogger(PowerBiClient.class);
-    private static final int MAX_JSON_BYTES = 8 * 1024 * 1024;
     private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final PowerBiEndpoint endpoint;
@@ -70,7 +60,7 @@ public final class PowerBiClient implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final CloseableHttpClient http;
-    private final List<String> basePath;
+    private final PowerBiUris uris;
 
     public PowerBiClient(PowerBiEndpoint endpoint, TokenSource tokens, PowerBiHttpSettings settings, Clock clock) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -95,7 +85,7 @@ public final class PowerBiClient implements AutoCloseable {
                 .disableAutomaticRetries() // retry decisions belong to the export lifecycle (and 429/503 need us)
                 .disableCookieManagement()
                 .build();
-        this.basePath = basePath(endpoint.apiRoot());
+        this.uris = new PowerBiUris(endpoint.apiRoot());
     }
 
     /** The API this client talks to. */
@@ -104,6 +94,7 @@ public final class PowerBiClient implements AutoCloseable {
     }
 
     /** {@code POST groups/{g}/reports/{r}/ExportTo} with an {@code ExportReportRequest} body (passed through). */
+    @Override
     public ApiResponse<ExportJob> startExport(ExportTarget target, JsonNode body) {
         byte[] bytes;
         try {
@@ -111,14 +102,15 @@ public final class PowerBiClient implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the export request body cannot be serialised: " + e.getMessage(), e);
         }
-        return call("start", target.profileId(), "POST", reportUri(target, "ExportTo"), bytes, "application/json",
-                json("start", ExportJob::fromJson));
+        return call("start", target.profileId(), "POST", uris.report(target, "ExportTo"), bytes, "application/json",
+                ResponseReader.json(json, "start", ExportJob::fromJson));
     }
 
     /** {@code GET groups/{g}/reports/{r}/exports/{id}}: status, percent complete and Retry-After. */
+    @Override
     public ApiResponse<ExportJob> getExportStatus(ExportTarget target, String exportId) {
-        return call("poll", target.profileId(), "GET", reportUri(target, "exports", exportId), null,
-                "application/json", json("poll", ExportJob::fromJson));
+        return call("poll", target.profileId(), "GET", uris.report(target, "exports", exportId), null,
+                "application/json", ResponseReader.json(json, "poll", ExportJob::fromJson));
     }
 
     /**
@@ -129,8 +121,9 @@ public final class PowerBiClient implements AutoCloseable {
      *
      * @throws UncheckedIOException when the handler itself fails with an IOException (its sink, not the network)
      */
+    @Override
     public <T> ApiResponse<T> downloadFile(ExportTarget target, ExportJob job, FileBodyHandler<T> handler) {
-        URI uri = reportUri(target, "exports", job.id(), "file");
+        URI uri = uris.report(target, "exports", job.id(), "file");
         if (job.resourceLocation().isPresent()) {
             URI location;
             try {
@@ -141,40 +134,20 @@ public final class PowerBiClient implements AutoCloseable {
             }
             if (!endpoint.sameOrigin(location)) {
                 throw new PowerBiException(new PowerBiFailure.Refused("download", "the export's resourceLocation points"
-                        + " to " + origin(location) + ", not the configured Power BI API " + endpoint.origin()
+                        + " to " + PowerBiUris.origin(location) + ", not the configured Power BI API " + endpoint.origin()
                         + "; the token is never sent there"));
             }
             uri = location;
         }
-        Optional<String> extension = job.resourceFileExtension();
-        return call("download", target.profileId(), "GET", uri, null, "*/*", (response, status, requestId) -> {
-            HttpEntity entity = response.getEntity();
-            if (entity == null) {
-                throw new PowerBiException(new PowerBiFailure.Decoding("download", status, "the answer has no file body",
-                        requestId));
-            }
-            Optional<String> contentType = Optional.ofNullable(entity.getContentType()).filter(s -> !s.isBlank());
-            OptionalLong length = entity.getContentLength() >= 0 ? OptionalLong.of(entity.getContentLength())
-                    : OptionalLong.empty();
-            try (SourceStream in = new SourceStream(entity.getContent())) {
-                try {
-                    return handler.handle(new FileBody(in, contentType, length,
-                            extension.orElseGet(() -> extensionFor(contentType))));
-                } catch (IOException e) {
-                    if (in.failed) {
-                        throw e; // the network: a transport failure
-                    }
-                    throw new SinkFailure(e);
-                }
-            }
-        });
+        return call("download", target.profileId(), "GET", uri, null, "*/*",
+                FileDownload.reader(job.resourceFileExtension(), handler));
     }
 
     /** {@code GET groups/{g}/reports/{r}}: name, type (Power BI or paginated), dataset. */
     public ApiResponse<ReportInfo> getReport(String workspaceId, String reportId, Optional<String> profileId) {
         ExportTarget target = new ExportTarget(workspaceId, reportId, profileId);
-        return call("getReport", profileId, "GET", reportUri(target), null, "application/json",
-                json("getReport", ReportInfo::fromJson));
+        return call("getReport", profileId, "GET", uris.report(target), null, "application/json",
+                ResponseReader.json(json, "getReport", ReportInfo::fromJson));
     }
 
     public ApiResponse<ReportInfo> getReport(String workspaceId, String reportId) {
@@ -186,14 +159,15 @@ public final class PowerBiClient implements AutoCloseable {
      *
      * @param odataFilter an OData filter, or null for all
      */
+    @Override
     public ApiResponse<List<GroupInfo>> listGroups(String odataFilter, Optional<String> profileId) {
-        URI uri = api(List.of("groups"));
+        URI uri = uris.api(List.of("groups"));
         if (odataFilter != null && !odataFilter.isBlank()) {
             uri = URI.create(uri + "?$filter=" + URLEncoder.encode(odataFilter, StandardCharsets.UTF_8)
                     .replace("+", "%20"));
         }
         return call("listGroups", profileId, "GET", uri, null, "application/json",
-                json("listGroups", node -> list(node, GroupInfo::fromJson)));
+                ResponseReader.json(json, "listGroups", node -> ResponseReader.list(node, GroupInfo::fromJson)));
     }
 
     public ApiResponse<List<GroupInfo>> listGroups(String odataFilter) {
@@ -222,15 +196,15 @@ public final class PowerBiClient implements AutoCloseable {
         if (odataFilter != null && !odataFilter.isBlank()) {
             query += "&$filter=" + URLEncoder.encode(odataFilter, StandardCharsets.UTF_8).replace("+", "%20");
         }
-        return call("listGroupsAsAdmin", Optional.empty(), "GET", URI.create(api(List.of("admin", "groups")) + query),
-                null, "application/json", json("listGroupsAsAdmin", node -> list(node, AdminGroupInfo::fromJson)),
+        return call("listGroupsAsAdmin", Optional.empty(), "GET", URI.create(uris.api(List.of("admin", "groups")) + query),
+                null, "application/json", ResponseReader.json(json, "listGroupsAsAdmin", node -> ResponseReader.list(node, AdminGroupInfo::fromJson)),
                 false);
     }
 
     /** {@code GET capacities}: the capacities the caller can see (SKU and state, for capacity resolution). */
     public ApiResponse<List<CapacityInfo>> listCapacities(Optional<String> profileId) {
-        return call("listCapacities", profileId, "GET", api(List.of("capacities")), null, "application/json",
-                json("listCapacities", node -> list(node, CapacityInfo::fromJson)));
+        return call("listCapacities", profileId, "GET", uris.api(List.of("capacities")), null, "application/json",
+                ResponseReader.json(json, "listCapacities", node -> ResponseReader.list(node, CapacityInfo::fromJson)));
     }
 
     public ApiResponse<List<CapacityInfo>> listCapacities() {
@@ -248,30 +222,17 @@ public final class PowerBiClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- machinery
 
-    /** Reads a 2xx answer. */
-    @FunctionalInterface
-    private interface Reader<T> {
-        T read(ClassicHttpResponse response, int status, Optional<String> requestId) throws IOException;
-    }
-
     /** One exchange: a success, or a rejection (error status) that may be an expired token. */
     private record Outcome<T>(ApiResponse<T> response, PowerBiFailure.Http rejection, boolean expiredToken) { }
 
-    /** The download handler's own IOException (its sink), kept apart from network failures. */
-    private static final class SinkFailure extends RuntimeException {
-        SinkFailure(IOException cause) {
-            super(cause);
-        }
-    }
-
     private <T> ApiResponse<T> call(String operation, Optional<String> profileId, String method, URI uri, byte[] body,
-                                    String accept, Reader<T> reader) {
+                                    String accept, ResponseReader<T> reader) {
         return call(operation, profileId, method, uri, body, accept, reader, true);
     }
 
     /** @param bare401IsExpiry whether a 401 without {@code TokenExpired} may be an expired token (not for admin APIs) */
     private <T> ApiResponse<T> call(String operation, Optional<String> profileId, String method, URI uri, byte[] body,
-                                    String accept, Reader<T> reader, boolean bare401IsExpiry) {
+                                    String accept, ResponseReader<T> reader, boolean bare401IsExpiry) {
         AccessToken token = tokens.token();
         Outcome<T> outcome = exchange(operation, profileId, method, uri, body, accept, token, reader, bare401IsExpiry);
         if (outcome.expiredToken()) {
@@ -287,7 +248,7 @@ public final class PowerBiClient implements AutoCloseable {
     }
 
     private <T> Outcome<T> exchange(String operation, Optional<String> profileId, String method, URI uri,
-                                    byte[] body, String accept, AccessToken token, Reader<T> reader,
+                                    byte[] body, String accept, AccessToken token, ResponseReader<T> reader,
                                     boolean bare401IsExpiry) {
         ClassicRequestBuilder builder = ClassicRequestBuilder.create(method).setUri(uri)
                 .addHeader("Authorization", token.bearer())
@@ -301,9 +262,9 @@ public final class PowerBiClient implements AutoCloseable {
         try {
             return http.execute(request, response -> {
                 int status = response.getCode();
-                Optional<String> requestId = header(response, "RequestId");
+                Optional<String> requestId = ResponseReader.header(response, "RequestId");
                 seenRequestId.set(requestId);
-                Optional<Duration> retryAfter = header(response, "Retry-After")
+                Optional<Duration> retryAfter = ResponseReader.header(response, "Retry-After")
                         .flatMap(h -> RetryAfter.parse(h, clock));
                 log.debug("Power BI {} {} {} -> {} (RequestId {})", operation, method, uri.getRawPath(), status,
                         requestId.orElse("-"));
@@ -312,22 +273,22 @@ public final class PowerBiClient implements AutoCloseable {
                     return new Outcome<>(new ApiResponse<>(value, status, requestId, retryAfter), null, false);
                 }
                 if (status >= 300 && status < 400) {
-                    refuseForeignRedirect(operation, uri, header(response, "Location"));
+                    refuseForeignRedirect(operation, uri, ResponseReader.header(response, "Location"));
                 }
-                ErrorBody error = ErrorBody.parse(readAtMost(response.getEntity(), MAX_ERROR_BYTES), json);
+                ErrorBody error = ErrorBody.parse(ResponseReader.readAtMost(response.getEntity(), MAX_ERROR_BYTES), json);
                 // TokenExpired arrives in the body ({"error":{"code":"TokenExpired"}}) or, with an empty body, as
                 // X-PowerBI-Error-Info (measured against the live API): either one means refresh and retry once
                 boolean saysExpired = "TokenExpired".equalsIgnoreCase(error.code())
-                        || header(response, "X-PowerBI-Error-Info").filter("TokenExpired"::equalsIgnoreCase).isPresent();
+                        || ResponseReader.header(response, "X-PowerBI-Error-Info").filter("TokenExpired"::equalsIgnoreCase).isPresent();
                 boolean expired = (status == 401 && (bare401IsExpiry || saysExpired)) || (status == 403 && saysExpired);
-                ErrorSignals signals = ErrorSignals.from(header(response, "X-PowerBI-Error-Details"),
-                        header(response, "WWW-Authenticate"), error,
+                ErrorSignals signals = ErrorSignals.from(ResponseReader.header(response, "X-PowerBI-Error-Details"),
+                        ResponseReader.header(response, "WWW-Authenticate"), error,
                         Optional.ofNullable(response.getEntity()).map(HttpEntity::getContentType), v -> redact(v, token));
                 return new Outcome<>(null, new PowerBiFailure.Http(operation, status, error.code(),
                         redact(error.message(), token), requestId, retryAfter,
-                        header(response, "X-PowerBI-Error-Info"), signals), expired);
+                        ResponseReader.header(response, "X-PowerBI-Error-Info"), signals), expired);
             });
-        } catch (SinkFailure e) {
+        } catch (FileDownload.SinkFailure e) {
             throw new UncheckedIOException((IOException) e.getCause());
         } catch (IOException e) {
             throw new PowerBiException(new PowerBiFailure.Transport(operation, describe(e), seenRequestId.get()));
@@ -347,113 +308,9 @@ public final class PowerBiClient implements AutoCloseable {
         }
         if (target == null || !endpoint.sameOrigin(target)) {
             throw new PowerBiException(new PowerBiFailure.Refused(operation, "Power BI redirected to "
-                    + (target == null ? "an invalid URL" : origin(target)) + ", not the configured Power BI API "
+                    + (target == null ? "an invalid URL" : PowerBiUris.origin(target)) + ", not the configured Power BI API "
                     + endpoint.origin() + "; redirects are not followed and the token is never sent there"));
         }
-    }
-
-    private <T> Reader<T> json(String operation, Function<JsonNode, T> decode) {
-        return (response, status, requestId) -> {
-            byte[] bytes = readAtMost(response.getEntity(), MAX_JSON_BYTES + 1);
-            if (bytes.length > MAX_JSON_BYTES) {
-                throw decoding(operation, status, "the answer is larger than " + MAX_JSON_BYTES + " bytes", requestId);
-            }
-            JsonNode node;
-            try {
-                node = json.readTree(bytes);
-            } catch (JsonProcessingException e) {
-                throw decoding(operation, status, "the answer is not JSON: " + e.getOriginalMessage(), requestId);
-            }
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                throw decoding(operation, status, "the answer has an empty body", requestId);
-            }
-            try {
-                return decode.apply(node);
-            } catch (IllegalArgumentException e) {
-                throw decoding(operation, status, e.getMessage(), requestId);
-            }
-        };
-    }
-
-    /** The {@code value} array of an OData list answer; entries without an id are skipped. */
-    private static <T> List<T> list(JsonNode node, Function<JsonNode, T> decode) {
-        JsonNode array = node.isArray() ? node : TolerantJson.field(node, "value")
-                .filter(JsonNode::isArray)
-                .orElseThrow(() -> new IllegalArgumentException("the answer has no 'value' list"));
-        List<T> items = new ArrayList<>();
-        for (JsonNode item : array) {
-            try {
-                items.add(decode.apply(item));
-            } catch (IllegalArgumentException e) {
-                log.debug("skipping a list entry without an id");
-            }
-        }
-        return List.copyOf(items);
-    }
-
-    private static PowerBiException decoding(String operation, int status, String message, Optional<String> requestId) {
-        return new PowerBiException(new PowerBiFailure.Decoding(operation, status, message, requestId));
-    }
-
-    private URI reportUri(ExportTarget target, String... more) {
-        List<String> segments = new ArrayList<>();
-        if (!target.isMyWorkspace()) {
-            segments.add("groups");
-            segments.add(target.workspaceId());
-        }
-        segments.add("reports");
-        segments.add(target.reportId());
-        segments.addAll(Arrays.asList(more));
-        return api(segments);
-    }
-
-    private URI api(List<String> segments) {
-        List<String> all = new ArrayList<>(basePath);
-        all.addAll(segments);
-        try {
-            return new URIBuilder(endpoint.apiRoot()).setPathSegments(all).build(); // encodes ids segment by segment
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("cannot build a Power BI URL from " + segments, e);
-        }
-    }
-
-    /** The root's own path (if any) followed by {@code v1.0/myorg}, unless the root already ends with them. */
-    private static List<String> basePath(URI apiRoot) {
-        List<String> segments = new ArrayList<>();
-        for (String s : (apiRoot.getPath() == null ? "" : apiRoot.getPath()).split("/")) {
-            if (!s.isEmpty()) {
-                segments.add(s);
-            }
-        }
-        int n = segments.size();
-        if (!(n >= 2 && segments.get(n - 2).equalsIgnoreCase("v1.0") && segments.get(n - 1).equalsIgnoreCase("myorg"))) {
-            segments.add("v1.0");
-            segments.add("myorg");
-        }
-        return List.copyOf(segments);
-    }
-
-    private static Optional<String> header(ClassicHttpResponse response, String name) {
-        Header h = response.getFirstHeader(name);
-        return h == null || h.getValue() == null || h.getValue().isBlank() ? Optional.empty()
-                : Optional.of(h.getValue().trim());
-    }
-
-    private static byte[] readAtMost(HttpEntity entity, int max) throws IOException {
-        if (entity == null) {
-            return new byte[0];
-        }
-        try (InputStream in = entity.getContent()) {
-            return in == null ? new byte[0] : in.readNBytes(max);
-        }
-    }
-
-    private static String extensionFor(Optional<String> contentType) {
-        return contentType.flatMap(ExportFormat::extensionForContentType).map(e -> "." + e).orElse(".bin");
-    }
-
-    private static String origin(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /** Defence in depth: a server echoing our token must not get it into a failure message. */
@@ -469,44 +326,5 @@ public final class PowerBiClient implements AutoCloseable {
             return "no answer within http.responseTimeout: " + e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** Marks IOExceptions that come from the network side of a download. */
-    private static final class SourceStream extends FilterInputStream {
-        volatile boolean failed;
-
-        SourceStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
     }
 }

@@ -53,7 +53,7 @@ final class SimulatedPowerBi implements AutoCloseable {
     SimulatedPowerBi(Scenario scenario, Path outputDir) {
         // clean profile: these unit tests assert exact call counts, which export consumes a fault knob and the exact
         // Retry-After wait; the realistic profile's coarse Retry-After, latency and lost answers are the integration
-        // tests' (ExportHappyPathIT, PowerBiFlakinessIT, ...) and the lifecycle's fake-time tests' to come (issue 12)
+        // tests' (ExportHappyPathIT, PowerBiFlakinessIT, ...); every lifecycle path in fake time is ExportLifecycleTest's
         this.stack = DevStack.builder().scenario(scenario).kafka(false).profile(SimProfile.CLEAN).start();
         this.outputDir = outputDir;
         DevStack.Defaults d = stack.defaults();

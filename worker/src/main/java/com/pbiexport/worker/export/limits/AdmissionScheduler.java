@@ -5,12 +5,9 @@ import com.pbiexport.worker.export.ExportObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +38,7 @@ public final class AdmissionScheduler {
     private final ScheduledExecutorService timers;
     private final ExportObserver observer;
 
-    private final Map<String, TenantQueue> waiting = new HashMap<>();
+    private final Map<String, TenantQueue<Ticket>> waiting = new HashMap<>();
     /** Tenants with waiting exports. Served least recently served first (round-robin that remembers): a tenant
      *  that submits after a quiet spell goes ahead of a tenant that has been served all along. */
     private final List<String> turn = new ArrayList<>();
@@ -158,7 +155,7 @@ public final class AdmissionScheduler {
             if (!queuedNow) {
                 return;
             }
-            TenantQueue q = waiting.get(tenant);
+            TenantQueue<Ticket> q = waiting.get(tenant);
             if (q != null && q.remove(this)) {
                 queued--;
                 if (q.isEmpty()) {
@@ -234,7 +231,7 @@ public final class AdmissionScheduler {
 
     private void enqueue(Ticket t, boolean atHead) {
         startSweeper();
-        TenantQueue q = waiting.computeIfAbsent(t.tenant, k -> new TenantQueue());
+        TenantQueue<Ticket> q = waiting.computeIfAbsent(t.tenant, k -> new TenantQueue<Ticket>(Ticket::capacity));
         if (q.isEmpty() && !turn.contains(t.tenant)) {
             turn.add(t.tenant);
         }
@@ -272,8 +269,8 @@ public final class AdmissionScheduler {
                 if (slotsInUse >= maxInFlight) {
                     break;
                 }
-                TenantQueue q = waiting.get(tenant);
-                Ticket t = q.pollAdmissible(now);
+                TenantQueue<Ticket> q = waiting.get(tenant);
+                Ticket t = q.pollAdmissible(c -> limit(c).hasRoom(now));
                 if (t != null) {
                     queued--;
                     t.queuedNow = false;
@@ -299,8 +296,8 @@ public final class AdmissionScheduler {
 
     /** A capacity blocked by Retry-After with exports waiting gets one timer that re-runs admission. */
     private void scheduleWakeUps(Instant now) {
-        for (TenantQueue q : waiting.values()) {
-            for (String capacity : q.byCapacity.keySet()) {
+        for (TenantQueue<Ticket> q : waiting.values()) {
+            for (String capacity : q.capacities()) {
                 Instant until = limit(capacity).blockedUntil();
                 if (until.isAfter(now) && !until.equals(wakeUps.get(capacity))) {
                     wakeUps.put(capacity, until);
@@ -342,13 +339,11 @@ public final class AdmissionScheduler {
         List<Runnable> expired = new ArrayList<>();
         synchronized (this) {
             Instant now = clock.instant();
-            for (TenantQueue q : List.copyOf(waiting.values())) {
-                for (ArrayDeque<Ticket> tickets : List.copyOf(q.byCapacity.values())) {
-                    for (Ticket t : List.copyOf(tickets)) {
-                        if (!now.isBefore(t.deadline)) {
-                            t.leaveQueue();
-                            expired.add(t.onExpired);
-                        }
+            for (TenantQueue<Ticket> q : List.copyOf(waiting.values())) {
+                for (Ticket t : q.all()) {
+                    if (!now.isBefore(t.deadline)) {
+                        t.leaveQueue();
+                        expired.add(t.onExpired);
                     }
                 }
             }
@@ -362,49 +357,5 @@ public final class AdmissionScheduler {
             observer.capacityLimit(c, l.limit());
             return l;
         });
-    }
-
-    /** One tenant's waiting exports, one FIFO per capacity, served round-robin. */
-    private final class TenantQueue {
-        private final LinkedHashMap<String, ArrayDeque<Ticket>> byCapacity = new LinkedHashMap<>();
-
-        void add(Ticket t, boolean atHead) {
-            ArrayDeque<Ticket> q = byCapacity.computeIfAbsent(t.capacity, c -> new ArrayDeque<>());
-            if (atHead) {
-                q.addFirst(t);
-            } else {
-                q.addLast(t);
-            }
-        }
-
-        boolean remove(Ticket t) {
-            ArrayDeque<Ticket> q = byCapacity.get(t.capacity);
-            boolean removed = q != null && q.remove(t);
-            if (q != null && q.isEmpty()) {
-                byCapacity.remove(t.capacity);
-            }
-            return removed;
-        }
-
-        Ticket pollAdmissible(Instant now) {
-            Iterator<Map.Entry<String, ArrayDeque<Ticket>>> it = byCapacity.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<String, ArrayDeque<Ticket>> e = it.next();
-                if (limit(e.getKey()).hasRoom(now)) {
-                    ArrayDeque<Ticket> q = e.getValue();
-                    Ticket t = q.pollFirst();
-                    it.remove(); // rotate: this capacity goes to the back of the tenant's turn
-                    if (!q.isEmpty()) {
-                        byCapacity.put(e.getKey(), q);
-                    }
-                    return t;
-                }
-            }
-            return null;
-        }
-
-        boolean isEmpty() {
-            return byCapacity.isEmpty();
-        }
     }
 }

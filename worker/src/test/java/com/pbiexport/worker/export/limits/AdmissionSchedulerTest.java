@@ -1,5 +1,6 @@
 package com.pbiexport.worker.export.limits;
 
+import com.pbiexport.devstack.sim.ManualClock;
 import com.pbiexport.worker.export.ExportObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void aSingleRequestOfTenantBStartsAtTheNextFreedSlotAheadOfFiveThousandOfTenantA() {
-        AdmissionScheduler s = new AdmissionScheduler(64, 500, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(64, 500, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         for (int i = 0; i < 5_000; i++) {
             submit(s, "A", "capacity:a", "A" + i);
         }
@@ -56,7 +57,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void tenantBStartsAtOnceWhenOnlyTenantAsCapacityIsFull() {
-        AdmissionScheduler s = new AdmissionScheduler(64, 2, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(64, 2, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         for (int i = 0; i < 100; i++) {
             submit(s, "A", "capacity:a", "A" + i);
         }
@@ -67,7 +68,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void tenantsAreServedRoundRobinLeastRecentlyServedFirst() {
-        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         submit(s, "A", "capacity:a", "A0");
         for (int i = 1; i <= 3; i++) {
             submit(s, "A", "capacity:a", "A" + i);
@@ -83,7 +84,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void aPermitIsHeldUntilRenderEndsAndTheSlotUntilTheExportEnds() {
-        AdmissionScheduler s = new AdmissionScheduler(10, 1, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(10, 1, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         submit(s, "A", "capacity:a", "first");
         submit(s, "A", "capacity:a", "second");
         assertThat(admitted).containsExactly("first");
@@ -134,7 +135,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void aThrottleNeverShrinksTheLimitBelowTheAcceptedExportsStillRunningThere() {
-        AdmissionScheduler s = new AdmissionScheduler(100, 20, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(100, 20, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         for (int i = 0; i < 20; i++) {
             submit(s, "A", "capacity:a", "A" + i);
         }
@@ -147,7 +148,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void theLimitGrowsBackSlowlyAndOnlyWhileFullyUsed() {
-        AdmissionScheduler s = new AdmissionScheduler(100, 2, 3, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(100, 2, 3, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         submit(s, "A", "capacity:a", "A0");
         holding.get(0).started();
         holding.get(0).started(); // counted once
@@ -168,7 +169,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void theLimitProbesPastTheLastThrottleOnlyAfterFiveMinutes() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         AdmissionScheduler s = new AdmissionScheduler(1000, 10, 500, clock, timers, null);
         for (int i = 0; i < 300; i++) {
             submit(s, "A", "capacity:a", "A" + i);
@@ -205,7 +206,7 @@ class AdmissionSchedulerTest {
 
     @Test
     void aClosedTicketLeavesItsQueue() {
-        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new FakeClock(), timers, null);
+        AdmissionScheduler s = new AdmissionScheduler(1, 500, 500, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         submit(s, "A", "capacity:a", "running");
         AdmissionScheduler.Ticket waiting = submit(s, "B", "capacity:b", "cancelled");
         submit(s, "C", "capacity:c", "next");

@@ -1,9 +1,11 @@
 package com.pbiexport.worker.export.limits;
 
+import com.pbiexport.devstack.sim.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CapacityResolverTest {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private final FakeClock clock = new FakeClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @AfterEach
     void stop() {

@@ -1,8 +1,10 @@
 package com.pbiexport.worker.export.limits;
 
+import com.pbiexport.devstack.sim.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +12,7 @@ class RequestRateTest {
 
     @Test
     void allowsABurstOfOneSecondThenSpacesCallsAtTheRate() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         RequestRate rate = new RequestRate(10, clock);
         for (int i = 0; i < 10; i++) {
             assertThat(rate.reserve("a")).isZero();
@@ -21,7 +23,7 @@ class RequestRateTest {
 
     @Test
     void waitingCallersQueueBehindEachOtherSoTheRateHoldsWhateverTheirNumber() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         RequestRate rate = new RequestRate(10, clock);
         Duration last = Duration.ZERO;
         for (int i = 0; i < 1010; i++) {
@@ -33,7 +35,7 @@ class RequestRateTest {
 
     @Test
     void refillsWithTimeAndKeepsTenantsApart() {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
         RequestRate rate = new RequestRate(2, clock);
         rate.reserve("a");
         rate.reserve("a");
@@ -45,7 +47,7 @@ class RequestRateTest {
 
     @Test
     void zeroMeansUnlimited() {
-        RequestRate rate = new RequestRate(0, new FakeClock());
+        RequestRate rate = new RequestRate(0, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
         for (int i = 0; i < 10_000; i++) {
             assertThat(rate.reserve("a")).isZero();
         }
