@@ -30,7 +30,7 @@ import java.util.Optional;
  * demo and the tests can show how each misconfiguration is reported.
  *
  * <p>A test fixture (it needs the devstack, which the worker's main code never sees), shared with module
- * {@code demo} through the worker's small {@code demo-fixtures} jar (worker/pom.xml): the demo and the integration
+ * {@code demo} through the worker's test-jar, which holds this class only (worker/pom.xml): the demo and the integration
  * tests run on the very same configuration.
  */
 public final class DemoStack {
