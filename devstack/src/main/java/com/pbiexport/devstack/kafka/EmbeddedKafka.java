@@ -32,7 +32,7 @@ import kafka.server.KafkaRaftServer;
  * }
  * }</pre>
  */
-public final class EmbeddedKafka implements KafkaFixture.Broker {
+public final class EmbeddedKafka implements Broker {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * our stdout. Lifecycle methods are synchronized, so a test thread may kill or restart the broker while other
  * threads use it through their own clients.
  */
-public final class KafkaProcess implements KafkaFixture.Broker {
+public final class KafkaProcess implements Broker {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaProcess.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);

@@ -1,6 +1,7 @@
 package com.pbiexport.worker.app;
 
-import com.pbiexport.devstack.kafka.KafkaFixture;
+import com.pbiexport.devstack.kafka.Broker;
+import com.pbiexport.testkit.KafkaFixture;
 import com.pbiexport.worker.config.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TopicCheckIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static KafkaFixture.Broker kafka;
+    private static Broker kafka;
     private static Admin admin;
 
     @BeforeAll

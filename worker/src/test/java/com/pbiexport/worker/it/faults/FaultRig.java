@@ -4,7 +4,7 @@ import com.pbiexport.contracts.CloudEventHeaders;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.devstack.DevStack;
-import com.pbiexport.devstack.kafka.KafkaFixture;
+import com.pbiexport.devstack.kafka.Broker;
 import com.pbiexport.devstack.scenario.App;
 import com.pbiexport.devstack.scenario.Tenant;
 import com.pbiexport.worker.app.DemoStack;
@@ -55,7 +55,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fault test's slice of a broker: its own topics and group, in-process worker(s), a producer of requests and a
  * {@code read_committed} reader of outcomes and dead letters that keeps every record (duplicates included) so a
- * test can count requests in against outcomes out. Works with any {@link KafkaFixture.Broker}: the devstack's
+ * test can count requests in against outcomes out. Works with any {@link Broker}: the devstack's
  * embedded broker, or a {@link com.pbiexport.devstack.kafka.KafkaProcess} the test kills and restarts. The
  * clients use the broker's bootstrap address only, so they reconnect by themselves after a broker restart.
  * Not thread-safe: use it from the test thread.
@@ -85,7 +85,7 @@ final class FaultRig implements AutoCloseable {
      * Creates a fresh set of topics on {@code broker} and a worker configuration for the devstack's contoso
      * tenant (the only one these tests use), with a filesystem sink at {@code output}; {@code adjust} may change it.
      */
-    static FaultRig open(KafkaFixture.Broker broker, DevStack stack, String name, Path output,
+    static FaultRig open(Broker broker, DevStack stack, String name, Path output,
                          java.util.function.UnaryOperator<WorkerConfig> adjust) {
         String id = name + "-" + UUID.randomUUID().toString().substring(0, 6);
         Topics topics = new Topics("faults." + id + ".requests", "faults." + id + ".results",

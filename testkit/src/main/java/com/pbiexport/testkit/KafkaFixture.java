@@ -1,9 +1,13 @@
-package com.pbiexport.devstack.kafka;
+package com.pbiexport.testkit;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+
+import org.opentest4j.TestAbortedException;
+
+import com.pbiexport.devstack.kafka.Broker;
+import com.pbiexport.devstack.kafka.EmbeddedKafka;
 
 /**
  * The one way integration tests get a Kafka broker.
@@ -13,24 +17,15 @@ import java.util.function.BooleanSupplier;
  * {@code apache/kafka} image instead (image overridable with {@code kafka.fixture.image}); without a Docker engine or
  * without Testcontainers on the classpath that choice aborts the calling test (JUnit reports it skipped) with a
  * message that says what is missing. Testcontainers is only touched on that path, so the default never needs it.
+ *
+ * <p>Test scope only (module {@code testkit}): it aborts tests through JUnit's {@link TestAbortedException} and
+ * may load Testcontainers, neither of which belongs on the devstack's or the worker's runtime classpath.
  */
 public final class KafkaFixture {
 
     public static final String PROPERTY = "kafka.fixture";
     public static final String ENVIRONMENT = "KAFKA_FIXTURE";
     public static final String IMAGE_PROPERTY = "kafka.fixture.image";
-
-    /** A running broker; closing it stops the broker and removes its storage. */
-    public interface Broker extends AutoCloseable {
-        /** {@code host:port} list for {@code bootstrap.servers}. */
-        String bootstrapServers();
-
-        /** Creates the topic (idempotent) and returns once every partition has a leader. */
-        void createTopic(String name, int partitions, Map<String, String> configs);
-
-        @Override
-        void close();
-    }
 
     /** Where the broker comes from. */
     public enum Kind {
@@ -77,11 +72,11 @@ public final class KafkaFixture {
     /** Package-private so a test can stand in for the Docker probe and check the abort message anywhere. */
     static Broker startTestcontainers(BooleanSupplier dockerProbe) {
         if (!testcontainersOnClasspath()) {
-            throw TestAbort.abort("kafka.fixture=testcontainers needs org.testcontainers:testcontainers-kafka on the"
+            throw new TestAbortedException("kafka.fixture=testcontainers needs org.testcontainers:testcontainers-kafka on the"
                     + " classpath; add it as a test dependency or unset kafka.fixture to use the embedded broker");
         }
         if (!dockerProbe.getAsBoolean()) {
-            throw TestAbort.abort("kafka.fixture=testcontainers needs a Docker engine; none found (Testcontainers"
+            throw new TestAbortedException("kafka.fixture=testcontainers needs a Docker engine; none found (Testcontainers"
                     + " could not reach DOCKER_HOST or the default socket). Start Docker, or unset kafka.fixture"
                     + " (and KAFKA_FIXTURE) to use the embedded broker");
         }

@@ -1,6 +1,5 @@
-package com.pbiexport.devstack.kafka;
+package com.pbiexport.testkit;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,11 +7,13 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import com.pbiexport.devstack.kafka.Broker;
+
 /**
- * The Testcontainers flavour of {@link KafkaFixture.Broker}. Kept in its own class and only reached after
+ * The Testcontainers flavour of {@link Broker}. Kept in its own class and only reached after
  * {@link KafkaFixture} has checked that Testcontainers is on the classpath, so the embedded path never loads it.
  */
-final class TestcontainersKafka implements KafkaFixture.Broker {
+final class TestcontainersKafka implements Broker {
 
     static final String DEFAULT_IMAGE = "apache/kafka:4.1.0";
 
@@ -45,8 +46,7 @@ final class TestcontainersKafka implements KafkaFixture.Broker {
 
     @Override
     public void createTopic(String name, int partitions, Map<String, String> configs) {
-        BrokerAdmin.createTopic(bootstrapServers(), name, partitions, configs,
-                Deadline.after(Clock.systemUTC(), Duration.ofSeconds(30)));
+        Broker.createTopic(bootstrapServers(), name, partitions, configs, Duration.ofSeconds(30));
     }
 
     @Override

@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * concurrent exports reached (counter {@code maxConcurrentExports.<capacity>}) and poll latency p50/p99.
  * Client and server share the machine's cores, so the figures are a lower bound for the server.
  *
- * <pre>java -cp devstack/target/devstack.jar com.pbiexport.devstack.bench.SimulatorBench [--exports 500] [--seconds 20] [--clients 32]</pre>
+ * <p>A benchmark, not a test nor part of the devstack's jar: it lives with the tests and runs from the test
+ * classpath (command in docs/BENCHMARKS.md):
+ * <pre>java -cp "$(cat devstack/target/cp.txt):devstack/target/test-classes:devstack/target/classes" \
+ *     com.pbiexport.devstack.bench.SimulatorBench [--exports 500] [--seconds 20] [--clients 32]</pre>
  */
 public final class SimulatorBench {
     private static final ObjectMapper JSON = new ObjectMapper();

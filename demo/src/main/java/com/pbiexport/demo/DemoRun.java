@@ -1,4 +1,4 @@
-package com.pbiexport.worker.app;
+package com.pbiexport.demo;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +12,7 @@ import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.contracts.OutputSpec;
 import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.kafka.EmbeddedKafka;
+import com.pbiexport.worker.app.DemoStack;
 import com.pbiexport.worker.config.WorkerConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -142,7 +143,7 @@ final class DemoRun {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps());
              KafkaConsumer<byte[], byte[]> consumer = outcomeConsumer()) {
             for (Sample s : samples) {
-                RecordHeaders h = s.cloudEvent() ? SubmitCommand.requestHeaders(s.requestId()) : new RecordHeaders();
+                RecordHeaders h = s.cloudEvent() ? requestHeaders(s.requestId()) : new RecordHeaders();
                 producer.send(new ProducerRecord<>(config.topics().requests(), null,
                         s.tenantKey().getBytes(StandardCharsets.UTF_8), s.value(), h)).get(30, TimeUnit.SECONDS);
                 if (s.requestId() == null) {
@@ -263,6 +264,14 @@ final class DemoRun {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
+    }
+
+    /** CloudEvents binary-mode headers of a request, as the worker's {@code submit} command sends them. */
+    private RecordHeaders requestHeaders(String requestId) {
+        RecordHeaders headers = new RecordHeaders();
+        CloudEventHeaders.build(UUID.randomUUID().toString(), CloudEventHeaders.TYPE_REQUESTED, "/export-worker/submit",
+                clock.instant(), requestId).forEach(headers::add);
+        return headers;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -1,4 +1,4 @@
-package com.pbiexport.devstack.kafka;
+package com.pbiexport.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
-import com.pbiexport.devstack.kafka.KafkaFixture.Kind;
+import com.pbiexport.testkit.KafkaFixture.Kind;
 
 class KafkaFixtureTest {
 

@@ -28,6 +28,10 @@ import java.util.Optional;
  * A worker configuration pointing at a running {@link DevStack} with the default scenario: one tenant alias per
  * simulated tenant, plus aliases that are misconfigured on purpose (a Graph scope, an expired secret) so the
  * demo and the tests can show how each misconfiguration is reported.
+ *
+ * <p>A test fixture (it needs the devstack, which the worker's main code never sees), shared with module
+ * {@code demo} through the worker's test-jar, which holds this class only (worker/pom.xml): the demo and the integration
+ * tests run on the very same configuration.
  */
 public final class DemoStack {
     /** Default-scenario tenant aliases. */
