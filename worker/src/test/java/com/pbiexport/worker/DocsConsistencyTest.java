@@ -53,7 +53,7 @@ class DocsConsistencyTest {
      */
     static final Pattern SETTING = Pattern.compile("(?<![\\w./$-])((?:" + String.join("|", sections())
             + ")(?:\\.(?:<alias>|[a-z][A-Za-z0-9]*))+)(?![\\w(])");
-    static final Pattern CLI_LINE = Pattern.compile("export-worker\\.jar\\s+(\\S+)((?:[^\\n]*\\\\\\n)*[^\\n]*)");
+    static final Pattern CLI_LINE = Pattern.compile("export-worker\\.jar\\s+([^\\s`]+)((?:[^\\n]*\\\\\\n)*[^\\n]*)");
     static final Pattern OPTION = Pattern.compile("(?<![\\w-])(--?[a-zA-Z][a-zA-Z-]*)");
 
     /**
