@@ -26,37 +26,43 @@ debian_mirror() {
   echo "${m:-http://deb.debian.org/debian}"
 }
 
-# build_base IMAGE PACKAGE: debootstrap a minbase bookworm with PACKAGE, add the host's extra CAs, import it.
-build_base() {
-  local image="$1" package="$2" rootfs started
-  if ! $rebuild && pm image exists "$image"; then
-    log "$image exists: kept (--rebuild to make it again)"
+# One debootstrap (minbase bookworm + the JRE + the machine's extra CAs) imported as the JRE base; the JDK base is
+# the same root file system plus the JDK package, installed with apt in a chroot (a delta of about 60 MB).
+build_bases() {
+  local rootfs started
+  if ! $rebuild && pm image exists "$JRE_BASE_IMAGE" && pm image exists "$JDK_BASE_IMAGE"; then
+    log "$JRE_BASE_IMAGE and $JDK_BASE_IMAGE exist: kept (--rebuild to make them again)"
     return
   fi
   started=$(date +%s)
   rootfs=$(mktemp -d "${TMPDIR:-/tmp}/pbi-base.XXXXXX")
-  log "debootstrap $image ($package) from $(debian_mirror)"
-  debootstrap --variant=minbase --include="$package,ca-certificates" bookworm "$rootfs" "$(debian_mirror)" \
-    >"$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; rm -rf "$rootfs" "$rootfs.log"; die "debootstrap $image"; }
+  # shellcheck disable=SC2064
+  trap "umount '$rootfs/proc' 2>/dev/null || true; rm -rf '$rootfs' '$rootfs.log'" EXIT
+  log "debootstrap bookworm + openjdk-17-jre-headless from $(debian_mirror)"
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$rootfs" \
+    "$(debian_mirror)" >"$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; die "debootstrap"; }
+  mount -t proc proc "$rootfs/proc"   # the Java keystore hook of update-ca-certificates runs a JVM
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
-    # the Java keystore hook runs a JVM, which wants /proc
-    mount -t proc proc "$rootfs/proc"
-    chroot "$rootfs" update-ca-certificates >/dev/null 2>&1 || { umount "$rootfs/proc"; die "update-ca-certificates in $image"; }
-    umount "$rootfs/proc"
+    chroot "$rootfs" update-ca-certificates >>"$rootfs.log" 2>&1 || die "update-ca-certificates in the base"
   fi
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs.log"
-  tar -C "$rootfs" -c . | pm import --change 'CMD ["/bin/bash"]' - "$image" >/dev/null
-  rm -rf "$rootfs"
-  log "$image built in $(( $(date +%s) - started )) s"
+  import_rootfs "$rootfs" "$JRE_BASE_IMAGE"
+  log "$JRE_BASE_IMAGE built in $(( $(date +%s) - started )) s"
+  echo force-unsafe-io >"$rootfs/etc/dpkg/dpkg.cfg.d/pbi-unsafe-io"
+  { chroot "$rootfs" apt-get update -qq && chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless; } >>"$rootfs.log" 2>&1 \
+    || { tail -20 "$rootfs.log" >&2; die "JDK in the base"; }
+  rm -f "$rootfs/etc/dpkg/dpkg.cfg.d/pbi-unsafe-io"
+  import_rootfs "$rootfs" "$JDK_BASE_IMAGE"
+  log "$JDK_BASE_IMAGE built, both bases in $(( $(date +%s) - started )) s"
+}
+
+# import_rootfs DIR IMAGE: the file system (without /proc's contents and apt's caches) as a one-layer image
+import_rootfs() {
+  rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/*
+  tar -C "$1" --exclude=./proc/* -c . | pm import -q --change 'CMD ["/bin/bash"]' - "$2" >/dev/null
 }
 
 ensure_podman_packages
 [ "$(id -u)" -eq 0 ] || die "run as root (debootstrap and chroot)"
-# both at once: mostly waiting on the mirror
-build_base "$JRE_BASE_IMAGE" openjdk-17-jre-headless &
-jre=$!
-build_base "$JDK_BASE_IMAGE" openjdk-17-jdk-headless &
-jdk=$!
-wait "$jre" || die "JRE base"
-wait "$jdk" || die "JDK base"
+build_bases
