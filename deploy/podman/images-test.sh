@@ -117,8 +117,9 @@ devstack_ready() { running "$NAME-devstack"; grep -q '"adminUrl":"http' "$ready"
 wait_for 120 "devstack ready line" devstack_ready
 KAFKA=$(json_field kafkaBootstrap "$ready"); ENTRA=$(json_field entraUrl "$ready")
 POWERBI=$(json_field powerBiUrl "$ready"); ADMIN=$(json_field adminUrl "$ready")
-[ -n "$KAFKA" ] && [ -n "$ENTRA" ] && [ -n "$POWERBI" ] && [ -n "$ADMIN" ] \
-  || die "devstack ready line lacks a URL: $(cat "$ready")"
+if [ -z "$KAFKA" ] || [ -z "$ENTRA" ] || [ -z "$POWERBI" ] || [ -z "$ADMIN" ]; then
+  die "devstack ready line lacks a URL: $(cat "$ready")"
+fi
 pm healthcheck run "$NAME-devstack" >/dev/null || die "devstack image HEALTHCHECK not healthy"
 log "ok: devstack ready line: broker $KAFKA, Entra $ENTRA, Power BI $POWERBI"
 timing "devstack start"
@@ -163,6 +164,7 @@ for r in "${requests[@]}"; do
   script+="/app/bin/export-worker submit --bootstrap-servers $KAFKA --tenant contoso --workspace $ws"
   script+=" --report $report --format $format --request-id $rid & pids=\"\$pids \$!\"; "
 done
+# shellcheck disable=SC2016 # expanded by the container's shell
 script+='for p in $pids; do wait $p || exit 1; done'
 CONTAINERS+=("$NAME-submit")
 pm_run 180 --name "$NAME-submit" --network=host --no-healthcheck \

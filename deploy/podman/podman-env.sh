@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by deploy/podman/*.sh: one way to call Podman on this kind of machine (see containers.conf) and the
 # names of the local base images. Overridable: PODMAN_RUNTIME (default runc: crun refuses the hybrid cgroup
 # setup of our CI sandbox), CONTAINERS_CONF, JRE_BASE_IMAGE, JDK_BASE_IMAGE.
