@@ -43,16 +43,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for SECONDS WHAT COMMAND...: polls COMMAND every second until it succeeds; fails after SECONDS.
+running() { [ "$(pm inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ] || die "container $1 stopped"; }
+# wait_for SECONDS WHAT CONTAINER COMMAND...: polls COMMAND every second until it succeeds; fails when CONTAINER
+# stops or after SECONDS (with COMMAND's last complaint).
 wait_for() {
-  local limit=$1 what=$2; shift 2
+  local limit=$1 what=$2 container=$3; shift 3
   local deadline=$(( $(date +%s) + limit ))
-  until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "$what: not within $limit s"
+  until "$@" >/dev/null 2>"$WORK/wait.err"; do
+    running "$container"
+    [ "$(date +%s)" -lt "$deadline" ] || die "$what: not within $limit s ($(tail -1 "$WORK/wait.err"))"
     sleep 1
   done
 }
-running() { [ "$(pm inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ] || die "container $1 stopped"; }
 # a free loopback port in 20000-29999 (nothing answers on it)
 free_port() {
   local p
@@ -113,8 +115,7 @@ CONTAINERS+=("$NAME-devstack")
 pm_run 60 -d --name "$NAME-devstack" --network=host --health-interval disable -e DEVSTACK_KAFKA=true \
   -e JVM_MAX_RAM_PERCENTAGE=50 -m 768m -v "$WORK/run:/run/devstack" "$DEVSTACK_IMAGE" >/dev/null
 ready="$WORK/run/ready.json"
-devstack_ready() { running "$NAME-devstack"; grep -q '"adminUrl":"http' "$ready"; }
-wait_for 120 "devstack ready line" devstack_ready
+wait_for 120 "devstack ready line" "$NAME-devstack" grep -q '"adminUrl":"http' "$ready"
 KAFKA=$(json_field kafkaBootstrap "$ready"); ENTRA=$(json_field entraUrl "$ready")
 POWERBI=$(json_field powerBiUrl "$ready"); ADMIN=$(json_field adminUrl "$ready")
 if [ -z "$KAFKA" ] || [ -z "$ENTRA" ] || [ -z "$POWERBI" ] || [ -z "$ADMIN" ]; then
@@ -133,8 +134,7 @@ worker_env=(-e "ENTRA_URL=$ENTRA" -e "POWERBI_URL=$POWERBI" -e "PBIEXPORT_KAFKA_
 CONTAINERS+=("$NAME-worker")
 pm_run 60 -d --name "$NAME-worker" --network=host --health-interval disable -m 768m "${worker_env[@]}" \
   -v "$WORK/files:/var/lib/pbi-export/files" "$WORKER_IMAGE" >/dev/null
-worker_ready() { running "$NAME-worker"; docker/healthcheck.sh "$ADMIN_PORT" /health/ready; }
-wait_for 120 "worker /health/ready" worker_ready
+wait_for 120 "worker /health/ready" "$NAME-worker" docker/healthcheck.sh "$ADMIN_PORT" /health/ready
 log "ok: worker ready on 127.0.0.1:$ADMIN_PORT"
 health=$(pm healthcheck run "$NAME-worker" 2>&1) || die "worker image HEALTHCHECK: $health"
 log "ok: worker image HEALTHCHECK (docker/healthcheck.sh): ${health:-healthy}"
