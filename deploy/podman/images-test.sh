@@ -2,7 +2,7 @@
 # The images stage of CI (.ci/run), on a machine with Podman and no registry: builds the local base images
 # (build-local-bases.sh), builds worker/Dockerfile and devstack/Dockerfile with them, and runs the images for real:
 #   1. the worker image's `version` prints the project version (pom.xml);
-#   2. the devstack image, with its embedded broker, writes its ready line (broker, Entra ID, Power BI, admin URLs);
+#   2. the devstack image, with its embedded broker (clean profile: no random faults), writes its ready line (broker, Entra ID, Power BI, admin URLs);
 #   3. the worker image's `run` (deploy/compose/worker.yaml, the compose configuration, plus environment overrides)
 #      against that broker and simulators turns /health/ready green, and the image's HEALTHCHECK
 #      (docker/healthcheck.sh) reports healthy;
@@ -113,7 +113,7 @@ mkdir -p "$WORK/run" "$WORK/files"
 chmod 0777 "$WORK/run" "$WORK/files"   # the images run as uid 10001
 CONTAINERS+=("$NAME-devstack")
 pm_run 60 -d --name "$NAME-devstack" --network=host --health-interval disable -e DEVSTACK_KAFKA=true \
-  -e JVM_MAX_RAM_PERCENTAGE=50 -m 768m -v "$WORK/run:/run/devstack" "$DEVSTACK_IMAGE" >/dev/null
+  -e JVM_MAX_RAM_PERCENTAGE=50 -m 768m -v "$WORK/run:/run/devstack" "$DEVSTACK_IMAGE" --profile clean >/dev/null
 ready="$WORK/run/ready.json"
 wait_for 120 "devstack ready line" "$NAME-devstack" grep -q '"adminUrl":"http' "$ready"
 KAFKA=$(json_field kafkaBootstrap "$ready"); ENTRA=$(json_field entraUrl "$ready")
