@@ -2,6 +2,7 @@
 # The images stage of CI (.ci/run), on a machine with Podman and no registry: builds the local base images
 # (build-local-bases.sh), builds worker/Dockerfile and devstack/Dockerfile with them, and runs the images for real:
 #   1. the worker image's `version` prints the project version (pom.xml);
+#   1b. the worker image's /app/lib holds no devstack, broker, Scala or test jar (a lean production artifact);
 #   2. the devstack image, with its embedded broker (clean profile: no random faults), writes its ready line (broker, Entra ID, Power BI, admin URLs);
 #   3. the worker image's `run` (deploy/compose/worker.yaml, the compose configuration, plus environment overrides)
 #      against that broker and simulators turns /health/ready green, and the image's HEALTHCHECK
@@ -108,6 +109,16 @@ case "$version" in
   *) die "worker image: version printed '$version', expected export-worker $project_version" ;;
 esac
 
+# --- 1b. a lean production image (issue 13 item 8): /app/lib holds no devstack, Kafka broker, Scala, ZooKeeper
+# or test jar, and no demo-lib is shipped (the demo says it is not installed)
+CONTAINERS+=("$NAME-lib")
+lib=$(pm_run 120 --name "$NAME-lib" --network=host --no-healthcheck --entrypoint /bin/sh \
+  "$WORKER_IMAGE" -c 'ls /app/lib; ls -d /app/demo-lib 2>/dev/null || true') || die "worker image: cannot list /app/lib"
+echo "$lib" | grep -q '^kafka-clients-' || die "worker image: /app/lib has no kafka-clients jar: the listing is wrong"
+forbidden=$(echo "$lib" | grep -E '^(devstack|testkit|demo|kafka_2\.|kafka-server|kafka-storage|kafka-raft|kafka-metadata|scala-|zookeeper|junit|opentest4j|testcontainers)|^/app/demo-lib' || true)
+[ -z "$forbidden" ] || die "worker image: /app/lib carries jars production must not: $forbidden"
+log "ok: /app/lib: $(echo "$lib" | wc -l) jars, no devstack, broker, Scala or test jar"
+
 # --- 2. devstack image with its broker: the ready line
 mkdir -p "$WORK/run" "$WORK/files"
 chmod 0777 "$WORK/run" "$WORK/files"   # the images run as uid 10001
@@ -172,8 +183,10 @@ pm_run 180 --name "$NAME-submit" --network=host --no-healthcheck \
   || { cat "$WORK/submit.txt" >&2; die "submit failed"; }
 timing "submit ${#requests[@]} requests"
 
-# the consumer runs on the JDK base (source launcher) with the Kafka client jars the worker image carries
+# the consumer runs on the JDK base (source launcher) with the Kafka client jars the worker image carries,
 pm cp "$NAME-worker:/app/lib" "$WORK/lib"
+# and the worker jar for its logback.xml (logs to stderr): /app/lib alone would log to stdout, into the outcomes
+pm cp "$NAME-worker:/app/export-worker.jar" "$WORK/lib/export-worker.jar"
 CONTAINERS+=("$NAME-outcomes")
 pm_run 240 --name "$NAME-outcomes" --network=host --no-healthcheck \
   -v "$WORK/lib:/outcomes/lib:ro" -v "$PWD/deploy/podman/Outcomes.java:/outcomes/Outcomes.java:ro" \
