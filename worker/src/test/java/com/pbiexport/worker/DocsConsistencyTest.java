@@ -91,6 +91,10 @@ class DocsConsistencyTest {
         Set<String> ours = new TreeSet<>();
         Arrays.stream(ErrorCode.values()).map(Enum::name).forEach(ours::add);
         Arrays.stream(DeadLetterReason.values()).map(Enum::name).forEach(ours::add);
+        // the images' build args and the container scripts' variables: ours when the Dockerfiles or scripts use them
+        for (String f : CONTAINER_FILES) {
+            UPPER_SNAKE.matcher(read(f)).results().map(m -> m.group()).forEach(ours::add);
+        }
 
         assertThat(unknown(docs(), UPPER_SNAKE, w -> ours.contains(w) || w.startsWith("PBIEXPORT_")
                 || NOT_OURS.contains(w))).as("codes or reasons the docs name but the code does not have").isEmpty();
@@ -259,6 +263,10 @@ class DocsConsistencyTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Where the images' build args and the containers' environment variables are defined. */
+    static final List<String> CONTAINER_FILES = List.of("worker/Dockerfile", "devstack/Dockerfile",
+            "docker/devstack.sh", "docker/export-worker.sh", "docker/compose-worker.sh", "docker/healthcheck.sh");
 
     private static String read(String file) {
         try {
