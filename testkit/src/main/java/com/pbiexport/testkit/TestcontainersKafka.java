@@ -8,6 +8,7 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 import com.pbiexport.devstack.kafka.Broker;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 
 /**
  * The Testcontainers flavour of {@link Broker}. Kept in its own class and only reached after
@@ -15,7 +16,8 @@ import com.pbiexport.devstack.kafka.Broker;
  */
 final class TestcontainersKafka implements Broker {
 
-    static final String DEFAULT_IMAGE = "apache/kafka:4.1.0";
+    /** The broker image of the Kafka release the clients and the embedded broker come from (one pinned version). */
+    static final String DEFAULT_IMAGE = "apache/kafka:" + AppInfoParser.getVersion();
 
     private final KafkaContainer container;
 

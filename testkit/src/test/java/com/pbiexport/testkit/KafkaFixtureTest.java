@@ -11,6 +11,14 @@ import com.pbiexport.testkit.KafkaFixture.Kind;
 class KafkaFixtureTest {
 
     @Test
+    void theTestcontainersImageIsTheKafkaReleaseOfThePom() throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<kafka\\.version>([^<]+)</kafka\\.version>")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("..", "pom.xml")));
+        assertThat(m.find()).isTrue();
+        assertThat(TestcontainersKafka.DEFAULT_IMAGE).isEqualTo("apache/kafka:" + m.group(1).trim());
+    }
+
+    @Test
     void choosesTheEmbeddedBrokerWhenNothingIsSet() {
         assertThat(KafkaFixture.chosenKind(null, null)).isEqualTo(Kind.EMBEDDED);
         assertThat(KafkaFixture.chosenKind(" ", "")).isEqualTo(Kind.EMBEDDED);
