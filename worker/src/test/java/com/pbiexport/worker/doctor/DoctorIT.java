@@ -15,6 +15,7 @@ import com.pbiexport.worker.app.Main;
 import com.pbiexport.worker.config.CloudName;
 import com.pbiexport.worker.config.DiagnoseSettings;
 import com.pbiexport.worker.config.TenantConfig;
+import com.pbiexport.worker.config.Topics;
 import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.doctor.CheckResult;
@@ -79,6 +80,12 @@ class DoctorIT {
     static void start() {
         harness = WorkerHarness.start(Scenario.defaultScenario().withPageRenderMillis(200));
         secondApp = DoctorStacks.contosoSecondApp(harness.stack());
+        // the CLI's configuration names the default topics: there, fit, so its kafka line passes
+        var kafka = harness.stack().kafka().orElseThrow();
+        kafka.createTopic(Topics.DEFAULT_REQUESTS, 3, Map.of());
+        kafka.createTopic(Topics.DEFAULT_RESULTS, 1, Map.of());
+        kafka.createTopic(Topics.DEFAULT_JOB_STATE, 3, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(Topics.DEFAULT_DEAD_LETTER, 1, Map.of());
         // render rounds of 2 s: an export is still running when the test moves the clock
         clocked = DevStack.builder().scenario(Scenario.defaultScenario().withPageRenderMillis(2000)).kafka(false)
                 .clock(simulatorClock).start();
