@@ -33,13 +33,14 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
 /**
- * {@code doctor}: checks, in order, every prerequisite of exporting for one configured tenant and names the first
+ * {@code doctor}: checks the worker's Kafka and sinks once ({@link DoctorInfraChecks}), then, in order, every
+ * prerequisite of exporting for one configured tenant and names the first
  * broken one with the same code and fix the worker's {@code ExportFailed} would carry. Exit codes: 0 every check
  * passed, 1 a check failed, 2 bad usage or configuration. Prints claims, never the secret or the token.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        description = "Check credentials, token, workspace, capacity, report and format for a "
-        + "tenant and name the first broken prerequisite (exit 0 ok, 1 a check failed, 2 usage/config error).")
+        description = "Check Kafka (broker, topics, group, transactional id) and the sinks once, then credentials, "
+        + "token, workspace, capacity, report and format for a tenant, and name the first broken prerequisite (exit 0 ok, 1 a check failed, 2 usage/config error).")
 public final class DoctorCommand implements Callable<Integer> {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -86,7 +87,9 @@ public final class DoctorCommand implements Callable<Integer> {
             loaded.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         }
         DoctorRequest request = request(loaded.config());
-        DoctorReport result = diagnose(loaded.config(), tenant, request, System.getenv(), Clock.systemUTC());
+        // kafka and sink do not depend on the tenant: once per run, listed first, never skipped by a tenant failure
+        DoctorReport result = diagnose(loaded.config(), tenant, request, System.getenv(), Clock.systemUTC())
+                .withFirst(DoctorInfraChecks.run(loaded.config(), System.getenv()));
         spec.commandLine().getOut().print(json ? result.toJson() + "\n" : result.toText());
         spec.commandLine().getOut().flush();
         return result.exitCode();

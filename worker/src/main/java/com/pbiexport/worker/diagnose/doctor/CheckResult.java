@@ -31,6 +31,14 @@ public record CheckResult(DoctorCheck check, CheckStatus status, String detail, 
         return new CheckResult(check, CheckStatus.SKIP, why, "", Optional.empty());
     }
 
+    /**
+     * A failure of the worker's own infrastructure ({@code kafka}, {@code sink}): no export error code applies,
+     * so the detail says what was found and the fix names the setting or the command.
+     */
+    public static CheckResult fail(DoctorCheck check, String detail, String fix) {
+        return new CheckResult(check, CheckStatus.FAIL, detail, fix, Optional.empty());
+    }
+
     /** A failure explained by the shared classifier: detail {@code CODE: message}, fix = the remediation. */
     public static CheckResult fail(DoctorCheck check, Diagnosis d) {
         return fail(check, d, "");

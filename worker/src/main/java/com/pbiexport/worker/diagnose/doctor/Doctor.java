@@ -50,7 +50,7 @@ public final class Doctor {
         Run run = new Run(target, request, connections);
         List<CheckResult> results = new ArrayList<>();
         CheckResult failed = null;
-        for (DoctorCheck check : DoctorCheck.values()) {
+        for (DoctorCheck check : DoctorCheck.tenantChain()) {
             if (failed != null) {
                 results.add(CheckResult.skip(check, "not checked: '" + failed.name() + "' failed first"));
                 continue;
@@ -106,6 +106,7 @@ public final class Doctor {
                 case REPORT -> report();
                 case FORMAT -> format();
                 case TRIAL -> trial();
+                case KAFKA, SINK -> throw new IllegalArgumentException(check + " is not a tenant check");
             };
         }
 

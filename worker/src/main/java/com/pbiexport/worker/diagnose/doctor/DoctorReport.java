@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +29,13 @@ public record DoctorReport(String subject, List<CheckResult> checks) {
 
     public boolean ok() {
         return checks.stream().noneMatch(c -> c.status() == CheckStatus.FAIL);
+    }
+
+    /** This report with {@code first} listed before its checks (the once-per-run {@code kafka} and {@code sink}). */
+    public DoctorReport withFirst(List<CheckResult> first) {
+        List<CheckResult> all = new ArrayList<>(first);
+        all.addAll(checks);
+        return new DoctorReport(subject, all);
     }
 
     /** The first broken link, if any. */
@@ -82,7 +90,7 @@ public record DoctorReport(String subject, List<CheckResult> checks) {
             }
         }
         sb.append(firstFailure().map(f -> "NOT OK: the first broken link is '" + f.name() + "' ("
-                + f.code().map(Enum::name).orElse("?") + "); fix it and run doctor again.")
+                + f.code().map(Enum::name).orElse("no export error code") + "); fix it and run doctor again.")
                 .orElse("OK: every requested check passed."));
         return sb.append('\n').toString();
     }

@@ -1,0 +1,43 @@
+package com.pbiexport.worker.diagnose.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code sink} line: every configured sink ({@code sinks.targets.<alias>}) ready, as the worker's start-up
+ * checks find it (a filesystem root writable, a blob container reachable). Every broken sink is listed.
+ */
+public final class SinkCheck {
+
+    private SinkCheck() {
+    }
+
+    /**
+     * @param sinks per alias in configuration order: what the sink is ({@code describe()}) and, when it is not
+     *              ready, why
+     */
+    public static CheckResult result(Map<String, Readiness> sinks) {
+        if (sinks.isEmpty()) {
+            return CheckResult.fail(DoctorCheck.SINK, "no sink configured",
+                    "configure at least one sink under sinks.targets");
+        }
+        List<String> ok = new ArrayList<>();
+        List<String> broken = new ArrayList<>();
+        sinks.forEach((alias, r) -> {
+            String line = alias + " (" + r.describe() + ")";
+            r.problem().ifPresentOrElse(p -> broken.add(line + ": " + p), () -> ok.add(line));
+        });
+        if (broken.isEmpty()) {
+            return CheckResult.pass(DoctorCheck.SINK, "ready: " + String.join(", ", ok));
+        }
+        return CheckResult.fail(DoctorCheck.SINK, "not ready: " + String.join("; ", broken),
+                "make each named sinks.targets.<alias> usable: a filesystem root an existing, writable directory "
+                        + "for the worker's user; a blob container reachable with the configured connection string");
+    }
+
+    /** One sink: what it is and, when not ready, why. */
+    public record Readiness(String describe, Optional<String> problem) {
+    }
+}
