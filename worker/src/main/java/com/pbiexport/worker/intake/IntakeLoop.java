@@ -68,25 +68,9 @@ public final class IntakeLoop implements Runnable {
     private volatile int handedOut; // written by the consumer thread only
     private Instant lastCommit;
 
-    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxQueued,
-                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer) {
-        this(consumer, topic, handler, maxQueued, commitInterval, drainTimeout, clock, observer,
-                PartitionListener.NONE);
-    }
-
     /**
-     * The same, telling {@code partitions} (the router, which hands them to jobstate.JobStates) about every
-     * assignment change.
-     */
-    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxQueued,
-                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
-                      PartitionListener partitions) {
-        this(consumer, topic, handler, maxQueued, commitInterval, drainTimeout, clock, observer, partitions,
-                new AtLeastOnceDelivery(), Duration.ZERO);
-    }
-
-    /**
-     * The same, making answers and offsets durable through {@code delivery}; a revocation waits up to
+     * Tells {@code partitions} (the router, which hands them to jobstate.JobStates) about every assignment change
+     * and makes answers and offsets durable through {@code delivery}; a revocation waits up to
      * {@code handOverPatience} for ExportTo calls still being answered (keep it well below
      * {@code max.poll.interval.ms}: the wait runs inside the rebalance).
      */

@@ -130,7 +130,7 @@ class IntakeLoopTest {
             firstPoll.run();
         });
         loop = new IntakeLoop(consumer, TOPIC, handler, maxQueued, Duration.ZERO, drainTimeout, Clock.systemUTC(),
-                observer);
+                observer, PartitionListener.NONE, new AtLeastOnceDelivery(), Duration.ZERO);
         thread = new Thread(loop, "intake-under-test");
         thread.start();
         await().atMost(WAIT).until(() -> consumer.assignment().containsAll(List.of(assignment)));
@@ -165,7 +165,7 @@ class IntakeLoopTest {
     @Test
     void rejectsAZeroBudgetNamingTheSetting() {
         assertThatThrownBy(() -> new IntakeLoop(consumer, TOPIC, handler, 0, Duration.ZERO, Duration.ZERO,
-                Clock.systemUTC(), null))
+                Clock.systemUTC(), null, PartitionListener.NONE, new AtLeastOnceDelivery(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxQueued must be at least 1, was 0");
     }
