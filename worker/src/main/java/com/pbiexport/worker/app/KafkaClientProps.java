@@ -6,12 +6,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The properties of the worker's request consumer and outcome producers: the pass-through {@code kafka.*} settings
- * plus what the worker's delivery guarantees need (own commits, idempotence, transactions), which no setting may
- * override.
+ * The properties of the worker's request consumer, job-state reader and outcome producers: the pass-through
+ * {@code kafka.*} settings plus what the worker's delivery guarantees need (own commits, idempotence, transactions,
+ * {@code read_committed}), which no setting may override; and the hand-over wait they bound.
  */
 final class KafkaClientProps {
     private KafkaClientProps() {
@@ -60,6 +61,34 @@ final class KafkaClientProps {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /**
+     * How long a revocation waits for ExportTo calls still being answered: one HTTP response, and never more than
+     * half of {@code max.poll.interval.ms} (the wait runs inside the rebalance).
+     */
+    static Duration handOverPatience(WorkerConfig c) {
+        String maxPoll = c.kafka().consumerProperties().getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                "300000");
+        Duration half = Duration.ofMillis(Long.parseLong(maxPoll.trim()) / 2);
+        Duration response = c.http().responseTimeout().plusSeconds(5);
+        return response.compareTo(half) < 0 ? response : half;
+    }
+
+    /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
+    static Properties jobStateReader(WorkerConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafka().consumerProperties());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
     }
 }

@@ -38,10 +38,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +50,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -134,7 +131,7 @@ public final class WorkerApp implements AutoCloseable {
                 "/export-worker/" + config.instanceId(), codec, clock);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(sender, config.topics().deadLetter(), clock);
         // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
-        this.jobStateReader = new KafkaConsumer<>(jobStateReaderProps(config));
+        this.jobStateReader = new KafkaConsumer<>(KafkaClientProps.jobStateReader(config));
         JobStates jobStates = new JobStates(new JobStateStore(jobStateReader, config.topics().jobState(),
                 JOB_STATE_LOAD_TIMEOUT, producer == null ? () -> { } : producer::flush, clock),
                 new JobStateWriter(sender, config.topics().jobState()), outcomes, clock);
@@ -147,7 +144,7 @@ public final class WorkerApp implements AutoCloseable {
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), breaker.guard(router),
                 config.limits().maxQueued(), Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
-                router, delivery, handOverPatience(config)).guardedBy(breaker);
+                router, delivery, KafkaClientProps.handOverPatience(config)).guardedBy(breaker);
         this.intakeThread = new Thread(intake, "intake");
 
         try {
@@ -254,34 +251,6 @@ public final class WorkerApp implements AutoCloseable {
 
     private static int ioThreads(WorkerConfig c) {
         return Math.max(4, Math.min(32, c.limits().maxInFlight()));
-    }
-
-    /**
-     * How long a revocation waits for ExportTo calls still being answered: one HTTP response, and never more than
-     * half of {@code max.poll.interval.ms} (the wait runs inside the rebalance).
-     */
-    static Duration handOverPatience(WorkerConfig c) {
-        String maxPoll = c.kafka().consumerProperties().getOrDefault(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                "300000");
-        Duration half = Duration.ofMillis(Long.parseLong(maxPoll.trim()) / 2);
-        Duration response = c.http().responseTimeout().plusSeconds(5);
-        return response.compareTo(half) < 0 ? response : half;
-    }
-
-    /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
-    private static Properties jobStateReaderProps(WorkerConfig c) {
-        Properties p = new Properties();
-        p.putAll(c.kafka().consumerProperties());
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
     }
 
     private static ThreadFactory named(String prefix) {

@@ -200,10 +200,10 @@ public final class ExportService {
             evidence = CompletableFuture.completedFuture(TargetEvidence.notAsked(ws, ""));
         }
         // no export id: the failure is ExportTo's (the only call of a job before Power BI accepts it)
-        String operation = f.exportId().isPresent() ? "poll" : "start";
+        Operation operation = f.exportId().isPresent() ? Operation.POLL : Operation.START;
         evidence.handle((found, error) -> error == null && found != null
                         ? new JobResult.Failed(f.spec(), classifier.evidenceRules().refine(f.diagnosis(), found,
-                                operation, Optional.ofNullable(f.spec().request().format())), f.exportId(),
+                                operation.wireName(), Optional.ofNullable(f.spec().request().format())), f.exportId(),
                                 f.attempts(), f.powerBiRequestIds())
                         : f)
                 .thenAccept(r -> {

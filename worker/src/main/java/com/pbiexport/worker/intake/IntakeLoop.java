@@ -48,7 +48,7 @@ public final class IntakeLoop implements Runnable {
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final RecordHandler handler;
-    private final int maxInFlight;
+    private final int maxQueued;
     private final Duration commitInterval;
     private final Duration drainTimeout;
     private final Clock clock;
@@ -68,38 +68,22 @@ public final class IntakeLoop implements Runnable {
     private volatile int handedOut; // written by the consumer thread only
     private Instant lastCommit;
 
-    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
-                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer) {
-        this(consumer, topic, handler, maxInFlight, commitInterval, drainTimeout, clock, observer,
-                PartitionListener.NONE);
-    }
-
     /**
-     * The same, telling {@code partitions} (the router, which hands them to jobstate.JobStates) about every
-     * assignment change.
-     */
-    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
-                      Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
-                      PartitionListener partitions) {
-        this(consumer, topic, handler, maxInFlight, commitInterval, drainTimeout, clock, observer, partitions,
-                new AtLeastOnceDelivery(), Duration.ZERO);
-    }
-
-    /**
-     * The same, making answers and offsets durable through {@code delivery}; a revocation waits up to
+     * Tells {@code partitions} (the router, which hands them to jobstate.JobStates) about every assignment change
+     * and makes answers and offsets durable through {@code delivery}; a revocation waits up to
      * {@code handOverPatience} for ExportTo calls still being answered (keep it well below
      * {@code max.poll.interval.ms}: the wait runs inside the rebalance).
      */
-    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxInFlight,
+    public IntakeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler handler, int maxQueued,
                       Duration commitInterval, Duration drainTimeout, Clock clock, IntakeObserver observer,
                       PartitionListener partitions, Delivery delivery, Duration handOverPatience) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("maxQueued must be at least 1, was " + maxQueued);
         }
         this.consumer = consumer;
         this.topic = topic;
         this.handler = handler;
-        this.maxInFlight = maxInFlight;
+        this.maxQueued = maxQueued;
         this.commitInterval = commitInterval;
         this.drainTimeout = drainTimeout;
         this.clock = clock;
@@ -191,7 +175,7 @@ public final class IntakeLoop implements Runnable {
     }
 
     private void handOutWaiting() {
-        while (handedOut < maxInFlight && !waiting.isEmpty()) {
+        while (handedOut < maxQueued && !waiting.isEmpty()) {
             ConsumerRecord<byte[], byte[]> r = waiting.poll();
             if (!breaker.admit(consumer, r, waiting)) {
                 continue; // its partition is stopped: rewound to this record, read again once it resumes
@@ -223,7 +207,7 @@ public final class IntakeLoop implements Runnable {
     }
 
     private void adjustPause() {
-        boolean full = handedOut >= maxInFlight || !waiting.isEmpty();
+        boolean full = handedOut >= maxQueued || !waiting.isEmpty();
         if (full && !paused) {
             consumer.pause(consumer.assignment());
             paused = true;

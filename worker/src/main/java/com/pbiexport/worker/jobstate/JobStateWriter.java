@@ -1,12 +1,10 @@
 package com.pbiexport.worker.jobstate;
 
 import com.pbiexport.worker.publish.RecordSender;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Writes job states to the compacted job-state topic: key = requestId, on the SAME partition number as the
@@ -16,10 +14,6 @@ import java.util.concurrent.ForkJoinPool;
 public final class JobStateWriter {
     private final RecordSender sender;
     private final String topic;
-
-    public JobStateWriter(Producer<byte[], byte[]> producer, String topic) {
-        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic);
-    }
 
     /** Writes through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
     public JobStateWriter(RecordSender sender, String topic) {

@@ -3,7 +3,6 @@ package com.pbiexport.worker.publish;
 import com.pbiexport.contracts.DeadLetterHeaders;
 import com.pbiexport.contracts.DeadLetterReason;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -11,7 +10,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Sends records that cannot be parsed at all to the dead-letter topic: the original key, value and headers,
@@ -21,10 +19,6 @@ public final class DeadLetterPublisher {
     private final RecordSender sender;
     private final String topic;
     private final Clock clock;
-
-    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, Clock clock) {
-        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic, clock);
-    }
 
     /** Sends through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
     public DeadLetterPublisher(RecordSender sender, String topic, Clock clock) {

@@ -3,7 +3,6 @@ package com.pbiexport.worker.publish;
 import com.pbiexport.contracts.CloudEventHeaders;
 import com.pbiexport.contracts.EventCodec;
 import com.pbiexport.contracts.EventType;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Publishes outcome events to the results topic: key = requestId, value = the event JSON, CloudEvents binary-mode
@@ -30,11 +28,6 @@ public final class OutcomePublisher {
     private final String source;
     private final EventCodec codec;
     private final Clock clock;
-
-    public OutcomePublisher(Producer<byte[], byte[]> producer, String topic, String source, EventCodec codec,
-                            Clock clock) {
-        this(RecordSender.direct(producer, ForkJoinPool.commonPool()), topic, source, codec, clock);
-    }
 
     /** Publishes through {@code sender}: a producer (at-least-once) or the consumer thread's outbox. */
     public OutcomePublisher(RecordSender sender, String topic, String source, EventCodec codec, Clock clock) {

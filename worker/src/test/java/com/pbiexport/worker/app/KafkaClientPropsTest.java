@@ -2,11 +2,13 @@ package com.pbiexport.worker.app;
 
 import com.pbiexport.worker.config.DeliveryMode;
 import com.pbiexport.worker.config.DeliverySettings;
+import com.pbiexport.worker.config.HttpSettings;
 import com.pbiexport.worker.config.KafkaSettings;
 import com.pbiexport.worker.config.Sinks;
 import com.pbiexport.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -40,5 +42,29 @@ class KafkaClientPropsTest {
         assertThat(KafkaClientProps.transactionalProducer(c)).containsEntry("transactional.id", "exports-pod-1")
                 .containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
                 .containsEntry("client.id", "pod-1-outcomes");
+    }
+
+    @Test
+    void theJobStateReaderReadsCommittedRecordsByAssignmentWithoutAGroup() {
+        Properties p = KafkaClientProps.jobStateReader(config(DeliveryMode.AT_LEAST_ONCE, Map.of(
+                "group.instance.id", "static-1", "isolation.level", "read_uncommitted", "enable.auto.commit", "true",
+                "client.id", "mine", "security.protocol", "SSL"), Map.of()));
+
+        assertThat(p).doesNotContainKeys("group.id", "group.instance.id")
+                .containsEntry("isolation.level", "read_committed").containsEntry("enable.auto.commit", "false")
+                .containsEntry("client.id", "pod-1-jobstate").containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void aRevocationWaitsOneResponseAndFiveSecondsButNeverMoreThanHalfTheMaxPollInterval() {
+        // http.responseTimeout defaults to PT1M (docs/CONFIGURATION.md), max.poll.interval.ms to 300000 (Kafka)
+        WorkerConfig c = config(DeliveryMode.AT_LEAST_ONCE, Map.of(), Map.of());
+        assertThat(KafkaClientProps.handOverPatience(c)).isEqualTo(Duration.ofSeconds(65));
+
+        WorkerConfig shortPoll = config(DeliveryMode.AT_LEAST_ONCE, Map.of("max.poll.interval.ms", "60000"), Map.of());
+        assertThat(KafkaClientProps.handOverPatience(shortPoll)).isEqualTo(Duration.ofSeconds(30));
+
+        WorkerConfig quick = shortPoll.withHttp(new HttpSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), 200));
+        assertThat(KafkaClientProps.handOverPatience(quick)).isEqualTo(Duration.ofSeconds(10));
     }
 }

@@ -65,7 +65,8 @@ class IntakeLoopPartitionListenerTest {
             consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, null,
                     "{\"requestId\":\"r-0\"}".getBytes(StandardCharsets.UTF_8)));
         });
-        loop = new IntakeLoop(consumer, TOPIC, handler, 10, Duration.ZERO, WAIT, Clock.systemUTC(), null, listener);
+        loop = new IntakeLoop(consumer, TOPIC, handler, 10, Duration.ZERO, WAIT, Clock.systemUTC(), null, listener,
+                new AtLeastOnceDelivery(), Duration.ZERO);
         thread = new Thread(loop, "intake-under-test");
         thread.start();
 

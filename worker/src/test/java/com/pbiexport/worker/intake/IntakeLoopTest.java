@@ -114,12 +114,12 @@ class IntakeLoopTest {
         }
     }
 
-    private void start(int maxInFlight, Duration drainTimeout, TopicPartition... assignment) {
-        startWith(maxInFlight, drainTimeout, () -> { }, assignment);
+    private void start(int maxQueued, Duration drainTimeout, TopicPartition... assignment) {
+        startWith(maxQueued, drainTimeout, () -> { }, assignment);
     }
 
     /** Starts the loop; {@code firstPoll} runs inside its first poll, right after the assignment. */
-    private void startWith(int maxInFlight, Duration drainTimeout, Runnable firstPoll, TopicPartition... assignment) {
+    private void startWith(int maxQueued, Duration drainTimeout, Runnable firstPoll, TopicPartition... assignment) {
         Map<TopicPartition, Long> beginning = new java.util.HashMap<>();
         for (TopicPartition tp : assignment) {
             beginning.put(tp, 0L);
@@ -129,8 +129,8 @@ class IntakeLoopTest {
             consumer.updateBeginningOffsets(beginning);
             firstPoll.run();
         });
-        loop = new IntakeLoop(consumer, TOPIC, handler, maxInFlight, Duration.ZERO, drainTimeout, Clock.systemUTC(),
-                observer);
+        loop = new IntakeLoop(consumer, TOPIC, handler, maxQueued, Duration.ZERO, drainTimeout, Clock.systemUTC(),
+                observer, PartitionListener.NONE, new AtLeastOnceDelivery(), Duration.ZERO);
         thread = new Thread(loop, "intake-under-test");
         thread.start();
         await().atMost(WAIT).until(() -> consumer.assignment().containsAll(List.of(assignment)));
@@ -165,9 +165,9 @@ class IntakeLoopTest {
     @Test
     void rejectsAZeroBudgetNamingTheSetting() {
         assertThatThrownBy(() -> new IntakeLoop(consumer, TOPIC, handler, 0, Duration.ZERO, Duration.ZERO,
-                Clock.systemUTC(), null))
+                Clock.systemUTC(), null, PartitionListener.NONE, new AtLeastOnceDelivery(), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxInFlight must be at least 1, was 0");
+                .hasMessage("maxQueued must be at least 1, was 0");
     }
 
     @Test

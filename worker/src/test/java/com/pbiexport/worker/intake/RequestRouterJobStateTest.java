@@ -12,6 +12,7 @@ import com.pbiexport.worker.jobstate.JobStateWriter;
 import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
+import com.pbiexport.worker.publish.RecordSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -89,10 +91,11 @@ class RequestRouterJobStateTest {
         ExportService exports = new ExportService(alias -> {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, observer);
-        OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
+        RecordSender sender = RecordSender.direct(producer, ForkJoinPool.commonPool());
+        OutcomePublisher outcomes = new OutcomePublisher(sender, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
-                exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
-                new JobStates(states, new JobStateWriter(producer, "jobstate"), outcomes, Clock.systemUTC()), "files",
+                exports, outcomes, new DeadLetterPublisher(sender, "deadletter", Clock.systemUTC()),
+                new JobStates(states, new JobStateWriter(sender, "jobstate"), outcomes, Clock.systemUTC()), "files",
                 Clock.systemUTC(), timers, null);
     }
 

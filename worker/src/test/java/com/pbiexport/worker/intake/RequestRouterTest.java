@@ -12,6 +12,7 @@ import com.pbiexport.worker.jobstate.JobStateLookup;
 import com.pbiexport.worker.jobstate.JobStates;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
 import com.pbiexport.worker.publish.OutcomePublisher;
+import com.pbiexport.worker.publish.RecordSender;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,9 +61,10 @@ class RequestRouterTest {
         ExportService exports = new ExportService(alias -> {
             throw new IllegalStateException("no Power BI in this test");
         }, alias -> null, new Classifier(), Limits.defaults(), Clock.systemUTC(), timers, io, null);
-        OutcomePublisher outcomes = new OutcomePublisher(producer, "results", "/test", codec, Clock.systemUTC());
+        RecordSender sender = RecordSender.direct(producer, ForkJoinPool.commonPool());
+        OutcomePublisher outcomes = new OutcomePublisher(sender, "results", "/test", codec, Clock.systemUTC());
         return new RequestRouter(new RequestParser(codec), RequestValidator.forWorker(Set.of("contoso"), Set.of("files")),
-                exports, outcomes, new DeadLetterPublisher(producer, "deadletter", Clock.systemUTC()),
+                exports, outcomes, new DeadLetterPublisher(sender, "deadletter", Clock.systemUTC()),
                 new JobStates(JobStateLookup.NONE, null, outcomes, Clock.systemUTC()), "files", Clock.systemUTC(),
                 timers,
                 new RequestRouter.RouterObserver() {

@@ -1,37 +1,19 @@
 package com.pbiexport.worker.metrics;
 
+import com.pbiexport.devstack.sim.ManualClock;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An unreachable broker is named in the log within 10 s (issue 13, item 4), in fake time. */
 class BrokerWatchTest {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-03T10:00:00Z"));
     private volatile double connections;
 
     private Map<MetricName, Metric> metrics() {
@@ -50,7 +32,7 @@ class BrokerWatchTest {
     }
 
     private void advance(long seconds) {
-        now.set(now.get().plus(Duration.ofSeconds(seconds)));
+        clock.advance(Duration.ofSeconds(seconds));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,8 @@ class DeadLetterPublisherTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final DeadLetterPublisher publisher = new DeadLetterPublisher(producer, "pbi.export.deadletter",
+    private final DeadLetterPublisher publisher = new DeadLetterPublisher(
+            RecordSender.direct(producer, ForkJoinPool.commonPool()), "pbi.export.deadletter",
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static byte[] utf8(String s) {
@@ -86,7 +88,8 @@ class DeadLetterPublisherTest {
     void failsTheFutureWhenTheBrokerRejects() {
         MockProducer<byte[], byte[]> manual = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        DeadLetterPublisher p = new DeadLetterPublisher(manual, "dlq", Clock.systemUTC());
+        DeadLetterPublisher p = new DeadLetterPublisher(RecordSender.direct(manual, ForkJoinPool.commonPool()), "dlq",
+                Clock.systemUTC());
 
         CompletableFuture<Void> sent = p.send(original(new RecordHeaders()), DeadLetterReason.EMPTY_VALUE, "no value");
         assertThat(sent).isNotDone();

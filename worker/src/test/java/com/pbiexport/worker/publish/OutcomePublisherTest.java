@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,7 +32,8 @@ class OutcomePublisherTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final OutcomePublisher publisher = new OutcomePublisher(producer, "pbi.export.results", SOURCE,
+    private final OutcomePublisher publisher = new OutcomePublisher(
+            RecordSender.direct(producer, ForkJoinPool.commonPool()), "pbi.export.results", SOURCE,
             EventCodec.shared(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {
@@ -109,7 +111,8 @@ class OutcomePublisherTest {
     void completesOnlyWhenTheBrokerAcknowledges() {
         MockProducer<byte[], byte[]> manual = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        OutcomePublisher p = new OutcomePublisher(manual, "results", SOURCE, EventCodec.shared(), Clock.systemUTC());
+        OutcomePublisher p = new OutcomePublisher(RecordSender.direct(manual, ForkJoinPool.commonPool()), "results",
+                SOURCE, EventCodec.shared(), Clock.systemUTC());
 
         CompletableFuture<Void> sent = p.publish("r-1", OutcomeEvents.from(Outcomes.stored("r-1"), NOW), Optional.empty());
         assertThat(sent).isNotDone();
@@ -122,7 +125,8 @@ class OutcomePublisherTest {
     void failsTheFutureWhenTheBrokerRejects() {
         MockProducer<byte[], byte[]> manual = new MockProducer<>(false, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
-        OutcomePublisher p = new OutcomePublisher(manual, "results", SOURCE, EventCodec.shared(), Clock.systemUTC());
+        OutcomePublisher p = new OutcomePublisher(RecordSender.direct(manual, ForkJoinPool.commonPool()), "results",
+                SOURCE, EventCodec.shared(), Clock.systemUTC());
 
         CompletableFuture<Void> sent = p.publish("r-1", OutcomeEvents.from(Outcomes.stored("r-1"), NOW), Optional.empty());
         manual.errorNext(new KafkaException("not enough replicas"));
