@@ -81,7 +81,9 @@ class DocsConsistencyTest {
             // JVM networking system properties (docs/CONFIGURATION.md "Proxies")
             "http.proxyHost", "http.proxyPort", "http.proxyUser", "http.proxyPassword", "http.nonProxyHosts",
             // a Kafka producer property
-            "delivery.timeout.ms");
+            "delivery.timeout.ms",
+            // the root pom's Maven property pinning one Kafka release (KafkaVersionPinTest)
+            "kafka.version");
 
     /** Mistakes the docs show on purpose: the did-you-mean example of docs/CONFIGURATION.md. */
     static final Set<String> DELIBERATE_TYPOS = Set.of("limits.maxInflight", "PBIEXPORT_LIMITS_MAX_INFLIGHT");
