@@ -54,7 +54,7 @@ final class TopicCheck {
             if (!problems.isEmpty()) {
                 return problems;
             }
-            found = describe(settingOf, problems);
+            found = describeCreated(settingOf, problems);
             if (!problems.isEmpty()) {
                 return problems;
             }
@@ -107,6 +107,23 @@ final class TopicCheck {
                 problems.add("no answer from the broker within " + timeout.toSeconds() + " s describing topic "
                         + name + ": check kafka.bootstrapServers and the security settings");
             }
+        }
+        return found;
+    }
+
+    /**
+     * The topics again after creating them. A created topic reaches the metadata a broker answers describe with a
+     * moment after CreateTopics returns (KRaft propagates it asynchronously), so an absent one is looked up again,
+     * every 100 ms, until it shows or the check's timeout is spent (then it is reported missing).
+     */
+    private Map<String, Optional<TopicDescription>> describeCreated(Map<String, String> settingOf, List<String> problems)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Optional<TopicDescription>> found = describe(settingOf, problems);
+        while (problems.isEmpty() && found.values().stream().anyMatch(Optional::isEmpty)
+                && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the broker's metadata, bounded by the timeout
+            found = describe(settingOf, problems);
         }
         return found;
     }
