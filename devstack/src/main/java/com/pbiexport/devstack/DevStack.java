@@ -256,19 +256,7 @@ public final class DevStack implements AutoCloseable {
 
         /** The host in the URLs: the explicit one, else the bind address unless it is the wildcard. */
         String advertised() {
-            if (advertisedHost != null) {
-                return advertisedHost;
-            }
-            if (bindAddress.isAnyLocalAddress() || bindAddress.equals(InetAddress.getLoopbackAddress())) {
-                return "127.0.0.1";  // the wildcard is no destination; the default loopback is advertised as ever
-            }
-            return literal(bindAddress);
-        }
-
-        /** An address as it goes into a URL or a Kafka listener: IPv6 in brackets. */
-        private static String literal(InetAddress address) {
-            String host = address.getHostAddress();
-            return host.contains(":") ? "[" + host + "]" : host;
+            return advertisedHost != null ? advertisedHost : Addresses.advertised(bindAddress);
         }
 
         /**
@@ -335,7 +323,7 @@ public final class DevStack implements AutoCloseable {
                 EmbeddedKafka broker = null;
                 if (kafka) {
                     broker = EmbeddedKafka.builder()
-                            .clientListener(literal(bindAddress), ports.kafka(), advertised()).start();
+                            .clientListener(Addresses.literal(bindAddress), ports.kafka(), advertised()).start();
                     closeables.push(broker);
                 }
                 EntraCredentials credentials = new EntraCredentials(scenario);

@@ -55,6 +55,8 @@ class DevStackNetworkTest {
         assertThat(DevStack.builder().bindAddress(InetAddress.getByName("0.0.0.0")).advertised()).isEqualTo("127.0.0.1");
         assertThat(DevStack.builder().bindAddress(InetAddress.getByName("::")).advertised()).isEqualTo("127.0.0.1");
         assertThat(DevStack.builder().bindAddress(InetAddress.getByName("10.1.2.3")).advertised()).isEqualTo("10.1.2.3");
+        assertThat(DevStack.builder().bindAddress(InetAddress.getByName("fd00::1")).advertised())
+                .isEqualTo("[fd00:0:0:0:0:0:0:1]");  // an IPv6 literal goes into a URL in brackets
         assertThat(DevStack.builder().bindAddress(InetAddress.getByName("0.0.0.0")).advertisedHost("devstack")
                 .advertised()).isEqualTo("devstack");
     }
