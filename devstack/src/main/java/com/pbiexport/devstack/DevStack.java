@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole local stack in one object: an embedded Kafka broker, the Entra ID token endpoint, the Power BI
- * REST API (backed by {@link SimExportEngine}) and the admin API, each HTTP service on its own loopback
- * server on an ephemeral port. This class is the composition root: every part is built here.
+ * REST API (backed by {@link SimExportEngine}) and the admin API, each HTTP service on its own server, on
+ * loopback and an ephemeral port unless {@link Builder#bindAddress} and {@link Builder#ports} say otherwise.
+ * This class is the composition root: every part is built here.
  *
  * <pre>{@code
  * try (DevStack stack = DevStack.builder().kafka(false).start()) {
@@ -226,8 +227,37 @@ public final class DevStack implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SimProfile profile;
         private Long seed;
+        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        private String advertisedHost;
+        private Ports ports = Ports.RANDOM;
 
         private Builder() { }
+
+        /** Where every listener binds (default: loopback). A non-loopback address exposes the simulators. */
+        public Builder bindAddress(InetAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * The host every URL the stack hands out carries (default: the bind address, or 127.0.0.1 when binding the
+         * wildcard address).
+         */
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost");
+            return this;
+        }
+
+        /** Fixed listener ports (default {@link Ports#RANDOM}). */
+        public Builder ports(Ports ports) {
+            this.ports = Objects.requireNonNull(ports, "ports");
+            return this;
+        }
+
+        /** The host in the URLs: the explicit one, else the bind address unless it is the wildcard. */
+        String advertised() {
+            return advertisedHost != null ? advertisedHost : Addresses.advertised(bindAddress);
+        }
 
         /**
          * The simulators' profile: {@link SimProfile#REALISTIC} unless the scenario file or this call says otherwise
@@ -292,7 +322,8 @@ public final class DevStack implements AutoCloseable {
                 AccessTokens tokens = new AccessTokens();
                 EmbeddedKafka broker = null;
                 if (kafka) {
-                    broker = EmbeddedKafka.start();
+                    broker = EmbeddedKafka.builder()
+                            .clientListener(Addresses.literal(bindAddress), ports.kafka(), advertised()).start();
                     closeables.push(broker);
                 }
                 EntraCredentials credentials = new EntraCredentials(scenario);
@@ -301,13 +332,13 @@ public final class DevStack implements AutoCloseable {
                 EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, serverClock,
                         realism);
                 closeables.push(entra);
-                String entraUrl = serve("entra", entra, ENTRA_THREADS, closeables);
+                String entraUrl = serve("entra", entra, ENTRA_THREADS, ports.entra(), closeables);
                 SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, serverClock, realism);
                 PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters,
                         serverClock, foreignHosts, realism, forcedAnswers);
-                String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, closeables);
+                String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, ports.powerBi(), closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
-                        ADMIN_THREADS, closeables);
+                        ADMIN_THREADS, ports.admin(), closeables);
                 DevStack stack = new DevStack(this, broker, engine, closeables, entraUrl, powerBiUrl, adminUrl,
                         liveFaults, counters);
                 stack.accessTokens = tokens;
@@ -330,10 +361,10 @@ public final class DevStack implements AutoCloseable {
                     .flatMap(t -> Cloud.byName(t.cloud())).orElse(Cloud.PUBLIC);
         }
 
-        /** Mounts a handler on its own loopback server with its own thread pool; returns its base URL. */
-        private static String serve(String name, HttpHandler handler, int threads, Deque<AutoCloseable> closeables) {
+        /** Mounts a handler on its own server (port 0: random) with its own thread pool; returns its base URL. */
+        private String serve(String name, HttpHandler handler, int threads, int port, Deque<AutoCloseable> closeables) {
             try {
-                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+                HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 1024);
                 ExecutorService pool = Executors.newFixedThreadPool(threads, named(name));
                 server.setExecutor(pool);
                 server.createContext("/", handler);
@@ -343,7 +374,7 @@ public final class DevStack implements AutoCloseable {
                     pool.shutdownNow();
                     pool.awaitTermination(5, TimeUnit.SECONDS);
                 });
-                return "http://127.0.0.1:" + server.getAddress().getPort();
+                return "http://" + advertised() + ":" + server.getAddress().getPort();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the " + name + " HTTP server", e);
             }

@@ -9,6 +9,8 @@ import com.pbiexport.devstack.sim.Faults;
 import com.pbiexport.devstack.sim.RealisticDefaults;
 
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +18,12 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]}: starts the
+ * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]
+ * [--bind-address ADDR] [--advertised-host HOST] [--kafka-port N] [--entra-port N] [--powerbi-port N] [--admin-port N]}: starts the
  * devstack, prints ONE JSON line on stdout when ready (URLs, default ids and credentials), logs to stderr,
  * and stops cleanly on SIGTERM/Ctrl-C with exit code 0. Bad arguments: a message on stderr and exit code 2.
  */
@@ -30,17 +34,34 @@ public final class DevStackMain {
 
     private static final String USAGE = """
             usage: java -jar devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]
+                                          [--bind-address ADDR] [--advertised-host HOST] [--kafka-port N] [--entra-port N]
+                                          [--powerbi-port N] [--admin-port N]
               --scenario FILE  scenario JSON (default: the built-in scenario, see devstack/README.md)
               --no-kafka       do not start the embedded Kafka broker
               --faults JSON    initial fault settings, e.g. '{"powerBiErrorRate":0.1,"forced429Count":3}'
               --profile NAME   realistic (default: messy like the real services) or clean (deterministic)
               --seed N         seed of the realistic profile's draws (replays a run)
+              --bind-address ADDR     address every listener binds (default 127.0.0.1; anything else exposes the
+                                      simulators to the network)
+              --advertised-host HOST  host in every URL handed out and in Kafka's advertised listener (default: the
+                                      bind address, or 127.0.0.1 when binding 0.0.0.0 or ::)
+              --kafka-port N, --entra-port N, --powerbi-port N, --admin-port N
+                                      fixed listener ports, 1-65535 (default or 0: a random free port)
             Prints one JSON line on stdout when ready; stop with SIGTERM or Ctrl-C.""";
 
     private DevStackMain() { }
 
     /** Parsed command line. */
-    record Options(Scenario scenario, boolean kafka, FaultSettings faults) { }
+    record Options(Scenario scenario, boolean kafka, FaultSettings faults, InetAddress bindAddress,
+                   Optional<String> advertisedHost, Ports ports) {
+
+        /** The one-line warning when the simulators listen beyond loopback; empty when they do not. */
+        Optional<String> exposureWarning() {
+            return bindAddress.isLoopbackAddress() ? Optional.empty() : Optional.of("devstack: WARNING: listening on "
+                    + bindAddress.getHostAddress() + ": the simulators (test credentials, fault controls) are"
+                    + " reachable from the network");
+        }
+    }
 
     /** A command-line mistake: its message is shown with the usage, exit code 2. */
     static final class UsageException extends Exception {
@@ -71,10 +92,14 @@ public final class DevStackMain {
             System.err.println(USAGE);
             return EXIT_OK;
         }
+        options.exposureWarning().ifPresent(System.err::println);
         CountDownLatch stop = new CountDownLatch(1);
         DevStack stack;
         try {
-            stack = DevStack.builder().scenario(options.scenario()).kafka(options.kafka()).faults(options.faults()).start();
+            DevStack.Builder builder = DevStack.builder().scenario(options.scenario()).kafka(options.kafka())
+                    .faults(options.faults()).bindAddress(options.bindAddress()).ports(options.ports());
+            options.advertisedHost().ifPresent(builder::advertisedHost);
+            stack = builder.start();
         } catch (RuntimeException e) {
             System.err.println("devstack: failed to start: " + e);
             e.printStackTrace(System.err);
@@ -118,6 +143,9 @@ public final class DevStackMain {
         String faultsJson = null;
         SimProfile profile = null;
         Long seed = null;
+        InetAddress bindAddress = InetAddress.getLoopbackAddress();
+        String advertisedHost = null;
+        int[] ports = new int[4]; // kafka, entra, powerbi, admin
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -133,6 +161,12 @@ public final class DevStackMain {
                             new UsageException("--profile must be 'realistic' or 'clean', was '" + v + "'"));
                 }
                 case "--seed" -> seed = parseSeed(value(args, ++i, a));
+                case "--bind-address" -> bindAddress = parseAddress(value(args, ++i, a));
+                case "--advertised-host" -> advertisedHost = parseHost(value(args, ++i, a));
+                case "--kafka-port" -> ports[0] = parsePort(a, value(args, ++i, a));
+                case "--entra-port" -> ports[1] = parsePort(a, value(args, ++i, a));
+                case "--powerbi-port" -> ports[2] = parsePort(a, value(args, ++i, a));
+                case "--admin-port" -> ports[3] = parsePort(a, value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
         }
@@ -143,7 +177,40 @@ public final class DevStackMain {
         }
         // --faults merges over the profile's own defaults (small transport-fault rates when realistic)
         FaultSettings base = RealisticDefaults.faults(chosen.simProfile().orElse(SimProfile.REALISTIC));
-        return new Options(chosen, kafka, faultsJson == null ? base : parseFaults(faultsJson, base));
+        return new Options(chosen, kafka, faultsJson == null ? base : parseFaults(faultsJson, base), bindAddress,
+                Optional.ofNullable(advertisedHost), new Ports(ports[0], ports[1], ports[2], ports[3]));
+    }
+
+    private static InetAddress parseAddress(String value) throws UsageException {
+        try {
+            if (value.isBlank()) {
+                throw new UnknownHostException(value);
+            }
+            return InetAddress.getByName(value.strip());
+        } catch (UnknownHostException e) {
+            throw new UsageException("--bind-address must be an address of this machine, e.g. 0.0.0.0, was '"
+                    + value + "'");
+        }
+    }
+
+    private static String parseHost(String value) throws UsageException {
+        String host = value.strip();
+        if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
+            throw new UsageException("--advertised-host must be a host name or address, was '" + value + "'");
+        }
+        return host;
+    }
+
+    private static int parsePort(String option, String value) throws UsageException {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new UsageException(option + " must be a port 1-65535 (0: random), was '" + value + "'");
     }
 
     private static long parseSeed(String value) throws UsageException {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,10 +59,8 @@ class DevStackMainIT {
         return Files.readString(tmp.resolve("stderr.log"));
     }
 
-    @Test
-    void printsOneReadyLineServesAndExitsZeroOnSigterm() throws Exception {
-        Process p = launch();
-        // one reader drains stdout to its end: every line lands in the queue, then an end marker
+    /** One reader drains stdout to its end: every line lands in the queue, then an end marker. */
+    static BlockingQueue<String> stdoutLines(Process p) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -75,6 +75,13 @@ class DevStackMainIT {
         }, "devstack-stdout");
         reader.setDaemon(true);
         reader.start();
+        return lines;
+    }
+
+    @Test
+    void printsOneReadyLineServesAndExitsZeroOnSigterm() throws Exception {
+        Process p = launch();
+        BlockingQueue<String> lines = stdoutLines(p);
         String line = lines.poll(120, TimeUnit.SECONDS);
         assertThat(line).as(stderr()).isNotNull();
         JsonNode ready = JSON.readTree(line);
@@ -97,6 +104,46 @@ class DevStackMainIT {
         assertThat(p.descendants().count()).isZero();
         assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(URI.create(health)).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void listensOnFixedPortsAndHandsOutTheAdvertisedHost() throws Exception {
+        int kafka = freePort();
+        int entra = freePort();
+        int powerBi = freePort();
+        int admin = freePort();
+        Process p = launch("--bind-address", "127.0.0.1", "--advertised-host", "localhost", "--kafka-port",
+                String.valueOf(kafka), "--entra-port", String.valueOf(entra), "--powerbi-port", String.valueOf(powerBi),
+                "--admin-port", String.valueOf(admin));
+        String line = stdoutLines(p).poll(120, TimeUnit.SECONDS);
+        assertThat(line).as(stderr()).isNotNull();
+        JsonNode ready = JSON.readTree(line);
+        assertThat(ready.path("kafkaBootstrap").asText()).isEqualTo("localhost:" + kafka);
+        assertThat(ready.path("entraUrl").asText()).isEqualTo("http://localhost:" + entra);
+        assertThat(ready.path("powerBiUrl").asText()).isEqualTo("http://localhost:" + powerBi);
+        assertThat(ready.path("adminUrl").asText()).isEqualTo("http://localhost:" + admin);
+        HttpResponse<String> h = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin
+                + "/admin/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(h.body()).contains("UP");
+        assertThat(stderr()).as("loopback is not exposed: no warning").doesNotContain("reachable from the network");
+
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+    }
+
+    /** A loopback port free right now: bind port 0 and release it. */
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void badPortsExitTwoNamingTheOption() throws Exception {
+        Process p = launch("--no-kafka", "--admin-port", "99999");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(stderr()).contains("--admin-port must be a port 1-65535");
     }
 
     @Test

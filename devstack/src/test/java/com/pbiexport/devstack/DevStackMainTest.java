@@ -65,6 +65,44 @@ class DevStackMainTest {
     }
 
     @Test
+    void listensOnLoopbackOnRandomPortsUnlessTold() throws Exception {
+        DevStackMain.Options o = DevStackMain.parse(List.of());
+        assertThat(o.bindAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(o.advertisedHost()).isEmpty();
+        assertThat(o.ports()).isEqualTo(Ports.RANDOM);
+        assertThat(o.exposureWarning()).isEmpty();
+    }
+
+    @Test
+    void readsTheBindAddressAdvertisedHostAndFixedPorts() throws Exception {
+        DevStackMain.Options o = DevStackMain.parse(List.of("--bind-address", "0.0.0.0", "--advertised-host",
+                "devstack", "--kafka-port", "9092", "--entra-port", "8081", "--powerbi-port", "8082",
+                "--admin-port", "8083"));
+        assertThat(o.bindAddress().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(o.advertisedHost()).contains("devstack");
+        assertThat(o.ports()).isEqualTo(new Ports(9092, 8081, 8082, 8083));
+        assertThat(o.exposureWarning()).hasValueSatisfying(w -> assertThat(w)
+                .contains("0.0.0.0").contains("reachable from the network").doesNotContain("\n"));
+    }
+
+    @Test
+    void badNetworkValuesNameTheirOption() {
+        for (String option : List.of("--kafka-port", "--entra-port", "--powerbi-port", "--admin-port")) {
+            assertThatThrownBy(() -> DevStackMain.parse(List.of(option, "65536")))
+                    .hasMessage(option + " must be a port 1-65535 (0: random), was '65536'");
+            assertThatThrownBy(() -> DevStackMain.parse(List.of(option, "-1"))).hasMessageStartingWith(option + " ");
+            assertThatThrownBy(() -> DevStackMain.parse(List.of(option, "http"))).hasMessageStartingWith(option + " ");
+            assertThatThrownBy(() -> DevStackMain.parse(List.of(option))).hasMessage(option + " needs a value");
+        }
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--bind-address", " ")))
+                .hasMessageStartingWith("--bind-address ");
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--bind-address", "no such host.invalid")))
+                .hasMessageStartingWith("--bind-address ");
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--advertised-host", "a b")))
+                .hasMessageStartingWith("--advertised-host ");
+    }
+
+    @Test
     void helpIsNotAnError() throws Exception {
         assertThat(DevStackMain.parse(List.of("--help"))).isNull();
     }

@@ -41,14 +41,14 @@ public final class EmbeddedKafka implements Broker {
     private static final int BIND_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
-    private final BrokerPorts ports;
+    private final String bootstrapServers;
     private final Path directory;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, BrokerPorts ports, Path directory, Clock clock) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path directory, Clock clock) {
         this.server = server;
-        this.ports = ports;
+        this.bootstrapServers = bootstrapServers;
         this.directory = directory;
         this.clock = clock;
     }
@@ -64,7 +64,7 @@ public final class EmbeddedKafka implements Broker {
 
     @Override
     public String bootstrapServers() {
-        return ports.bootstrapServers();
+        return bootstrapServers;
     }
 
     /** The temp directory holding {@code server.properties} and the broker's data; gone after {@link #close()}. */
@@ -102,8 +102,26 @@ public final class EmbeddedKafka implements Broker {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Supplier<BrokerPorts> portSource = BrokerPorts::allocate;
+        private String bindHost = BrokerPorts.HOST;
+        private String advertisedHost = BrokerPorts.HOST;
+        private int clientPort;
 
         private Builder() {
+        }
+
+        /**
+         * The client listener: bound on {@code bindHost} (an IP literal, IPv6 in brackets) and {@code port}
+         * (0: random, the default), advertised to clients as {@code advertisedHost}. Default: 127.0.0.1 for both.
+         * The controller listener stays on loopback.
+         */
+        public Builder clientListener(String bindHost, int port, String advertisedHost) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("Kafka port must be 0 (random) or 1-65535, was " + port);
+            }
+            this.bindHost = Objects.requireNonNull(bindHost, "bindHost");
+            this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost");
+            this.clientPort = port;
+            return this;
         }
 
         /** Overrides (or adds) one broker setting, e.g. {@code brokerProperty("num.partitions", "3")}. */
@@ -132,11 +150,13 @@ public final class EmbeddedKafka implements Broker {
         public EmbeddedKafka start() {
             Deadline deadline = Deadline.after(clock, startupTimeout);
             for (int attempt = 1; ; attempt++) {
-                BrokerPorts ports = portSource.get();
+                BrokerPorts drawn = portSource.get();
+                BrokerPorts ports = clientPort == 0 ? drawn : new BrokerPorts(clientPort, drawn.controller());
                 try {
                     return startOnce(ports, deadline);
                 } catch (RuntimeException e) {
-                    if (!isBindConflict(e) || attempt >= BIND_ATTEMPTS || deadline.passed()) {
+                    // a fixed port taken by someone else stays taken: only random ports are worth a retry
+                    if (clientPort != 0 || !isBindConflict(e) || attempt >= BIND_ATTEMPTS || deadline.passed()) {
                         throw e;
                     }
                     log.info("Kafka port {} or {} was taken meanwhile; retrying with fresh ports",
@@ -148,8 +168,13 @@ public final class EmbeddedKafka implements Broker {
         private EmbeddedKafka startOnce(BrokerPorts ports, Deadline deadline) {
             Path directory = createTempDirectory();
             try {
-                Properties props = BrokerSettings.merge(
-                        BrokerSettings.defaults(ports, directory.resolve("data")), overrides);
+                Map<String, String> settings = BrokerSettings.defaults(ports, directory.resolve("data"));
+                String bootstrap = advertisedHost + ":" + ports.broker();
+                settings.put("listeners", "PLAINTEXT://" + bindHost + ":" + ports.broker()
+                        + ",CONTROLLER://" + ports.controllerAddress());
+                settings.put("advertised.listeners",
+                        "PLAINTEXT://" + bootstrap + ",CONTROLLER://" + ports.controllerAddress());
+                Properties props = BrokerSettings.merge(settings, overrides);
                 Path propertiesFile = directory.resolve("server.properties");
                 BrokerSettings.write(props, propertiesFile);
                 BrokerStorage.format(propertiesFile);
@@ -161,7 +186,7 @@ public final class EmbeddedKafka implements Broker {
                     stopServer(server);
                     throw e;
                 }
-                EmbeddedKafka kafka = new EmbeddedKafka(server, ports, directory, clock);
+                EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, directory, clock);
                 try {
                     BrokerAdmin.awaitReady(kafka.bootstrapServers(), deadline, () -> true, () -> "");
                 } catch (RuntimeException e) {

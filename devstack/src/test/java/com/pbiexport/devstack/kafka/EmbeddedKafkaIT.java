@@ -113,4 +113,34 @@ class EmbeddedKafkaIT {
             }
         }
     }
+
+    @Test
+    void listensOnAFixedClientPortAndAdvertisesTheGivenHost() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(BrokerPorts.HOST))) {
+            port = probe.getLocalPort();
+        }
+        // "localhost" resolves on every machine; the clients must follow the advertised listener to produce
+        try (EmbeddedKafka fixed = EmbeddedKafka.builder().clientListener(BrokerPorts.HOST, port, "localhost").start();
+             KafkaProducer<String, String> producer = TestClients.producer(fixed.bootstrapServers(), Map.of())) {
+            assertThat(fixed.bootstrapServers()).isEqualTo("localhost:" + port);
+            producer.send(new ProducerRecord<>("fixed-port", "v")).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aTakenFixedPortFailsTheStartInsteadOfMovingElsewhere() throws IOException {
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getByName(BrokerPorts.HOST), 0));
+            assertThatThrownBy(() -> EmbeddedKafka.builder()
+                    .clientListener(BrokerPorts.HOST, squatter.getLocalPort(), BrokerPorts.HOST).start())
+                    .hasStackTraceContaining("Address already in use");
+        }
+    }
+
+    @Test
+    void aClientPortOutsideTheRangeIsRejected() {
+        assertThatThrownBy(() -> EmbeddedKafka.builder().clientListener(BrokerPorts.HOST, 70000, BrokerPorts.HOST))
+                .hasMessageContaining("Kafka port");
+    }
 }
