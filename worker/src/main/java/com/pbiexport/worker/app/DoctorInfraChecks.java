@@ -11,7 +11,6 @@ import com.pbiexport.worker.diagnose.doctor.SinkCheck;
 import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.storage.FileSink;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -28,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -82,22 +79,11 @@ public final class DoctorInfraChecks {
         }
     }
 
-    /** The worker's consumer properties (security, bootstrap) restricted to what an admin client understands. */
-    static Properties adminProps(WorkerConfig cfg) {
-        Properties consumer = KafkaClientProps.consumer(cfg);
-        Set<String> known = AdminClientConfig.configNames();
-        Properties p = new Properties();
-        consumer.stringPropertyNames().stream().filter(known::contains)
-                .forEach(k -> p.put(k, consumer.getProperty(k)));
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, cfg.instanceId() + "-doctor");
-        return p;
-    }
-
     static KafkaFindings kafkaFindings(WorkerConfig cfg, Duration timeout) {
         String bootstrap = cfg.kafka().bootstrapServers();
         Admin admin;
         try {
-            admin = Admin.create(adminProps(cfg));
+            admin = Admin.create(KafkaClientProps.admin(cfg, "doctor"));
         } catch (KafkaException e) {
             return KafkaFindings.unreachable(bootstrap, String.valueOf(e.getMessage()));
         }

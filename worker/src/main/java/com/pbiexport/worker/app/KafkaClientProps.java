@@ -1,13 +1,16 @@
 package com.pbiexport.worker.app;
 
 import com.pbiexport.worker.config.WorkerConfig;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The properties of the worker's request consumer, job-state reader and outcome producers: the pass-through
@@ -74,6 +77,24 @@ final class KafkaClientProps {
         Duration half = Duration.ofMillis(Long.parseLong(maxPoll.trim()) / 2);
         Duration response = c.http().responseTimeout().plusSeconds(5);
         return response.compareTo(half) < 0 ? response : half;
+    }
+
+    /**
+     * An admin client's properties for {@code purpose} (start-up topic check, doctor): the consumer's connection
+     * and security settings (bootstrap, {@code kafka.common.*}, {@code kafka.consumer.*}) restricted to the keys an
+     * admin client defines, so it reaches the broker exactly as the consumer does and logs no unknown-key warnings.
+     */
+    static Properties admin(WorkerConfig c, String purpose) {
+        Map<String, String> consumer = c.kafka().consumerProperties();
+        Set<String> known = AdminClientConfig.configNames();
+        Properties p = new Properties();
+        consumer.forEach((k, v) -> {
+            if (known.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, c.instanceId() + "-" + purpose);
+        return p;
     }
 
     /** Reads job-state partitions by assignment: no group, no commits, only committed records. */

@@ -10,7 +10,6 @@ import com.pbiexport.worker.metrics.BrokerWatch;
 import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.StorageException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,11 +104,7 @@ final class StartupChecks implements AutoCloseable {
     private void checkTopics() {
         try {
             if (admin == null) {
-                Properties p = new Properties();
-                p.putAll(config.kafka().common());
-                p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-                p.put(AdminClientConfig.CLIENT_ID_CONFIG, "export-worker-" + config.instanceId() + "-startup");
-                admin = Admin.create(p);
+                admin = Admin.create(KafkaClientProps.admin(config, "startup"));
             }
             List<String> problems = new TopicCheck(admin, config.topics(), ADMIN_TIMEOUT).run();
             if (problems.isEmpty()) {

@@ -56,6 +56,24 @@ class KafkaClientPropsTest {
     }
 
     @Test
+    void adminClientsReachTheBrokerAsTheConsumerDoesWithOnlyKeysAnAdminClientDefines() {
+        WorkerConfig c = WorkerConfig.of(new KafkaSettings("b:9092", "exports",
+                        Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"),
+                        Map.of("max.poll.records", "7", "request.timeout.ms", "9000"), Map.of("linger.ms", "3")),
+                Map.of(), new Sinks("none", Map.of())).withInstanceId("pod-1");
+
+        Properties startup = KafkaClientProps.admin(c, "startup");
+
+        // security.protocol, sasl.mechanism, request.timeout.ms are admin client configs; max.poll.records and
+        // group.id (consumer) and linger.ms (producer) are not (Kafka's AdminClientConfig)
+        assertThat(startup).containsEntry("bootstrap.servers", "b:9092").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN").containsEntry("request.timeout.ms", "9000")
+                .containsEntry("client.id", "pod-1-startup")
+                .doesNotContainKeys("max.poll.records", "group.id", "linger.ms");
+        assertThat(KafkaClientProps.admin(c, "doctor")).containsEntry("client.id", "pod-1-doctor");
+    }
+
+    @Test
     void aRevocationWaitsOneResponseAndFiveSecondsButNeverMoreThanHalfTheMaxPollInterval() {
         // http.responseTimeout defaults to PT1M (docs/CONFIGURATION.md), max.poll.interval.ms to 300000 (Kafka)
         WorkerConfig c = config(DeliveryMode.AT_LEAST_ONCE, Map.of(), Map.of());
