@@ -90,7 +90,7 @@ final class BrokerSettings {
 
     static void write(Properties props, Path file) {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            props.store(out, "single-node KRaft broker written by devstack");
+            props.store(out, "KRaft broker written by devstack");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
