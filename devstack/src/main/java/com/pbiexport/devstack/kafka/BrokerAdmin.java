@@ -37,6 +37,16 @@ final class BrokerAdmin {
      */
     static void awaitReady(String bootstrapServers, Deadline deadline, BooleanSupplier running,
             Supplier<String> diagnostics) {
+        awaitReady(bootstrapServers, 0, deadline, running, diagnostics);
+    }
+
+    /**
+     * The same, for one node of a cluster: ready once {@code nodeId} itself is among the unfenced brokers (the
+     * others' answer lists only the live ones, so a restarted node is not ready merely because it answers).
+     * {@code nodeId} 0: any node will do.
+     */
+    static void awaitReady(String bootstrapServers, int nodeId, Deadline deadline, BooleanSupplier running,
+            Supplier<String> diagnostics) {
         try (Admin admin = Admin.create(clientProperties(bootstrapServers))) {
             while (true) {
                 if (!running.getAsBoolean()) {
@@ -52,7 +62,7 @@ final class BrokerAdmin {
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) slice))
                             .nodes().get(slice + 1_000, TimeUnit.MILLISECONDS);
-                    if (!nodes.isEmpty()) {
+                    if (nodeId == 0 ? !nodes.isEmpty() : nodes.stream().anyMatch(n -> n.id() == nodeId)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException notYet) {

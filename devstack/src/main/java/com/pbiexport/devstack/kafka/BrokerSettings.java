@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -50,6 +51,36 @@ final class BrokerSettings {
         return p;
     }
 
+    /**
+     * One node of a {@link KafkaCluster}: a combined broker + controller among {@code all.size()} voters (node ids
+     * 1..n, a static quorum), with production-like durability: every topic, internal ones included, replicated to
+     * {@code replicationFactor} nodes and writable while {@code minInsyncReplicas} of them are in sync.
+     */
+    static Map<String, String> clusterNode(int nodeId, List<BrokerPorts> all, Path dataDir, int replicationFactor,
+            int minInsyncReplicas) {
+        BrokerPorts own = all.get(nodeId - 1);
+        Map<String, String> p = defaults(own, dataDir);
+        p.remove("controller.quorum.bootstrap.servers");
+        p.put("node.id", String.valueOf(nodeId));
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append('@').append(all.get(i).controllerAddress());
+        }
+        p.put("controller.quorum.voters", voters.toString());
+        String rf = String.valueOf(replicationFactor);
+        String minIsr = String.valueOf(minInsyncReplicas);
+        p.put("default.replication.factor", rf);
+        p.put("min.insync.replicas", minIsr);
+        p.put("offsets.topic.replication.factor", rf);
+        p.put("transaction.state.log.replication.factor", rf);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", rf);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        // a replica that lost its leader must never become leader with missing records
+        p.put("unclean.leader.election.enable", "false");
+        return p;
+    }
+
     static Properties merge(Map<String, String> defaults, Map<String, String> overrides) {
         Properties props = new Properties();
         props.putAll(defaults);
@@ -59,7 +90,7 @@ final class BrokerSettings {
 
     static void write(Properties props, Path file) {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            props.store(out, "single-node KRaft broker written by devstack");
+            props.store(out, "KRaft broker written by devstack");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

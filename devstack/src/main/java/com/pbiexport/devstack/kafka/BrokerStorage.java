@@ -29,12 +29,22 @@ final class BrokerStorage {
      * {@code StorageTool.execute}, not {@code main}, because {@code main} exits the JVM.
      */
     static void format(Path propertiesFile) {
+        run(new String[] {"format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", propertiesFile.toString()});
+    }
+
+    /**
+     * Formats one node of a multi-node cluster whose voters are listed in its {@code controller.quorum.voters}
+     * (a static quorum: no {@code --standalone}); every node gets the same {@code clusterId}.
+     */
+    static void formatClusterNode(Path propertiesFile, String clusterId) {
+        run(new String[] {"format", "-t", clusterId, "-c", propertiesFile.toString()});
+    }
+
+    private static void run(String[] arguments) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String clusterId = Uuid.randomUuid().toString();
         int exitCode;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(
-                    new String[] {"format", "--standalone", "-t", clusterId, "-c", propertiesFile.toString()}, out);
+            exitCode = StorageTool.execute(arguments, out);
         } catch (RuntimeException e) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8), e);
         }

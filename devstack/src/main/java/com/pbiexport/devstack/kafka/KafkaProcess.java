@@ -59,6 +59,8 @@ public final class KafkaProcess implements Broker {
     private final Clock clock;
     private final Thread reaper = new Thread(this::destroyOnExit, "kafka-process-reaper");
     private BrokerPorts ports;
+    /** The node id that must be listed as an unfenced broker before this one counts as ready; 0: any node. */
+    private int nodeId;
     private Process process;
     private boolean closed;
 
@@ -167,6 +169,36 @@ public final class KafkaProcess implements Broker {
     }
 
     /**
+     * A node of a {@link KafkaCluster}: {@code directory} already holds its formatted storage and
+     * {@code server.properties}, its ports are fixed (the other voters know them). Not started: the cluster
+     * launches every node first, since none becomes ready before a quorum of controllers runs.
+     */
+    static KafkaProcess clusterNode(Builder builder, Path directory, BrokerPorts ports, int nodeId) {
+        KafkaProcess node = new KafkaProcess(builder, directory);
+        node.ports = ports;
+        node.nodeId = nodeId;
+        Runtime.getRuntime().addShutdownHook(node.reaper);
+        return node;
+    }
+
+    /** Starts the child JVM of a {@link #clusterNode} without waiting for it. */
+    synchronized void launchNode() {
+        requireOpen();
+        process = launch();
+    }
+
+    /** Waits until the broker answers on its own address and is a registered, unfenced broker. */
+    synchronized void awaitReady(Deadline deadline) {
+        Process current = process;
+        BrokerAdmin.awaitReady(ports.bootstrapServers(), nodeId, deadline, current::isAlive, this::logTail);
+    }
+
+    /** Whether a child JVM died while binding one of its ports (only worth a retry with fresh ports). */
+    synchronized boolean diedOfBindFailure() {
+        return process != null && !process.isAlive() && logSince(0).contains(BIND_FAILURE);
+    }
+
+    /**
      * Launches the child until it is ready. A port taken between our probe and the child's bind kills the child
      * early: on first start we then pick fresh ports (and reformat, since the controller address is part of the
      * formatted storage); on restart the ports must stay, so we try again until the deadline.
@@ -180,7 +212,7 @@ public final class KafkaProcess implements Broker {
             long logOffset = logSize();
             process = launch();
             try {
-                BrokerAdmin.awaitReady(ports.bootstrapServers(), deadline, process::isAlive, this::logTail);
+                BrokerAdmin.awaitReady(ports.bootstrapServers(), nodeId, deadline, process::isAlive, this::logTail);
                 log.info("Kafka broker process {} ready at {} (dir {})", process.pid(), bootstrapServers(), directory);
                 return;
             } catch (RuntimeException e) {

@@ -138,7 +138,7 @@ class BrokerRestartIT {
                 SALES_WS, SALES_REPORT, ExportFormat.PDF).powerBIReportConfiguration(pages(5 * (1 + i % 6))).build();
     }
 
-    private static ObjectNode pages(int count) {
+    static ObjectNode pages(int count) {
         ObjectNode cfg = JsonNodeFactory.instance.objectNode();
         ArrayNode pages = cfg.putArray("pages");
         for (int i = 1; i <= count; i++) {
