@@ -93,6 +93,27 @@ public final class RequestValidator {
         return Optional.empty();
     }
 
+    /** At most this many unknown fields are named in one answer (hostile input may send thousands). */
+    static final int MAX_UNKNOWN_NAMED = 5;
+
+    /**
+     * The fields of {@code request} (a JSON object, before binding: binding drops them) that the schema does not
+     * name, at any depth, as one message with a did-you-mean for each; empty when there are none. The worker answers
+     * such a request {@link ErrorCode#INVALID_REQUEST}: a request is a command, and a field it would not act on (a
+     * misspelt {@code identities}) must never silently export something else than what was asked.
+     */
+    public static Optional<String> unknownFields(JsonNode request) {
+        List<String> unknown = KnownFields.unknown(request);
+        if (unknown.isEmpty()) {
+            return Optional.empty();
+        }
+        String named = String.join("; ", unknown.subList(0, Math.min(unknown.size(), MAX_UNKNOWN_NAMED)));
+        String more = unknown.size() > MAX_UNKNOWN_NAMED
+                ? " and " + (unknown.size() - MAX_UNKNOWN_NAMED) + " more unknown fields" : "";
+        return Optional.of(named + more + "; unknown fields are refused so that a misspelt option never changes "
+                + "what is exported");
+    }
+
     /** Every problem of the request; empty when valid. The first one decides the error code of the answer. */
     public List<Violation> validate(ExportRequested r) {
         List<Violation> out = new ArrayList<>();
