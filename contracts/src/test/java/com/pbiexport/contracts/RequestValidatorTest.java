@@ -84,6 +84,21 @@ class RequestValidatorTest {
                 invalid("notAfter not a date-time", PDF, null, r -> r.put("notAfter", "tomorrow")),
                 invalid("identityBlob without value", PDF, ErrorCode.INVALID_CONFIGURATION, r -> ((ObjectNode) r.at(
                         "/powerBIReportConfiguration/identities/0")).putObject("identityBlob")),
+                invalid("datasetToBind a number", PDF, ErrorCode.INVALID_CONFIGURATION,
+                        r -> ((ObjectNode) r.get("powerBIReportConfiguration")).put("datasetToBind", 7)),
+                invalid("locale a number", PDF, ErrorCode.INVALID_CONFIGURATION,
+                        r -> ((ObjectNode) r.at("/powerBIReportConfiguration/settings")).put("locale", 1031)),
+                invalid("visualName a number", PDF, ErrorCode.INVALID_CONFIGURATION,
+                        r -> ((ObjectNode) r.at("/powerBIReportConfiguration/pages/1")).put("visualName", 4)),
+                invalid("bookmark state not a string", PDF, ErrorCode.INVALID_CONFIGURATION, r -> {
+                    ObjectNode bookmark = (ObjectNode) r.at("/powerBIReportConfiguration/defaultBookmark");
+                    bookmark.remove("name");
+                    bookmark.putObject("state");
+                }),
+                invalid("identityBlob a string", PDF, ErrorCode.INVALID_CONFIGURATION, r -> ((ObjectNode) r.at(
+                        "/powerBIReportConfiguration/identities/0")).put("identityBlob", "eyJ0eXAi")),
+                invalid("identity reports not strings", XLSX, ErrorCode.INVALID_CONFIGURATION, r -> ((ObjectNode) r.at(
+                        "/paginatedReportConfiguration/identities/0")).putArray("reports").add(1)),
                 invalid("unknown top-level field", PDF, null, r -> r.put("priority", "high")),
                 invalid("misspelt identities", PDF, null, r -> ((ObjectNode) r.get("powerBIReportConfiguration"))
                         .set("identity", r.at("/powerBIReportConfiguration/identities"))),
