@@ -48,10 +48,17 @@ final class KnownFields {
             Map.of("powerBIReportConfiguration", POWER_BI, "paginatedReportConfiguration", PAGINATED,
                     "output", Shape.of(Set.of("fileName", "sink"))));
 
+    /** Unknown fields past this many are counted, not described. */
+    private static final int NAMED = RequestValidator.MAX_UNKNOWN_NAMED;
+    private static final String UNNAMED = "";
+
     private KnownFields() {
     }
 
-    /** One message per field the schema does not name, with its path and a did-you-mean when one is close. */
+    /**
+     * One entry per field the schema does not name: for the first {@link RequestValidator#MAX_UNKNOWN_NAMED} a message
+     * with its path and a did-you-mean when one is close, for the rest an empty string (counted only).
+     */
     static List<String> unknown(JsonNode request) {
         List<String> out = new ArrayList<>();
         walk(request, "", REQUEST, out);
@@ -79,7 +86,9 @@ final class KnownFields {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String name = e.getKey();
             String path = at.isEmpty() ? name : at + "." + name;
-            if (!shape.names().contains(name) && shape == BLOB) {
+            if (!shape.names().contains(name) && out.size() >= NAMED) {
+                out.add(UNNAMED); // counted only: hostile input may send thousands, and suggestions cost time
+            } else if (!shape.names().contains(name) && shape == BLOB) {
                 out.add(RequestValidator.echo(at) + " has a field other than 'value' (not echoed: it may be a secret)");
             } else if (!shape.names().contains(name)) {
                 out.add("unknown field " + RequestValidator.echo(path)
