@@ -13,7 +13,7 @@ import java.util.Set;
  * Every field {@code ExportRequested.schema.json} names, object by object, and the walk that finds the others.
  * A request is a command: a field the worker does not act on would silently change what is exported (a misspelt
  * {@code identity} exports unfiltered data), so the worker refuses it and suggests the field that was probably
- * meant. {@code KnownFieldsTest} checks this list against the schema's {@code properties}.
+ * meant. {@code RequestValidatorTest.knowsExactlyTheFieldsTheSchemaNames} checks this list against the schema.
  *
  * <p>Free-form maps are not walked: {@code attributes} (opaque correlation data) and
  * {@code paginatedReportConfiguration.formatSettings} (device-information settings, which differ per format).
@@ -86,13 +86,15 @@ final class KnownFields {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String name = e.getKey();
             String path = at.isEmpty() ? name : at + "." + name;
-            if (!shape.names().contains(name) && out.size() >= NAMED) {
-                out.add(UNNAMED); // counted only: hostile input may send thousands, and suggestions cost time
-            } else if (!shape.names().contains(name) && shape == BLOB) {
-                out.add(RequestValidator.echo(at) + " has a field other than 'value' (not echoed: it may be a secret)");
-            } else if (!shape.names().contains(name)) {
-                out.add("unknown field " + RequestValidator.echo(path)
-                        + suggestion(name, shape.names()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+            if (!shape.names().contains(name)) {
+                if (out.size() >= NAMED) {
+                    out.add(UNNAMED); // counted only: hostile input may send thousands, and suggestions cost time
+                } else if (shape == BLOB) {
+                    out.add(RequestValidator.echo(at) + " has a field other than 'value' (not echoed: it may be a secret)");
+                } else {
+                    out.add("unknown field " + RequestValidator.echo(path)
+                            + suggestion(name, shape.names()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+                }
                 continue;
             }
             Shape child = shape.children().get(name);
