@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * every example and on a set of invalid requests.
  *
  * <p>{@link #forWorker} adds what only a running worker can judge, on top of the schema: the tenant and sink
- * aliases must be configured, Power BI's limit of {@value #MAX_PAGES} pages per export, and printable
+ * aliases must be configured, Power BI's limits of {@value #MAX_PAGES} pages per export and one report-level filter,
+ * and printable
  * {@code requestId} and {@code output.fileName} (they reach logs, keys and file names). Producers use
  * {@link #schemaRules()} before publishing.
  *
@@ -176,6 +177,12 @@ public final class RequestValidator {
             if (worker() && pages != null && pages.isArray() && pages.size() > MAX_PAGES) {
                 out.add(new Violation(ErrorCode.PBI_TOO_MANY_PAGES, "powerBIReportConfiguration.pages has "
                         + pages.size() + " entries; Power BI exports at most " + MAX_PAGES + " per request"));
+            }
+            JsonNode filters = powerBi.get("reportLevelFilters");
+            if (worker() && filters != null && filters.isArray() && filters.size() > 1) {
+                out.add(new Violation(ErrorCode.INVALID_CONFIGURATION, "powerBIReportConfiguration.reportLevelFilters"
+                        + " has " + filters.size() + " entries; Power BI supports one: join the conditions with 'and' "
+                        + "in one filter"));
             }
         }
         if (paginated != null) {

@@ -193,6 +193,20 @@ class RequestValidatorTest {
     }
 
     @Test
+    void theWorkersRulesAllowOneReportLevelFilterAsPowerBiDoes() {
+        ObjectNode tree = ContractFiles.readTree(PDF).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.at("/powerBIReportConfiguration/reportLevelFilters"))
+                .addObject().put("filter", "Store/Chain eq 'Fashions Direct'");
+        ExportRequested request = CODEC.convert(tree, ExportRequested.class);
+
+        assertThat(RequestValidator.schemaRules().validate(request)).isEmpty();
+        assertThat(RequestValidator.forWorker(Set.of("contoso"), Set.of("blob-reports")).validate(request))
+                .containsExactly(new RequestValidator.Violation(ErrorCode.INVALID_CONFIGURATION,
+                        "powerBIReportConfiguration.reportLevelFilters has 2 entries; Power BI supports one: join the "
+                                + "conditions with 'and' in one filter"));
+    }
+
+    @Test
     void namesTheFieldAndBoundsWhatItEchoes() {
         ExportRequested request = CODEC.convert(ContractFiles.JSON.createObjectNode()
                 .put("requestId", "r").put("tenant", "t".repeat(300)), ExportRequested.class);
