@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The shapes {@code ExportRequested.schema.json} gives Power BI's two export configurations ({@code $defs}
  * PowerBIReportExportConfiguration, PaginatedReportExportConfiguration, PageBookmark, EffectiveIdentity), checked
- * in plain Java for {@link RequestValidator}. Unknown fields pass (the schema allows them); Power BI checks the rest.
+ * in plain Java for {@link RequestValidator}. Unknown fields are {@link KnownFields}' to find; Power BI checks the rest.
  */
 final class ConfigurationShape {
     private final List<String> problems = new ArrayList<>();
@@ -77,11 +77,15 @@ final class ConfigurationShape {
                 }
                 strings(identity, p, "roles");
                 strings(identity, p, "datasets");
+                strings(identity, p, "reports");
                 string(identity, p, "customData");
                 string(identity, p, "auditableContext");
                 JsonNode blob = identity.get("identityBlob");
                 if (blob != null && object(blob, p + ".identityBlob")) {
-                    string(blob, p + ".identityBlob", "value");
+                    JsonNode value = blob.get("value"); // never echoed: an Azure SQL access token
+                    if (value == null || !value.isTextual()) {
+                        problems.add(p + ".identityBlob.value is required (a string: an Azure SQL access token)");
+                    }
                 }
             }
         });

@@ -127,6 +127,10 @@ public enum ErrorCode {
             + "scale the capacity, or raise limits.busyRetries"),
     EXPORT_TIMEOUT(ErrorCategory.TIMEOUT, true, "The export did not finish within limits.exportTimeout; export fewer pages, "
             + "scale the capacity or raise the limit"),
+    /** A paginated export ran into Power BI's 60-minute limit (still running, or Failed, after 60 minutes). */
+    EXPORT_PAGINATED_TIME_LIMIT(ErrorCategory.TIMEOUT, false, "A paginated report export may run at most 60 minutes "
+            + "(Power BI's limit); export fewer pages (formatSettings StartPage/EndPage), narrow the parameters or "
+            + "split the request"),
     REQUEST_EXPIRED(ErrorCategory.EXPIRED, false, "The request's notAfter deadline passed before the export finished; send it "
             + "again with a later notAfter"),
     FILE_EXPIRED(ErrorCategory.EXPIRED, true, "The exported file expired (Power BI keeps it 24 hours) before it was downloaded; "

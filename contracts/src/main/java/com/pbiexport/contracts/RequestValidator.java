@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * every example and on a set of invalid requests.
  *
  * <p>{@link #forWorker} adds what only a running worker can judge, on top of the schema: the tenant and sink
- * aliases must be configured, Power BI's limit of {@value #MAX_PAGES} pages per export, and printable
+ * aliases must be configured, Power BI's limits of {@value #MAX_PAGES} pages per export and one report-level filter,
+ * and printable
  * {@code requestId} and {@code output.fileName} (they reach logs, keys and file names). Producers use
  * {@link #schemaRules()} before publishing.
  *
@@ -93,6 +94,27 @@ public final class RequestValidator {
         return Optional.empty();
     }
 
+    /** At most this many unknown fields are named in one answer (hostile input may send thousands). */
+    static final int MAX_UNKNOWN_NAMED = 5;
+
+    /**
+     * The fields of {@code request} (a JSON object, before binding: binding drops them) that the schema does not
+     * name, at any depth, as one message with a did-you-mean for each; empty when there are none. The worker answers
+     * such a request {@link ErrorCode#INVALID_REQUEST}: a request is a command, and a field it would not act on (a
+     * misspelt {@code identities}) must never silently export something else than what was asked.
+     */
+    public static Optional<String> unknownFields(JsonNode request) {
+        List<String> unknown = KnownFields.unknown(request);
+        if (unknown.isEmpty()) {
+            return Optional.empty();
+        }
+        String named = String.join("; ", unknown.subList(0, Math.min(unknown.size(), MAX_UNKNOWN_NAMED)));
+        String more = unknown.size() > MAX_UNKNOWN_NAMED
+                ? " and " + (unknown.size() - MAX_UNKNOWN_NAMED) + " more unknown fields" : "";
+        return Optional.of(named + more + "; unknown fields are refused so that a misspelt option never changes "
+                + "what is exported");
+    }
+
     /** Every problem of the request; empty when valid. The first one decides the error code of the answer. */
     public List<Violation> validate(ExportRequested r) {
         List<Violation> out = new ArrayList<>();
@@ -155,6 +177,12 @@ public final class RequestValidator {
             if (worker() && pages != null && pages.isArray() && pages.size() > MAX_PAGES) {
                 out.add(new Violation(ErrorCode.PBI_TOO_MANY_PAGES, "powerBIReportConfiguration.pages has "
                         + pages.size() + " entries; Power BI exports at most " + MAX_PAGES + " per request"));
+            }
+            JsonNode filters = powerBi.get("reportLevelFilters");
+            if (worker() && filters != null && filters.isArray() && filters.size() > 1) {
+                out.add(new Violation(ErrorCode.INVALID_CONFIGURATION, "powerBIReportConfiguration.reportLevelFilters"
+                        + " has " + filters.size() + " entries; Power BI supports one: join the conditions with 'and' "
+                        + "in one filter"));
             }
         }
         if (paginated != null) {

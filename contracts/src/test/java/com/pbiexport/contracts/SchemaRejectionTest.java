@@ -103,12 +103,12 @@ class SchemaRejectionTest {
     }
 
     @Test
-    void acceptsUnknownFieldsAtTopLevelAndInsideConfigurations() {
-        assertThat(errors("ExportRequested", PDF, r -> {
-            r.put("priority", "high");
-            ((ObjectNode) r.get("powerBIReportConfiguration")).put("futurePowerBiOption", true);
-            ((ObjectNode) r.get("output")).put("retentionDays", 7);
-        })).isEmpty();
+    void rejectsUnknownFieldsAtTopLevelAndInsideConfigurations() {
+        assertThat(errors("ExportRequested", PDF, r -> r.put("priority", "high"))).isNotEmpty();
+        assertThat(errors("ExportRequested", PDF, r -> ((ObjectNode) r.get("powerBIReportConfiguration"))
+                .put("identity", "x"))).isNotEmpty();
+        assertThat(errors("ExportRequested", PDF, r -> ((ObjectNode) r.get("output")).put("retentionDays", 7)))
+                .isNotEmpty();
     }
 
     @Test

@@ -14,6 +14,10 @@ import java.util.Set;
  * Validates an {@code ExportReportRequest} in two steps, as the service does: {@link #parse} is model binding
  * (malformed JSON, missing or unknown {@code format}: 400 before any lookup); {@link #check} runs once the report
  * is known (format against report type and tenant settings, sensitivity label, page limit, configuration shape).
+ * Shapes follow the Swagger's definitions: what the service's model binding cannot bind (an object where the
+ * Swagger has an array, a string for {@code includeHiddenPages}, an identity without {@code username}, an
+ * {@code identityBlob} without {@code value}) is a 400; fields the Swagger does not name are ignored, as a JSON
+ * model binder does by default (devstack/README.md, "Export request shapes").
  */
 final class ExportRequestCheck {
     /** At most 50 pages or visuals per export request. */
@@ -93,8 +97,8 @@ final class ExportRequestCheck {
         if (pbiConfig != null) {
             checkPowerBiConfiguration(pbiConfig);
         }
-        if (paginatedConfig != null && !paginatedConfig.isObject()) {
-            throw ApiError.invalidRequest("Parameter paginatedReportConfiguration is missing or invalid").toFailure();
+        if (paginatedConfig != null) {
+            checkPaginatedConfiguration(paginatedConfig);
         }
         return Math.max(1, pages);
     }
@@ -128,10 +132,81 @@ final class ExportRequestCheck {
                 checkBookmark(present(page, "bookmark"), "bookmark");
             }
         }
+        JsonNode settings = present(config, "settings");
+        if (settings != null) {
+            objectOrInvalid(settings, "settings");
+            JsonNode hidden = present(settings, "includeHiddenPages");
+            if (hidden != null && !hidden.isBoolean()) {
+                throw invalid("includeHiddenPages");
+            }
+        }
+        checkIdentities(present(config, "identities"));
         JsonNode filters = present(config, "reportLevelFilters");
         if (filters != null && (!filters.isArray() || filters.size() > 1)) {
             throw ApiError.invalidRequest("Only one report level filter is supported").toFailure();
         }
+    }
+
+    /**
+     * The paginated configuration's shape: {@code parameterValues} an array of objects, {@code formatSettings} an
+     * object (a string map in the Swagger), {@code identities} as for Power BI reports.
+     */
+    private static void checkPaginatedConfiguration(JsonNode config) {
+        objectOrInvalid(config, "paginatedReportConfiguration");
+        JsonNode parameters = present(config, "parameterValues");
+        if (parameters != null) {
+            arrayOrInvalid(parameters, "parameterValues");
+            parameters.forEach(p -> objectOrInvalid(p, "parameterValues"));
+        }
+        JsonNode formatSettings = present(config, "formatSettings");
+        if (formatSettings != null) {
+            objectOrInvalid(formatSettings, "formatSettings");
+            formatSettings.forEach(v -> {
+                if (v.isContainerNode()) {
+                    throw invalid("formatSettings");
+                }
+            });
+        }
+        checkIdentities(present(config, "identities"));
+    }
+
+    /** Each identity an object with a {@code username}; an {@code identityBlob} an object with a {@code value}. */
+    private static void checkIdentities(JsonNode identities) {
+        if (identities == null) {
+            return;
+        }
+        arrayOrInvalid(identities, "identities");
+        for (JsonNode identity : identities) {
+            objectOrInvalid(identity, "identities");
+            JsonNode username = present(identity, "username");
+            if (username == null || username.isContainerNode()) {
+                throw invalid("username");
+            }
+            JsonNode blob = present(identity, "identityBlob");
+            if (blob != null) {
+                objectOrInvalid(blob, "identityBlob");
+                JsonNode value = present(blob, "value");
+                if (value == null || value.isContainerNode()) {
+                    throw invalid("identityBlob");
+                }
+            }
+        }
+    }
+
+    private static void objectOrInvalid(JsonNode node, String field) {
+        if (!node.isObject()) {
+            throw invalid(field);
+        }
+    }
+
+    private static void arrayOrInvalid(JsonNode node, String field) {
+        if (!node.isArray()) {
+            throw invalid(field);
+        }
+    }
+
+    private static ApiError.Failure invalid(String field) {
+        return ApiError.invalidRequest("Parameter " + field + " is missing or invalid").toFailure();
     }
 
     /** A bookmark gives {@code name} or {@code state}, never both. */

@@ -104,8 +104,14 @@ final class ExportCalls {
                 admission.renderEnded(); // the capacity no longer counts this export: downloading holds no permit
                 events.accept(new ExportEvent.Succeeded(job));
             } else if (status instanceof ExportStatus.Failed) {
-                events.accept(failed(r.retryAfter()));
+                events.accept(failed(r.retryAfter(), job));
             } else {
+                Optional<Diagnosis> overTime = ServiceLimits.paginatedOverTime(spec, rec.acceptedAt, job, answeredAt,
+                        "was still running");
+                if (overTime.isPresent()) {
+                    events.accept(new ExportEvent.Failed(overTime.get())); // no poll past Power BI's limit
+                    return;
+                }
                 if (status instanceof ExportStatus.Running) {
                     forecast.running(sentAt, answeredAt, job.lastActionDateTime(), job.percentComplete());
                 } else {
@@ -134,8 +140,13 @@ final class ExportCalls {
     }
 
     /** Power BI reported the export Failed: busy (with Retry-After) restarts it, within the budget. */
-    private ExportEvent failed(Optional<Duration> retryAfter) {
+    private ExportEvent failed(Optional<Duration> retryAfter, ExportJob job) {
         RetryPolicy.Busy verdict = d.retry().failed(retryAfter, rec.attempts);
+        Optional<Diagnosis> overTime = ServiceLimits.paginatedOverTime(spec, rec.acceptedAt, job, now(),
+                "was reported Failed");
+        if (verdict instanceof RetryPolicy.Busy.Permanent && overTime.isPresent()) {
+            return new ExportEvent.Failed(overTime.get()); // why Power BI failed it: the 60-minute limit
+        }
         if (verdict instanceof RetryPolicy.Busy.Restart restart) {
             d.observer().busyRestart(spec.tenant());
             log.info("export {} of request {} failed busy; restarting after {}", rec.exportId, spec.requestId(),
@@ -153,6 +164,10 @@ final class ExportCalls {
     /** The file, streamed into the request's sink; {@code started} is kept for the timings. */
     void download(ExportJob job, Consumer<Instant> started) {
         Instant startedAt = now();
+        if (ServiceLimits.expiresBeforeStored(job, startedAt)) {
+            events.accept(expiring(job));
+            return;
+        }
         FileSink sink = d.sinks().apply(spec.sinkAlias());
         try {
             ApiResponse<SinkResult> r = api().downloadFile(target, job, body ->
@@ -171,6 +186,21 @@ final class ExportCalls {
         } catch (RuntimeException e) {
             events.accept(failures.onOther(e));
         }
+    }
+
+    /** The file's URL would expire before it is stored: a new export, within {@link ServiceLimits}' budget. */
+    private ExportEvent expiring(ExportJob job) {
+        Instant expiresAt = ServiceLimits.fileExpiry(job).orElseThrow();
+        if (rec.expiryReexports >= ServiceLimits.MAX_EXPIRY_REEXPORTS) {
+            return new ExportEvent.Failed(Diagnosis.of(ErrorCode.FILE_EXPIRED, "the file of export " + rec.exportId
+                    + " expires at " + expiresAt + ", before it could be stored, after " + rec.expiryReexports
+                    + " new exports for the same reason; check the sink's speed and the host clock"));
+        }
+        rec.expiryReexports++;
+        log.info("the file of export {} of request {} expires at {}, before it could be stored; exporting again",
+                rec.exportId, spec.requestId(), expiresAt);
+        rec.forgetExport();
+        return new ExportEvent.Restart(Why.EXPIRING, Duration.ZERO);
     }
 
     private ExportApi api() {

@@ -148,6 +148,13 @@ final class ExportRun {
                     steps.after(this::askAdmission, a.after(), deadline);
                 }
             }
+            case EXPIRING -> steps.now(() -> { // its render ended at Succeeded: queue like a busy restart
+                if (admission.holdsTicket()) {
+                    admission.requeue();
+                } else {
+                    askAdmission(); // a resumed export never queued
+                }
+            });
             case BUSY -> {
                 admission.renderEnded();
                 steps.after(() -> {

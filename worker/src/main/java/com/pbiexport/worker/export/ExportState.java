@@ -16,6 +16,7 @@ import java.util.Objects;
  * Starting  --Restart(THROTTLED)--&gt; Admitting   429 on ExportTo: wait out Retry-After in the queue
  * Polling   --Restart(BUSY)-------&gt; Admitting   Failed with Retry-After: start the export again
  * Polling   --Restart(GONE)-------&gt; Admitting   a resumed export Power BI no longer knows
+ * Downloading --Restart(EXPIRING)-&gt; Admitting   the file's URL would expire (24 h) before it is stored
  * Polling   --StillRunning--------&gt; Polling     the next poll as PollSpacing says
  * Starting | Polling | Downloading --Retry--&gt; the same state after a wait (429, 5xx, transport, token wait)
  * any state but Stored/Failed --Failed--&gt; Failed (deadline, budget spent, permanent failure)
@@ -39,7 +40,12 @@ sealed interface ExportState {
         /** Power BI reported it Failed with Retry-After: the whole export starts again, behind those waiting. */
         BUSY,
         /** A resumed export Power BI no longer knows (4xx on its first poll): start a new one. */
-        GONE
+        GONE,
+        /**
+         * The file of a Succeeded export would expire (its URL is valid 24 hours) before it is stored, e.g. a resumed
+         * export found Succeeded long ago, or downloads retried for hours: export it again rather than lose it.
+         */
+        EXPIRING
     }
 
     record Admitting(Why why, Duration after) implements ExportState {

@@ -21,6 +21,8 @@ final class RunRecord {
     String exportId;
     Instant acceptedAt;
     Instant renderedAt;
+    /** New exports made because a Succeeded export's file would expire before it was stored. */
+    int expiryReexports;
     /** The expirationTime of the export as last polled. */
     Instant exportExpiresAt;
 

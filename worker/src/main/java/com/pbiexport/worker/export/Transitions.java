@@ -42,6 +42,10 @@ final class Transitions {
                 && (r.why() == ExportState.Why.BUSY || (r.why() == ExportState.Why.GONE && p.resumed()))) {
             return new Admitting(r.why(), r.after());
         }
+        if (from instanceof Downloading && event instanceof ExportEvent.Restart r
+                && r.why() == ExportState.Why.EXPIRING) {
+            return new Admitting(r.why(), r.after());
+        }
         if (from instanceof Downloading && event instanceof ExportEvent.Stored s) {
             return new ExportState.Stored(s.file());
         }

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * Reads an export request from a Kafka record: plain JSON, a CloudEvent in binary mode ({@code ce_*} headers,
- * the value is the data) or in structured mode ({@code application/cloudevents+json}). Tolerant of unknown
- * fields; strict about what it cannot answer. Never throws: every input ends in one {@link ParseResult}; what cannot
+ * the value is the data) or in structured mode ({@code application/cloudevents+json}). Strict about fields:
+ * one the contract does not name is answered {@code INVALID_REQUEST} (see {@link RequestValidator#unknownFields});
+ * Never throws: every input ends in one {@link ParseResult}; what cannot
  * be answered is dead-lettered with a {@link DeadLetterReason} (the contract's stable list).
  */
 public final class RequestParser {
@@ -138,6 +139,10 @@ public final class RequestParser {
         Optional<String> wrongType = RequestValidator.wrongType(tree); // binding would coerce 42 to "42"
         if (wrongType.isPresent()) {
             return new ParseResult.Malformed(id.asText(), printable(wrongType.get()), traceparent);
+        }
+        Optional<String> unknown = RequestValidator.unknownFields(tree); // binding would drop them unnoticed
+        if (unknown.isPresent()) {
+            return new ParseResult.Malformed(id.asText(), unknown.get(), traceparent);
         }
         try {
             return new ParseResult.Parsed(codec.convert(tree, ExportRequested.class), traceparent);

@@ -79,6 +79,13 @@ final class FakeExportApi implements ExportApi {
                 Optional.of(retryAfter));
     }
 
+    /** Succeeded at {@code succeededAt} (long ago, for a resumed export); its file's URL valid until {@code expires}. */
+    Supplier<ApiResponse<ExportJob>> succeeded(Instant succeededAt, Instant expires) {
+        return () -> response(new ExportJob(lastExportId(), Optional.empty(), Optional.empty(),
+                new ExportStatus.Succeeded(), 100, Optional.empty(), Optional.of(".pdf"), Optional.of(succeededAt),
+                Optional.of(succeededAt), Optional.of(expires)), Optional.empty());
+    }
+
     /** An HTTP error answer (429, 404, 503...), with Retry-After when given. */
     static <T> Supplier<T> http(Operation operation, int status, Optional<Duration> retryAfter) {
         return () -> {

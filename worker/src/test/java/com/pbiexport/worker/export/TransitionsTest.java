@@ -76,6 +76,14 @@ class TransitionsTest {
     }
 
     @Test
+    void onlyAFileAboutToBeDownloadedCanBeExpiring() {
+        assertThat(next(new Downloading(JOB, NOW), new ExportEvent.Restart(Why.EXPIRING, NOW)))
+                .isEqualTo(new Admitting(Why.EXPIRING, NOW));
+        assertThatThrownBy(() -> next(new Polling("e-1", NOW, true), new ExportEvent.Restart(Why.EXPIRING, NOW)))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aRetryMakesTheSameCallAgainAfterItsWaitKeepingWhatTheStateKnows() {
         ExportEvent retry = new ExportEvent.Retry(WAIT);
         assertThat(next(new Starting(NOW), retry)).isEqualTo(new Starting(WAIT));

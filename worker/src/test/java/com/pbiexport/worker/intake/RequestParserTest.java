@@ -24,8 +24,8 @@ class RequestParserTest {
     static String request(String requestId) {
         return """
                 {"requestId":"%s","tenant":"contoso","workspaceId":"%s","reportId":"%s","format":"PDF",
-                 "output":{"fileName":"sales"},"notAfter":"2030-01-01T00:00:00Z","attributes":{"batch":"nightly"},
-                 "someFieldFromTheFuture":{"x":1}}""".formatted(requestId, WORKSPACE, REPORT);
+                 "output":{"fileName":"sales"},"notAfter":"2030-01-01T00:00:00Z","attributes":{"batch":"nightly"}}
+                """.formatted(requestId, WORKSPACE, REPORT);
     }
 
     private static byte[] bytes(String s) {
@@ -53,7 +53,7 @@ class RequestParserTest {
     }
 
     @Test
-    void readsPlainJsonAndIgnoresUnknownFields() {
+    void readsPlainJson() {
         ParseResult r = parser.parse(bytes(request("r-1")), Map.of());
 
         assertThat(r).isInstanceOf(ParseResult.Parsed.class);
@@ -207,6 +207,30 @@ class RequestParserTest {
             assertThat(m.problem()).startsWith("notAfter has the wrong type: ");
             assertThat(m.traceparent()).contains(TRACEPARENT);
         });
+    }
+
+    @Test
+    void answersAnUnknownFieldAsMalformedWithADidYouMean() {
+        String bad = request("r-8").replace("\"output\":{\"fileName\":\"sales\"}",
+                "\"output\":{\"fileName\":\"sales\",\"sinc\":\"files\"}");
+
+        ParseResult r = parser.parse(bytes(bad), Map.of());
+
+        assertThat(r).isInstanceOfSatisfying(ParseResult.Malformed.class, m -> {
+            assertThat(m.requestId()).isEqualTo("r-8");
+            assertThat(m.problem()).startsWith("unknown field 'output.sinc' (did you mean 'sink'?)");
+        });
+    }
+
+    @Test
+    void checksTheDataOfAStructuredCloudEventForUnknownFieldsNotItsEnvelope() {
+        String event = "{\"specversion\":\"1.0\",\"type\":\"" + CloudEventHeaders.TYPE_REQUESTED
+                + "\",\"id\":\"e\",\"source\":\"/t\",\"data\":" + request("r-9") + "}";
+
+        assertThat(parser.parse(bytes(event), Map.of())).isInstanceOf(ParseResult.Parsed.class);
+        assertThat(parser.parse(bytes(event.replace("\"format\"", "\"formt\"")), Map.of()))
+                .isInstanceOfSatisfying(ParseResult.Malformed.class,
+                        m -> assertThat(m.problem()).startsWith("unknown field 'formt' (did you mean 'format'?)"));
     }
 
     @Test

@@ -118,6 +118,22 @@ class RequestRouterTest {
     }
 
     @Test
+    void answersAMisspeltIdentitiesWithInvalidRequestAndNeverExports() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(true);
+
+        router(producer).handle(record("{\"requestId\":\"r-2\",\"tenant\":\"contoso\",\"format\":\"PDF\","
+                + "\"powerBIReportConfiguration\":{\"identity\":[{\"username\":\"alice\"}]}}"), finished::incrementAndGet);
+
+        await().atMost(WAIT).until(() -> finished.get() == 1);
+        ProducerRecord<byte[], byte[]> r = producer.history().get(0);
+        assertThat(json(r).at("/error/code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(json(r).at("/error/category").asText()).isEqualTo("invalid_request");
+        assertThat(json(r).at("/error/message").asText())
+                .startsWith("unknown field 'powerBIReportConfiguration.identity' (did you mean 'identities'?)");
+        assertThat(decisions).containsExactly("rejected INVALID_REQUEST");
+    }
+
+    @Test
     void answersAMalformedRequestWithExportFailed() throws Exception {
         MockProducer<byte[], byte[]> producer = producer(true);
 
