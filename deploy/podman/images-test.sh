@@ -18,13 +18,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=deploy/podman/podman-env.sh
 . deploy/podman/podman-env.sh
+# shellcheck source=deploy/podman/scenario.sh
+. deploy/podman/scenario.sh
 
 stage_start=$(date +%s)
 lap=$stage_start
 timing() { local now; now=$(date +%s); log "$1: $(( now - lap )) s"; lap=$now; }
 
-WORKER_IMAGE=localhost/pbi-export-worker:images-test
-DEVSTACK_IMAGE=localhost/pbi-export-devstack:images-test
 NAME="pbi-images-test-$$"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pbi-images-test.XXXXXX")
 CONTAINERS=()
@@ -64,12 +64,6 @@ free_port() {
   done
   die "no free port found"
 }
-# podman run without systemd logs that it cannot set up health-check timers; the checks here run by hand
-# pm_run SECONDS ARGS...: podman run bounded in time
-pm_run() {
-  local limit=$1; shift
-  timeout "$limit" podman --runtime "$PODMAN_RUNTIME" run "$@" 2> >(grep -v 'unable to get systemd connection' >&2)
-}
 json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2"; }
 
 # --- Podman itself, then the bases
@@ -78,25 +72,10 @@ pm info >/dev/null 2>&1 || { pm info >&2 || true; die "podman cannot run here"; 
 deploy/podman/build-local-bases.sh
 timing "local base images"
 
-# --- Build both images with the local bases. The Maven build stage reads the host's ~/.m2 through a read-only
-# volume as a second local repository (maven.repo.local.tail): only what it lacks comes from Maven Central.
-m2="${MAVEN_USER_HOME:-$HOME/.m2}"
-build_opts=(--format docker --network=host
-  --build-arg "BUILD_IMAGE=$JDK_BASE_IMAGE" --build-arg "RUNTIME_IMAGE=$JRE_BASE_IMAGE")
-if [ -d "$m2/repository" ]; then
-  build_opts+=(-v "$m2/repository:/m2-host/repository:ro"
-    --build-arg "MAVEN_ARGS=-Dmaven.repo.local.tail=/m2-host/repository -Dmaven.repo.local.tail.ignoreAvailability=true")
-fi
-# the Maven distribution the wrapper already unpacked on the host (else the wrapper downloads it)
-[ -d "$m2/wrapper/dists" ] && build_opts+=(-v "$m2/wrapper:/root/.m2/wrapper:ro")
-build_image() {
-  local dockerfile=$1 image=$2
-  timeout 900 podman --runtime "$PODMAN_RUNTIME" build "${build_opts[@]}" -f "$dockerfile" -t "$image" . \
-    >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; die "podman build -f $dockerfile"; }
-}
-build_image worker/Dockerfile "$WORKER_IMAGE"
+# --- Build both images with the local bases (podman-env.sh: podman_build)
+podman_build worker/Dockerfile "$WORKER_IMAGE" "$WORK/build.log"
 timing "worker image build"
-build_image devstack/Dockerfile "$DEVSTACK_IMAGE"
+podman_build devstack/Dockerfile "$DEVSTACK_IMAGE" "$WORK/build.log"
 timing "devstack image build"
 
 # --- 1. version
@@ -161,62 +140,6 @@ pm_run 120 --name "$NAME-doctor" --network=host --no-healthcheck \
 log "ok: doctor exit 0 for contoso"
 timing "doctor"
 
-# --- 5. requests in (the image's submit), every outcome out
-id="images-test-$$"
-requests=(
-  "$id-pdf      $WS                                  7e000000-0000-4000-a000-000000000001 PDF"
-  "$id-csv      $WS                                  7e000000-0000-4000-a000-000000000002 CSV"
-  "$id-member   3d5e0000-0000-4000-a000-000000000002 7e000000-0000-4000-a000-000000000006 PDF"
-  "$id-ppu      3d5e0000-0000-4000-a000-000000000004 7e000000-0000-4000-a000-000000000008 PDF"
-)
-script=""   # the submits run side by side in one container; each must exit 0
-for r in "${requests[@]}"; do
-  read -r rid ws report format <<<"$r"
-  script+="/app/bin/export-worker submit --bootstrap-servers $KAFKA --tenant contoso --workspace $ws"
-  script+=" --report $report --format $format --request-id $rid & pids=\"\$pids \$!\"; "
-done
-# shellcheck disable=SC2016 # expanded by the container's shell
-script+='for p in $pids; do wait $p || exit 1; done'
-CONTAINERS+=("$NAME-submit")
-pm_run 180 --name "$NAME-submit" --network=host --no-healthcheck \
-  --entrypoint /bin/sh "$WORKER_IMAGE" -c "$script" >"$WORK/submit.txt" 2>&1 \
-  || { cat "$WORK/submit.txt" >&2; die "submit failed"; }
-timing "submit ${#requests[@]} requests"
-
-# the consumer runs on the JDK base (source launcher) with the Kafka client jars the worker image carries,
-pm cp "$NAME-worker:/app/lib" "$WORK/lib"
-# and the worker jar for its logback.xml (logs to stderr): /app/lib alone would log to stdout, into the outcomes
-pm cp "$NAME-worker:/app/export-worker.jar" "$WORK/lib/export-worker.jar"
-CONTAINERS+=("$NAME-outcomes")
-pm_run 240 --name "$NAME-outcomes" --network=host --no-healthcheck \
-  -v "$WORK/lib:/outcomes/lib:ro" -v "$PWD/deploy/podman/Outcomes.java:/outcomes/Outcomes.java:ro" \
-  "$JDK_BASE_IMAGE" java -cp '/outcomes/lib/*' /outcomes/Outcomes.java "$KAFKA" pbi.export.results \
-  pbi.export.deadletter "${#requests[@]}" 180 >"$WORK/outcomes.tsv" 2>"$WORK/outcomes.err" \
-  || { cat "$WORK/outcomes.tsv" "$WORK/outcomes.err" >&2; die "not every request got its outcome"; }
-timing "outcomes"
-
-outcome() { awk -F'\t' -v id="$1" '$1 == id' "$WORK/outcomes.tsv"; }
-expect_file() {
-  local line type uri size sha path
-  line=$(outcome "$1"); [ -n "$line" ] || die "$1: no outcome"
-  IFS=$'\t' read -r _ type uri size sha <<<"$line"
-  [[ "$type" == *export.completed* ]] || die "$1: expected ExportCompleted, got: $line"
-  path="${uri#file://}"; path="${path#/var/lib/pbi-export/files/}"
-  path=$(printf '%b' "${path//%/\\x}")   # the URI is percent-encoded
-  [ -f "$WORK/files/$path" ] || die "$1: $uri not in the mounted volume ($WORK/files/$path)"
-  [ "$(stat -c %s "$WORK/files/$path")" = "$size" ] || die "$1: size differs from the event's $size"
-  [ "$(sha256sum "$WORK/files/$path" | cut -d' ' -f1)" = "$sha" ] || die "$1: SHA-256 differs from the event's"
-  log "ok: $1 -> files/$path ($size bytes, SHA-256 matches)"
-}
-expect_failure() {
-  local line
-  line=$(outcome "$1"); [ -n "$line" ] || die "$1: no outcome"
-  [[ "$line" == *export.failed*$'\t'"$2"$'\t'* ]] || die "$1: expected ExportFailed $2, got: $line"
-  log "ok: $1 -> ExportFailed $2"
-}
-expect_file "$id-pdf"
-expect_file "$id-csv"
-expect_failure "$id-member" PBI_NOT_WORKSPACE_MEMBER
-expect_failure "$id-ppu" PBI_PPU_NOT_SUPPORTED
-! grep -q DeadLetter "$WORK/outcomes.tsv" || die "a request was dead-lettered: $(cat "$WORK/outcomes.tsv")"
-[ "$(wc -l <"$WORK/outcomes.tsv")" -eq "${#requests[@]}" ] || die "unexpected outcomes: $(cat "$WORK/outcomes.tsv")"
+# --- 5. requests in (the image's submit), every outcome out (scenario.sh)
+run_scenario host "$KAFKA" "$NAME-worker" "$WORK/files" "images-test-$$"
+timing "submit and outcomes"
