@@ -35,10 +35,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemProxy;
  * {@value #READ_ONLY} refuses writes with "permission denied", as a read-only directory does on a real server
  * (set up in the server rather than by file modes, which do not bind root).
  */
-final class SftpTestServer implements AutoCloseable {
+public final class SftpTestServer implements AutoCloseable {
 
-    static final String USER = "exporter";
-    static final String PASSWORD = "correct horse battery staple";
+    public static final String USER = "exporter";
+    public static final String PASSWORD = "correct horse battery staple";
     static final String KEY_PASSPHRASE = "key passphrase";
     static final String READ_ONLY = "readonly";
 
@@ -79,16 +79,16 @@ final class SftpTestServer implements AutoCloseable {
         server.start();
     }
 
-    static SftpTestServer start(Path root) throws Exception {
+    public static SftpTestServer start(Path root) throws Exception {
         Files.createDirectories(root.resolve(READ_ONLY));
         return new SftpTestServer(root);
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
@@ -97,7 +97,7 @@ final class SftpTestServer implements AutoCloseable {
     }
 
     /** A known_hosts file that lists this server's host key under {@code [127.0.0.1]:port}. */
-    Path knownHosts(Path dir) throws IOException {
+    public Path knownHosts(Path dir) throws IOException {
         return writeKnownHosts(dir.resolve("known_hosts"), hostKey);
     }
 
