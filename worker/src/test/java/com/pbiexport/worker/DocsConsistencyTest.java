@@ -66,7 +66,7 @@ class DocsConsistencyTest {
             // Azure's and Confluent's variables, and example variable names a configuration file may reference
             "AZURE_FEDERATED_TOKEN_FILE", "AZURE_STORAGE_CONNECTION_STRING", "CONFLUENT_API_KEY",
             "CONFLUENT_API_SECRET", "EVENTHUBS_CONNECTION_STRING", "CONTOSO_CLIENT_SECRET", "FABRIKAM_CERT_PASSWORD",
-            "ENV_NAME",
+            "ENV_NAME", "SFTP_KEY_PASSPHRASE",
             // Kafka's constants and values (ConsumerConfig.*_CONFIG, security.protocol, sasl.mechanism)
             "BOOTSTRAP_SERVERS_CONFIG", "GROUP_ID_CONFIG", "ISOLATION_LEVEL_CONFIG", "SASL_SSL", "AWS_MSK_IAM",
             // the container image's JVM knob, the devstack's own names, Java's charset constant

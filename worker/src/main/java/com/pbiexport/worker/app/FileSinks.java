@@ -5,7 +5,13 @@ import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.FilesystemSink;
+import com.pbiexport.worker.storage.SftpSettings;
+import com.pbiexport.worker.storage.SftpSink;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +30,9 @@ final class FileSinks {
         if (s instanceof SinkConfig.Filesystem f) {
             return new FilesystemSink(f.root());
         }
+        if (s instanceof SinkConfig.Sftp f) {
+            return new SftpSink(sftpSettings(f, env));
+        }
         SinkConfig.AzureBlob b = (SinkConfig.AzureBlob) s;
         String cs = b.connectionString().or(() -> b.connectionStringEnv().map(env::get)).orElseThrow(() ->
                 new IllegalArgumentException("sink " + b.container() + ": no connection string (set connectionString"
@@ -34,5 +43,34 @@ final class FileSinks {
             settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
         }
         return AzureBlobSink.fromConnectionString(settings, proxy);
+    }
+
+    /** Reads the secret where the configuration points; messages name the source, never the value. */
+    private static SftpSettings sftpSettings(SinkConfig.Sftp f, Map<String, String> env) {
+        SftpSettings.Auth auth;
+        if (f.privateKeyFile().isPresent()) {
+            auth = new SftpSettings.PrivateKey(f.privateKeyFile().get(), f.privateKeyPassphraseEnv().map(env::get));
+        } else if (f.passwordFile().isPresent()) {
+            auth = new SftpSettings.Password(readSecret(f.passwordFile().get(), f.host()));
+        } else {
+            String name = f.passwordEnv().orElseThrow();
+            String pw = env.get(name);
+            if (pw == null || pw.isEmpty()) {
+                throw new IllegalArgumentException("SFTP sink " + f.host() + ": environment variable " + name
+                        + " (sftp.passwordEnv) is not set");
+            }
+            auth = new SftpSettings.Password(pw);
+        }
+        return new SftpSettings(f.host(), f.port(), f.username(), f.directory(), auth, f.knownHostsFile(),
+                f.insecureAcceptAnyHostKey(), f.timeout(), f.maxConnections());
+    }
+
+    private static String readSecret(Path file, String host) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("SFTP sink " + host + ": cannot read sftp.passwordFile " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 }

@@ -187,9 +187,13 @@ final class ConfigBuilder {
         List<String> aliases = raw.aliasesUnder("sinks.targets");
         for (String alias : aliases) {
             String p = "sinks.targets." + alias;
-            List<String> kinds = present(p, "filesystem", "azureBlob");
+            List<String> kinds = present(p, "filesystem", "azureBlob", "sftp");
             if (kinds.size() != 1) {
-                raw.problems.add(p + " must set exactly one of filesystem or azureBlob; found " + found(kinds));
+                raw.problems.add(p + " must set exactly one of filesystem, azureBlob or sftp; found " + found(kinds));
+                continue;
+            }
+            if (kinds.get(0).equals("sftp")) {
+                sftp(p + ".sftp").ifPresent(s -> targets.put(alias, s));
                 continue;
             }
             if (kinds.get(0).equals("filesystem")) {
@@ -233,6 +237,40 @@ final class ConfigBuilder {
             return null;
         }
         return new Sinks(aliases.get(0), targets);
+    }
+
+    private Optional<SinkConfig.Sftp> sftp(String p) {
+        List<String> auth = presentValues(p, "passwordEnv", "passwordFile", "privateKeyFile");
+        if (auth.size() != 1) {
+            raw.problems.add(p + " must set exactly one of passwordEnv, passwordFile or privateKeyFile; found "
+                    + found(auth));
+            return Optional.empty();
+        }
+        boolean insecure = (Boolean) valueOr(p + ".insecureAcceptAnyHostKey", false);
+        Optional<Path> knownHosts = opt(p + ".knownHostsFile");
+        if (knownHosts.isEmpty() && !insecure) {
+            raw.problems.add(p + ".knownHostsFile is required to verify the server's host key: create it with"
+                    + " ssh-keyscan -p <port> <host> > known_hosts (check the fingerprint with the server's owner)");
+            return Optional.empty();
+        }
+        if (insecure) {
+            raw.warnings.add(p + ".insecureAcceptAnyHostKey is true: the server's identity is NOT verified, anyone"
+                    + " on the network path can read and alter the files; set " + p + ".knownHostsFile instead");
+        }
+        Optional<String> pwEnv = opt(p + ".passwordEnv");
+        pwEnv.ifPresent(n -> warnIfUnset(p + ".passwordEnv", n));
+        Optional<String> passphraseEnv = opt(p + ".privateKeyPassphraseEnv");
+        passphraseEnv.ifPresent(n -> warnIfUnset(p + ".privateKeyPassphraseEnv", n));
+        Optional<String> host = opt(p + ".host");
+        Optional<String> user = opt(p + ".username");
+        if (host.isEmpty() || user.isEmpty()) {
+            return Optional.empty(); // required: already reported
+        }
+        return Optional.of(new SinkConfig.Sftp(host.get(),
+                ((Number) valueOr(p + ".port", SinkConfig.Sftp.DEFAULT_PORT)).intValue(), user.get(),
+                (String) valueOr(p + ".directory", ""), pwEnv, opt(p + ".passwordFile"), opt(p + ".privateKeyFile"),
+                passphraseEnv, knownHosts, insecure, (Duration) valueOr(p + ".timeout", SinkConfig.Sftp.DEFAULT_TIMEOUT),
+                ((Number) valueOr(p + ".maxConnections", SinkConfig.Sftp.DEFAULT_MAX_CONNECTIONS)).intValue()));
     }
 
     /** Only https may carry a bearer token or a secret off the machine; http is fine for loopback. */

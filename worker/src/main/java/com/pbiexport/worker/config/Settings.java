@@ -119,6 +119,39 @@ public final class Settings {
                     .doc("Azure Blob sink: blob name prefix, e.g. `exports/`.").build(),
             Setting.of(SINK + "azureBlob.serviceVersion", STRING).defaultText("(SDK default)")
                     .doc("Azure Blob sink: pins the storage service version (Azurite may lag the SDK).").build(),
+            Setting.of(SINK + "sftp.host", STRING).required().check(Check.notBlank())
+                    .doc("SFTP sink: server host name or address.").build(),
+            Setting.of(SINK + "sftp.port", INT).defaultValue(SinkConfig.Sftp.DEFAULT_PORT)
+                    .check(Check.between(1, 65535))
+                    .doc("SFTP sink: server port.").build(),
+            Setting.of(SINK + "sftp.username", STRING).required().check(Check.notBlank())
+                    .doc("SFTP sink: login name.").build(),
+            Setting.of(SINK + "sftp.directory", STRING).defaultValue("", "(login directory)")
+                    .doc("SFTP sink: directory files go below, absolute (`/upload`) or relative to the login "
+                            + "directory; created when missing.").build(),
+            Setting.of(SINK + "sftp.passwordEnv", STRING).check(Check.envName())
+                    .doc("SFTP sink: password from this environment variable (one of `passwordEnv`, "
+                            + "`passwordFile`, `privateKeyFile`).").build(),
+            Setting.of(SINK + "sftp.passwordFile", PATH)
+                    .doc("SFTP sink: password from this file (trailing newline ignored).").build(),
+            Setting.of(SINK + "sftp.privateKeyFile", PATH)
+                    .doc("SFTP sink: OpenSSH or PEM private key file for public-key login.").build(),
+            Setting.of(SINK + "sftp.privateKeyPassphraseEnv", STRING).check(Check.envName())
+                    .doc("SFTP sink: passphrase of an encrypted `privateKeyFile`, from this environment variable.")
+                    .build(),
+            Setting.of(SINK + "sftp.knownHostsFile", PATH)
+                    .doc("SFTP sink: OpenSSH `known_hosts` file that must list the server's host key (e.g. from "
+                            + "`ssh-keyscan -p <port> <host>`, fingerprint checked). Required unless "
+                            + "`insecureAcceptAnyHostKey`.").build(),
+            Setting.of(SINK + "sftp.insecureAcceptAnyHostKey", BOOLEAN).defaultValue(false)
+                    .doc("SFTP sink: INSECURE, accept any host key (anyone on the path can read and alter the files);"
+                            + " tests only. Start-up warns.").build(),
+            Setting.of(SINK + "sftp.timeout", DURATION).defaultValue(SinkConfig.Sftp.DEFAULT_TIMEOUT)
+                    .check(Check.positiveDuration())
+                    .doc("SFTP sink: bound on connecting, logging in and each SFTP request.").build(),
+            Setting.of(SINK + "sftp.maxConnections", INT).defaultValue(SinkConfig.Sftp.DEFAULT_MAX_CONNECTIONS)
+                    .check(Check.atLeast(1))
+                    .doc("SFTP sink: SSH connections open at once; more stores wait for one.").build(),
 
             Setting.of("limits.maxInFlight", INT).defaultValue(Limits.DEFAULT_MAX_IN_FLIGHT).check(Check.atLeast(1))
                     .doc("Exports in progress at once on this instance (started and not finished: rendering, "

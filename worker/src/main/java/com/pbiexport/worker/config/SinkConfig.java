@@ -1,11 +1,12 @@
 package com.pbiexport.worker.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /** Where finished files are stored. */
-public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.AzureBlob {
+public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.AzureBlob, SinkConfig.Sftp {
 
     /** Short kind name: {@code filesystem} or {@code azureBlob}. */
     String kind();
@@ -50,6 +51,39 @@ public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.Azu
             return "AzureBlob[connectionString=" + connectionString.map(v -> "***").orElse("<none>")
                     + ", connectionStringEnv=" + connectionStringEnv.orElse("<none>") + ", container=" + container
                     + ", prefix=" + prefix + ", serviceVersion=" + serviceVersion.orElse("<default>") + "]";
+        }
+    }
+
+    /**
+     * An SFTP server. Exactly one of {@code passwordEnv}, {@code passwordFile}, {@code privateKeyFile}; the
+     * secrets themselves are read by the composition root, never held here.
+     *
+     * @param directory      absolute, or relative to the login directory; {@code ""} for the login directory
+     * @param knownHostsFile required unless {@code insecureAcceptAnyHostKey}
+     */
+    record Sftp(String host, int port, String username, String directory, Optional<String> passwordEnv,
+                Optional<Path> passwordFile, Optional<Path> privateKeyFile, Optional<String> privateKeyPassphraseEnv,
+                Optional<Path> knownHostsFile, boolean insecureAcceptAnyHostKey, Duration timeout,
+                int maxConnections) implements SinkConfig {
+        public static final int DEFAULT_PORT = 22;
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+        public static final int DEFAULT_MAX_CONNECTIONS = 4;
+
+        public Sftp {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(username, "username");
+            directory = directory == null ? "" : directory;
+            Objects.requireNonNull(passwordEnv, "passwordEnv");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+            Objects.requireNonNull(privateKeyPassphraseEnv, "privateKeyPassphraseEnv");
+            Objects.requireNonNull(knownHostsFile, "knownHostsFile");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public String kind() {
+            return "sftp";
         }
     }
 }

@@ -347,8 +347,8 @@ class ConfigLoaderTest {
     void rejectsASinkWithTwoKinds() {
         String yaml = BASE.replace("        root: /var/exports\n",
                 "        root: /var/exports\n      azureBlob: {connectionStringEnv: CS, container: c}\n");
-        assertThat(problems(yaml)).containsExactly(
-                "sinks.targets.local must set exactly one of filesystem or azureBlob; found filesystem and azureBlob");
+        assertThat(problems(yaml)).containsExactly("sinks.targets.local must set exactly one of filesystem,"
+                + " azureBlob or sftp; found filesystem and azureBlob");
     }
 
     @Test
