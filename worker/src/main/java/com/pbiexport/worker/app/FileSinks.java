@@ -5,9 +5,12 @@ import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.FilesystemSink;
+import com.pbiexport.worker.storage.S3Clients;
+import com.pbiexport.worker.storage.S3Sink;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the configured sinks ({@code sinks.targets}) by alias, in configuration order. */
 final class FileSinks {
@@ -24,6 +27,9 @@ final class FileSinks {
         if (s instanceof SinkConfig.Filesystem f) {
             return new FilesystemSink(f.root());
         }
+        if (s instanceof SinkConfig.S3 s3) {
+            return s3(s3, env, proxy);
+        }
         SinkConfig.AzureBlob b = (SinkConfig.AzureBlob) s;
         String cs = b.connectionString().or(() -> b.connectionStringEnv().map(env::get)).orElseThrow(() ->
                 new IllegalArgumentException("sink " + b.container() + ": no connection string (set connectionString"
@@ -34,5 +40,16 @@ final class FileSinks {
             settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
         }
         return AzureBlobSink.fromConnectionString(settings, proxy);
+    }
+
+    private static FileSink s3(SinkConfig.S3 c, Map<String, String> env, ProxyConfig proxy) {
+        Optional<S3Clients.StaticKeys> keys = c.accessKeyIdEnv().map(idEnv -> {
+            String secretEnv = c.secretAccessKeyEnv().orElseThrow();
+            return new S3Clients.StaticKeys(env.getOrDefault(idEnv, ""), env.getOrDefault(secretEnv, ""),
+                    c.sessionTokenEnv().map(t -> env.getOrDefault(t, "")).filter(t -> !t.isEmpty()),
+                    "$" + idEnv + " / $" + secretEnv);
+        });
+        return S3Clients.sink(new S3Clients.Settings(c.bucket(), c.prefix(), c.region(), c.endpoint(), c.pathStyle(),
+                keys, S3Sink.Encryption.of(c.serverSideEncryption(), c.kmsKeyId()), c.partSize()), proxy, env);
     }
 }

@@ -187,9 +187,13 @@ final class ConfigBuilder {
         List<String> aliases = raw.aliasesUnder("sinks.targets");
         for (String alias : aliases) {
             String p = "sinks.targets." + alias;
-            List<String> kinds = present(p, "filesystem", "azureBlob");
+            List<String> kinds = present(p, "filesystem", "azureBlob", "s3");
             if (kinds.size() != 1) {
-                raw.problems.add(p + " must set exactly one of filesystem or azureBlob; found " + found(kinds));
+                raw.problems.add(p + " must set exactly one of filesystem, azureBlob or s3; found " + found(kinds));
+                continue;
+            }
+            if (kinds.get(0).equals("s3")) {
+                s3Sink(p + ".s3").ifPresent(s -> targets.put(alias, s));
                 continue;
             }
             if (kinds.get(0).equals("filesystem")) {
@@ -233,6 +237,42 @@ final class ConfigBuilder {
             return null;
         }
         return new Sinks(aliases.get(0), targets);
+    }
+
+    private Optional<SinkConfig> s3Sink(String b) {
+        Optional<String> keyEnv = opt(b + ".accessKeyIdEnv");
+        Optional<String> secretEnv = opt(b + ".secretAccessKeyEnv");
+        Optional<String> tokenEnv = opt(b + ".sessionTokenEnv");
+        if (keyEnv.isPresent() != secretEnv.isPresent()) {
+            raw.problems.add(b + " must set both accessKeyIdEnv and secretAccessKeyEnv, or neither (web identity or"
+                    + " the SDK's default credentials); found " + found(presentValues(b, "accessKeyIdEnv",
+                    "secretAccessKeyEnv")));
+            return Optional.empty();
+        }
+        if (tokenEnv.isPresent() && keyEnv.isEmpty()) {
+            raw.problems.add(b + ".sessionTokenEnv needs accessKeyIdEnv and secretAccessKeyEnv");
+            return Optional.empty();
+        }
+        keyEnv.ifPresent(n -> warnIfUnset(b + ".accessKeyIdEnv", n));
+        secretEnv.ifPresent(n -> warnIfUnset(b + ".secretAccessKeyEnv", n));
+        tokenEnv.ifPresent(n -> warnIfUnset(b + ".sessionTokenEnv", n));
+        String configured = valueOr(b + ".serverSideEncryption", SinkConfig.S3.DEFAULT_ENCRYPTION).toString();
+        String sse = switch (configured.trim().toLowerCase(Locale.ROOT)) {
+            case "aes256" -> "AES256";
+            case "aws:kms" -> "aws:kms";
+            default -> "none";
+        };
+        Optional<String> kmsKeyId = opt(b + ".kmsKeyId");
+        if (kmsKeyId.isPresent() && !sse.equals("aws:kms")) {
+            raw.problems.add(b + ".kmsKeyId is set but serverSideEncryption is " + sse + "; set serverSideEncryption"
+                    + " to aws:kms, or remove kmsKeyId");
+            return Optional.empty();
+        }
+        Optional<URI> endpoint = url(b + ".endpoint");
+        Optional<String> bucket = opt(b + ".bucket");
+        return bucket.map(name -> new SinkConfig.S3(name, (String) valueOr(b + ".prefix", ""), opt(b + ".region"),
+                endpoint, (Boolean) valueOr(b + ".pathStyle", false), keyEnv, secretEnv, tokenEnv, sse, kmsKeyId,
+                ((Number) valueOr(b + ".partSize", SinkConfig.S3.DEFAULT_PART_SIZE)).longValue()));
     }
 
     /** Only https may carry a bearer token or a secret off the machine; http is fine for loopback. */
