@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pbiexport.worker.net.ProxyConfig;
+import com.pbiexport.worker.testing.TinyProxy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.junit.jupiter.api.AfterAll;
@@ -256,6 +258,23 @@ class S3SinkIT {
                 .doesNotContain(SECRET_KEY, ACCESS_KEY);
         assertThat(new S3Clients.StaticKeys(ACCESS_KEY, SECRET_KEY, Optional.of("tok"), "$A / $B").toString())
                 .doesNotContain(ACCESS_KEY, SECRET_KEY, "tok");
+    }
+
+    @Test
+    void uploadsGoThroughTheProxyTheWorkerIsConfiguredWith() {
+        String bucket = newBucket();
+        try (TinyProxy proxy = TinyProxy.start()) {
+            ProxyConfig proxies = ProxyConfig.resolve("env", Map.of("HTTP_PROXY", proxy.url()), new Properties());
+            S3Sink sink = S3Clients.sink(settings(bucket, "", server.getUri(), ACCESS_KEY, SECRET_KEY,
+                    S3Sink.MIN_PART_BYTES), proxies, Map.of());
+            byte[] content = "through the proxy".getBytes(StandardCharsets.UTF_8);
+
+            sink.store(request("t/proxied.txt", content.length, MiB), new ByteArrayInputStream(content));
+
+            assertThat(proxy.log()).contains("opensock: opening connection to 127.0.0.1:" + server.getUri().getPort());
+            assertThat(admin.getObjectAsBytes(g -> g.bucket(bucket).key("t/proxied.txt")).asByteArray())
+                    .isEqualTo(content);
+        }
     }
 
     @Test
