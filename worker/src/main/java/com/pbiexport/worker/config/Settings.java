@@ -251,7 +251,7 @@ public final class Settings {
                     .check(Check.atLeast(1)).doc("Connection pool size.").build(),
             Setting.of("http.proxy", STRING).defaultValue(HttpSettings.DEFAULT_PROXY).sensitive()
                     .check(ProxySetting.check())
-                    .doc("Proxy for Entra ID, Power BI and Azure Blob: `env` reads `https.proxyHost`/`http.proxyHost` "
+                    .doc("Proxy for Entra ID, Power BI, Azure Blob and S3: `env` reads `https.proxyHost`/`http.proxyHost` "
                             + "(JVM properties win), else `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and "
                             + "`no_proxy`/`NO_PROXY` (curl's rules); `none` = always direct; or a URL "
                             + "`http://user:password@host:port` for every host except `NO_PROXY`. See Proxies in "
