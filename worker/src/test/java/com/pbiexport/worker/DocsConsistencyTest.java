@@ -67,6 +67,10 @@ class DocsConsistencyTest {
             "AZURE_FEDERATED_TOKEN_FILE", "AZURE_STORAGE_CONNECTION_STRING", "CONFLUENT_API_KEY",
             "CONFLUENT_API_SECRET", "EVENTHUBS_CONNECTION_STRING", "CONTOSO_CLIENT_SECRET", "FABRIKAM_CERT_PASSWORD",
             "ENV_NAME", "SFTP_KEY_PASSPHRASE",
+            // the AWS SDK's variables (region, web identity) and example variable names of the S3 sink's docs
+            "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
             // Kafka's constants and values (ConsumerConfig.*_CONFIG, security.protocol, sasl.mechanism)
             "BOOTSTRAP_SERVERS_CONFIG", "GROUP_ID_CONFIG", "ISOLATION_LEVEL_CONFIG", "SASL_SSL", "AWS_MSK_IAM",
             // the container image's JVM knob, the devstack's own names, Java's charset constant

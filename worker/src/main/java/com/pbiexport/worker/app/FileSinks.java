@@ -7,6 +7,8 @@ import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.FilesystemSink;
 import com.pbiexport.worker.storage.SftpSettings;
 import com.pbiexport.worker.storage.SftpSink;
+import com.pbiexport.worker.storage.S3Clients;
+import com.pbiexport.worker.storage.S3Sink;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the configured sinks ({@code sinks.targets}) by alias, in configuration order. */
 final class FileSinks {
@@ -32,6 +35,9 @@ final class FileSinks {
         }
         if (s instanceof SinkConfig.Sftp f) {
             return new SftpSink(sftpSettings(f, env));
+        }
+        if (s instanceof SinkConfig.S3 s3) {
+            return s3(s3, env, proxy);
         }
         SinkConfig.AzureBlob b = (SinkConfig.AzureBlob) s;
         String cs = b.connectionString().or(() -> b.connectionStringEnv().map(env::get)).orElseThrow(() ->
@@ -72,5 +78,16 @@ final class FileSinks {
             throw new IllegalArgumentException("SFTP sink " + host + ": cannot read sftp.passwordFile " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private static FileSink s3(SinkConfig.S3 c, Map<String, String> env, ProxyConfig proxy) {
+        Optional<S3Clients.StaticKeys> keys = c.accessKeyIdEnv().map(idEnv -> {
+            String secretEnv = c.secretAccessKeyEnv().orElseThrow();
+            return new S3Clients.StaticKeys(env.getOrDefault(idEnv, ""), env.getOrDefault(secretEnv, ""),
+                    c.sessionTokenEnv().map(t -> env.getOrDefault(t, "")).filter(t -> !t.isEmpty()),
+                    "$" + idEnv + " / $" + secretEnv);
+        });
+        return S3Clients.sink(new S3Clients.Settings(c.bucket(), c.prefix(), c.region(), c.endpoint(), c.pathStyle(),
+                keys, S3Sink.Encryption.of(c.serverSideEncryption(), c.kmsKeyId()), c.partSize()), proxy, env);
     }
 }

@@ -34,7 +34,7 @@ final class ConfigBuilder {
         Topics topics = new Topics(str("topics.requests"), str("topics.results"), str("topics.jobState"),
                 str("topics.deadLetter"), (Boolean) value("topics.create"));
         Map<String, TenantConfig> tenants = tenants();
-        Sinks sinks = sinks();
+        Sinks sinks = new SinkTargets(this, raw).build();
         Limits limits = new Limits(num("limits.maxInFlight").intValue(), num("limits.maxFileBytes").longValue(),
                 dur("limits.exportTimeout"), dur("limits.pollFallbackInterval"), dur("limits.maxPollInterval"),
                 num("limits.busyRetries").intValue(), dur("limits.startThrottleMaxWait"),
@@ -182,99 +182,8 @@ final class ConfigBuilder {
         }
     }
 
-    private Sinks sinks() {
-        Map<String, SinkConfig> targets = new LinkedHashMap<>();
-        List<String> aliases = raw.aliasesUnder("sinks.targets");
-        for (String alias : aliases) {
-            String p = "sinks.targets." + alias;
-            List<String> kinds = present(p, "filesystem", "azureBlob", "sftp");
-            if (kinds.size() != 1) {
-                raw.problems.add(p + " must set exactly one of filesystem, azureBlob or sftp; found " + found(kinds));
-                continue;
-            }
-            if (kinds.get(0).equals("sftp")) {
-                sftp(p + ".sftp").ifPresent(s -> targets.put(alias, s));
-                continue;
-            }
-            if (kinds.get(0).equals("filesystem")) {
-                this.<Path>opt(p + ".filesystem.root").ifPresent(
-                        root -> targets.put(alias, new SinkConfig.Filesystem(root)));
-                continue;
-            }
-            String b = p + ".azureBlob";
-            List<String> sources = presentValues(b, "connectionStringEnv", "connectionString");
-            if (sources.size() != 1) {
-                raw.problems.add(b + " must set exactly one of connectionStringEnv or connectionString; found "
-                        + found(sources));
-                continue;
-            }
-            Optional<String> inline = opt(b + ".connectionString");
-            Optional<String> envName = opt(b + ".connectionStringEnv");
-            inline.ifPresent(v -> raw.warnings.add(b + ".connectionString holds a storage connection string"
-                    + " inline in the config file; use " + b + ".connectionStringEnv outside development"));
-            envName.ifPresent(n -> warnIfUnset(b + ".connectionStringEnv", n));
-            Optional<String> container = opt(b + ".container");
-            container.ifPresent(c -> targets.put(alias, new SinkConfig.AzureBlob(inline, envName, c,
-                    (String) valueOr(b + ".prefix", ""), opt(b + ".serviceVersion"))));
-        }
-        if (aliases.isEmpty()) {
-            raw.problems.add("sinks.targets must configure at least one sink, e.g."
-                    + " sinks.targets.local.filesystem.root: /var/lib/pbi-export");
-            return null;
-        }
-        Optional<String> named = opt("sinks.defaultSink");
-        if (named.isPresent()) {
-            if (!aliases.contains(named.get())) {
-                raw.problems.add(label("sinks.defaultSink") + " names '" + named.get()
-                        + "', which is not configured; configured sinks: " + String.join(", ", aliases));
-                return null;
-            }
-            return new Sinks(named.get(), targets);
-        }
-        if (aliases.size() > 1) {
-            raw.problems.add(label("sinks.defaultSink") + " is required when several sinks are configured ("
-                    + String.join(", ", aliases) + ")");
-            return null;
-        }
-        return new Sinks(aliases.get(0), targets);
-    }
-
-    private Optional<SinkConfig.Sftp> sftp(String p) {
-        List<String> auth = presentValues(p, "passwordEnv", "passwordFile", "privateKeyFile");
-        if (auth.size() != 1) {
-            raw.problems.add(p + " must set exactly one of passwordEnv, passwordFile or privateKeyFile; found "
-                    + found(auth));
-            return Optional.empty();
-        }
-        boolean insecure = (Boolean) valueOr(p + ".insecureAcceptAnyHostKey", false);
-        Optional<Path> knownHosts = opt(p + ".knownHostsFile");
-        if (knownHosts.isEmpty() && !insecure) {
-            raw.problems.add(p + ".knownHostsFile is required to verify the server's host key: create it with"
-                    + " ssh-keyscan -p <port> <host> > known_hosts (check the fingerprint with the server's owner)");
-            return Optional.empty();
-        }
-        if (insecure) {
-            raw.warnings.add(p + ".insecureAcceptAnyHostKey is true: the server's identity is NOT verified, anyone"
-                    + " on the network path can read and alter the files; set " + p + ".knownHostsFile instead");
-        }
-        Optional<String> pwEnv = opt(p + ".passwordEnv");
-        pwEnv.ifPresent(n -> warnIfUnset(p + ".passwordEnv", n));
-        Optional<String> passphraseEnv = opt(p + ".privateKeyPassphraseEnv");
-        passphraseEnv.ifPresent(n -> warnIfUnset(p + ".privateKeyPassphraseEnv", n));
-        Optional<String> host = opt(p + ".host");
-        Optional<String> user = opt(p + ".username");
-        if (host.isEmpty() || user.isEmpty()) {
-            return Optional.empty(); // required: already reported
-        }
-        return Optional.of(new SinkConfig.Sftp(host.get(),
-                ((Number) valueOr(p + ".port", SinkConfig.Sftp.DEFAULT_PORT)).intValue(), user.get(),
-                (String) valueOr(p + ".directory", ""), pwEnv, opt(p + ".passwordFile"), opt(p + ".privateKeyFile"),
-                passphraseEnv, knownHosts, insecure, (Duration) valueOr(p + ".timeout", SinkConfig.Sftp.DEFAULT_TIMEOUT),
-                ((Number) valueOr(p + ".maxConnections", SinkConfig.Sftp.DEFAULT_MAX_CONNECTIONS)).intValue()));
-    }
-
     /** Only https may carry a bearer token or a secret off the machine; http is fine for loopback. */
-    private Optional<URI> url(String path) {
+    Optional<URI> url(String path) {
         Optional<URI> u = opt(path);
         u.ifPresent(uri -> {
             if (!"https".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
@@ -299,14 +208,14 @@ final class ConfigBuilder {
         }
     }
 
-    private void warnIfUnset(String path, String envName) {
+    void warnIfUnset(String path, String envName) {
         String v = env.get(envName);
         if (v == null || v.isEmpty()) {
             raw.warnings.add(path + " names environment variable " + envName + ", which is not set");
         }
     }
 
-    private List<String> present(String parent, String... kinds) {
+    List<String> present(String parent, String... kinds) {
         List<String> out = new ArrayList<>();
         for (String k : kinds) {
             if (raw.sections.contains(parent + "." + k)) {
@@ -316,7 +225,7 @@ final class ConfigBuilder {
         return out;
     }
 
-    private List<String> presentValues(String parent, String... names) {
+    List<String> presentValues(String parent, String... names) {
         List<String> out = new ArrayList<>();
         for (String n : names) {
             if (raw.has(parent + "." + n)) {
@@ -326,7 +235,7 @@ final class ConfigBuilder {
         return out;
     }
 
-    private static String found(List<String> names) {
+    static String found(List<String> names) {
         if (names.isEmpty()) {
             return "none";
         }
@@ -348,16 +257,16 @@ final class ConfigBuilder {
         }
     }
 
-    private static String label(String path) {
+    static String label(String path) {
         return Settings.byPath(path).map(s -> s.label(path)).orElse(path);
     }
 
     @SuppressWarnings("unchecked")
-    private <X> Optional<X> opt(String path) {
+    <X> Optional<X> opt(String path) {
         return (Optional<X>) raw.get(path);
     }
 
-    private Object valueOr(String path, Object fallback) {
+    Object valueOr(String path, Object fallback) {
         return raw.get(path).orElse(fallback);
     }
 

@@ -152,6 +152,37 @@ public final class Settings {
             Setting.of(SINK + "sftp.maxConnections", INT).defaultValue(SinkConfig.Sftp.DEFAULT_MAX_CONNECTIONS)
                     .check(Check.atLeast(1))
                     .doc("SFTP sink: SSH connections open at once; more stores wait for one.").build(),
+            Setting.of(SINK + "s3.bucket", STRING).required().check(Check.notBlank())
+                    .doc("S3 sink: bucket name (AWS or an S3-compatible service).").build(),
+            Setting.of(SINK + "s3.prefix", STRING).defaultValue("", "(empty)")
+                    .doc("S3 sink: key prefix, e.g. `exports/`.").build(),
+            Setting.of(SINK + "s3.region", STRING).defaultText("(AWS_REGION or the SDK's region chain)")
+                    .doc("S3 sink: the bucket's region, e.g. `eu-west-1`; with `endpoint` and no region, "
+                            + "`us-east-1`.").build(),
+            Setting.of(SINK + "s3.endpoint", URL).defaultText("(AWS)")
+                    .doc("S3 sink: an S3-compatible service's URL (MinIO, Ceph, s3proxy...). https unless "
+                            + "loopback.").build(),
+            Setting.of(SINK + "s3.pathStyle", BOOLEAN).defaultValue(false)
+                    .doc("S3 sink: `host/bucket/key` instead of `bucket.host/key` (most S3-compatible services)."
+                    ).build(),
+            Setting.of(SINK + "s3.accessKeyIdEnv", STRING).check(Check.envName())
+                    .doc("S3 sink: static access key id from this environment variable (with "
+                            + "`secretAccessKeyEnv`). Unset: web identity (`AWS_ROLE_ARN` + "
+                            + "`AWS_WEB_IDENTITY_TOKEN_FILE`, e.g. IRSA), else the SDK's default chain (profile, "
+                            + "container, instance role).").build(),
+            Setting.of(SINK + "s3.secretAccessKeyEnv", STRING).check(Check.envName())
+                    .doc("S3 sink: static secret access key from this environment variable.").build(),
+            Setting.of(SINK + "s3.sessionTokenEnv", STRING).check(Check.envName())
+                    .doc("S3 sink: session token of temporary static keys from this environment variable.").build(),
+            Setting.of(SINK + "s3.serverSideEncryption", STRING).defaultValue(SinkConfig.S3.DEFAULT_ENCRYPTION)
+                    .check(Check.oneOf(List.of("none", "aes256", "aws:kms")))
+                    .doc("S3 sink: `none` (the bucket's default), `AES256` (SSE-S3) or `aws:kms` (SSE-KMS).").build(),
+            Setting.of(SINK + "s3.kmsKeyId", STRING)
+                    .doc("S3 sink: KMS key id or ARN for `aws:kms` (unset: the account's `aws/s3` key).").build(),
+            Setting.of(SINK + "s3.partSize", BYTES).defaultValue(SinkConfig.S3.DEFAULT_PART_SIZE, "8MiB")
+                    .check(Check.between(5L * 1024 * 1024, 512L * 1024 * 1024))
+                    .doc("S3 sink: multipart part size and single-PUT threshold (5 MiB to 512 MiB). Memory: about "
+                            + "one part per store in progress.").build(),
 
             Setting.of("limits.maxInFlight", INT).defaultValue(Limits.DEFAULT_MAX_IN_FLIGHT).check(Check.atLeast(1))
                     .doc("Exports in progress at once on this instance (started and not finished: rendering, "
@@ -253,7 +284,7 @@ public final class Settings {
                     .check(Check.atLeast(1)).doc("Connection pool size.").build(),
             Setting.of("http.proxy", STRING).defaultValue(HttpSettings.DEFAULT_PROXY).sensitive()
                     .check(ProxySetting.check())
-                    .doc("Proxy for Entra ID, Power BI and Azure Blob: `env` reads `https.proxyHost`/`http.proxyHost` "
+                    .doc("Proxy for Entra ID, Power BI, Azure Blob and S3: `env` reads `https.proxyHost`/`http.proxyHost` "
                             + "(JVM properties win), else `https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY` and "
                             + "`no_proxy`/`NO_PROXY` (curl's rules); `none` = always direct; or a URL "
                             + "`http://user:password@host:port` for every host except `NO_PROXY`. See Proxies in "

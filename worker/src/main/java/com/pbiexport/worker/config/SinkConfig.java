@@ -1,14 +1,16 @@
 package com.pbiexport.worker.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /** Where finished files are stored. */
-public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.AzureBlob, SinkConfig.Sftp {
+public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.AzureBlob, SinkConfig.Sftp,
+        SinkConfig.S3 {
 
-    /** Short kind name: {@code filesystem} or {@code azureBlob}. */
+    /** Short kind name: {@code filesystem}, {@code azureBlob}, {@code sftp} or {@code s3}. */
     String kind();
 
     /** A directory; files are written atomically below it and never outside it. */
@@ -84,6 +86,44 @@ public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.Azu
         @Override
         public String kind() {
             return "sftp";
+        }
+    }
+
+    /**
+     * An S3 bucket, on AWS or an S3-compatible service. Static keys come from environment variables; without them
+     * the worker uses web identity ({@code AWS_ROLE_ARN} + {@code AWS_WEB_IDENTITY_TOKEN_FILE}) or the SDK's
+     * default chain (profile, container and instance credentials).
+     *
+     * @param region               signing region; absent: {@code AWS_REGION} / the SDK's chain
+     * @param endpoint             an S3-compatible service instead of AWS
+     * @param pathStyle            bucket in the path rather than the host name
+     * @param serverSideEncryption {@code none}, {@code AES256} or {@code aws:kms}
+     * @param kmsKeyId             the KMS key for {@code aws:kms} (absent: the account's default key)
+     * @param partSize             multipart part size and single-PUT threshold, in bytes
+     */
+    record S3(String bucket, String prefix, Optional<String> region, Optional<URI> endpoint, boolean pathStyle,
+              Optional<String> accessKeyIdEnv, Optional<String> secretAccessKeyEnv, Optional<String> sessionTokenEnv,
+              String serverSideEncryption, Optional<String> kmsKeyId, long partSize) implements SinkConfig {
+        /** Part size when none is configured: 8 MiB. */
+        public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
+        /** Encryption when none is configured: the bucket's default. */
+        public static final String DEFAULT_ENCRYPTION = "none";
+
+        public S3 {
+            Objects.requireNonNull(bucket, "bucket");
+            prefix = prefix == null ? "" : prefix;
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(endpoint, "endpoint");
+            Objects.requireNonNull(accessKeyIdEnv, "accessKeyIdEnv");
+            Objects.requireNonNull(secretAccessKeyEnv, "secretAccessKeyEnv");
+            Objects.requireNonNull(sessionTokenEnv, "sessionTokenEnv");
+            Objects.requireNonNull(serverSideEncryption, "serverSideEncryption");
+            Objects.requireNonNull(kmsKeyId, "kmsKeyId");
+        }
+
+        @Override
+        public String kind() {
+            return "s3";
         }
     }
 }

@@ -72,7 +72,7 @@ public final class AzureBlobSink implements FileSink {
      */
     public AzureBlobSink(BlobContainerClient container, String prefix, boolean createContainerIfMissing) {
         this.container = Objects.requireNonNull(container, "container");
-        this.prefix = normalisePrefix(prefix);
+        this.prefix = FileNames.normalisePrefix(prefix, "Blob prefix");
         this.createContainerIfMissing = createContainerIfMissing;
     }
 
@@ -142,8 +142,8 @@ public final class AzureBlobSink implements FileSink {
         DigestingInputStream digesting = new DigestingInputStream(content, request.maxBytes(), request.expectedLength());
         BlobClient blob = container.getBlobClient(blobName);
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("requestid", headerSafe(request.requestId()));
-        metadata.put("tenant", headerSafe(request.tenant()));
+        metadata.put("requestid", FileNames.headerSafe(request.requestId()));
+        metadata.put("tenant", FileNames.headerSafe(request.tenant()));
         BlobParallelUploadOptions options = new BlobParallelUploadOptions(digesting)
                 .setParallelTransferOptions(new ParallelTransferOptions()
                         .setBlockSizeLong(BLOCK_BYTES)
@@ -185,19 +185,19 @@ public final class AzureBlobSink implements FileSink {
         if (own != null) {
             return own;
         }
-        BlobStorageException service = causeOfType(e, BlobStorageException.class);
+        BlobStorageException service = Causes.ofType(e, BlobStorageException.class);
         if (service != null) {
             return serviceFailure(service, where);
         }
-        if (causeOfType(e, IOException.class) != null || causeOfType(e, TimeoutException.class) != null) {
+        if (Causes.ofType(e, IOException.class) != null || Causes.ofType(e, TimeoutException.class) != null) {
             return new StorageException(StorageException.Kind.UNAVAILABLE,
-                    "Could not reach Azure Blob Storage for " + where + ": " + rootMessage(e), e);
+                    "Could not reach Azure Blob Storage for " + where + ": " + Causes.rootMessage(e), e);
         }
         if (e instanceof IllegalArgumentException || e instanceof NullPointerException) {
             throw e; // a programming error, not a storage outcome
         }
         return new StorageException(StorageException.Kind.UNAVAILABLE,
-                "Upload to " + where + " failed: " + rootMessage(e), e);
+                "Upload to " + where + " failed: " + Causes.rootMessage(e), e);
     }
 
     private StorageException serviceFailure(BlobStorageException e, String where) {
@@ -235,31 +235,6 @@ public final class AzureBlobSink implements FileSink {
         return new StorageException(StorageException.Kind.REJECTED, answered, status, code, e);
     }
 
-    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-    /** Metadata travels as HTTP headers: ASCII only. */
-    static String headerSafe(String value) {
-        boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-        return plain ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 
     /**
      * The blob's URL with readable {@code /} between segments (the SDK's {@code getBlobUrl()} encodes them as
@@ -276,24 +251,6 @@ public final class AzureBlobSink implements FileSink {
     private static String withoutQuery(String url) {
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);
-    }
-
-    private static String normalisePrefix(String prefix) {
-        String p = Objects.requireNonNull(prefix, "prefix");
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        if (!p.isEmpty()) {
-            try {
-                FileNames.requireSafeKey(p);
-            } catch (StorageException e) {
-                throw new IllegalArgumentException("Blob prefix: " + e.getMessage(), e);
-            }
-        }
-        return p;
     }
 
     /**

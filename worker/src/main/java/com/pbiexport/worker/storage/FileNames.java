@@ -1,5 +1,6 @@
 package com.pbiexport.worker.storage;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -302,5 +303,35 @@ public final class FileNames {
             }
         });
         return out.toString();
+    }
+
+    /** Metadata travels as HTTP headers: ASCII only; anything else is percent-encoded (UTF-8). */
+    static String headerSafe(String value) {
+        boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        return plain ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A key prefix without leading or trailing {@code /}, checked like a key.
+     *
+     * @param what names the setting in the message, e.g. {@code Blob prefix}
+     * @throws IllegalArgumentException when the prefix is not a safe relative key
+     */
+    static String normalisePrefix(String prefix, String what) {
+        String p = Objects.requireNonNull(prefix, "prefix");
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        if (!p.isEmpty()) {
+            try {
+                requireSafeKey(p);
+            } catch (StorageException e) {
+                throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+            }
+        }
+        return p;
     }
 }

@@ -63,7 +63,12 @@ public final class Lane implements AutoCloseable {
 
     /** Starts a worker with another configuration (e.g. another sink); it is closed with the lane. */
     public WorkerApp startWorker(WorkerConfig cfg) {
-        WorkerApp app = WorkerApp.start(cfg, Clock.systemUTC(), Map.of());
+        return startWorker(cfg, Map.of());
+    }
+
+    /** The same, with an environment (e.g. the variables a sink's settings name); closed with the lane. */
+    public WorkerApp startWorker(WorkerConfig cfg, Map<String, String> env) {
+        WorkerApp app = WorkerApp.start(cfg, Clock.systemUTC(), env);
         workers.add(app);
         return app;
     }

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The {@code sink} line: every configured sink ({@code sinks.targets.<alias>}) ready, as the worker's start-up
- * checks find it (a filesystem root writable, a blob container reachable). Every broken sink is listed.
+ * checks find it (a filesystem root writable, a blob container reachable, an S3
+ * bucket answering HeadBucket). Every broken sink is listed.
  */
 public final class SinkCheck {
 
@@ -34,7 +35,8 @@ public final class SinkCheck {
         }
         return CheckResult.fail(DoctorCheck.SINK, "not ready: " + String.join("; ", broken),
                 "make each named sinks.targets.<alias> usable: a filesystem root an existing, writable directory "
-                        + "for the worker's user; a blob container reachable with the configured connection string");
+                        + "for the worker's user; a blob container reachable with the configured connection string; an S3 "
+                        + "bucket that exists and that the worker's credentials may write");
     }
 
     /** One sink: what it is and, when not ready, why. */

@@ -3,13 +3,20 @@ package com.pbiexport.worker.storage.bench;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
+import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.storage.FilesystemSink;
+import com.pbiexport.worker.storage.S3Clients;
+import com.pbiexport.worker.storage.S3Sink;
 import com.pbiexport.worker.storage.SinkResult;
 import com.pbiexport.worker.storage.StoreRequest;
 import com.pbiexport.worker.testing.Azurite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -22,12 +29,19 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Streams a generated file (default 250 MB) into each sink and prints time, throughput and memory, to show that
@@ -37,11 +51,12 @@ import java.util.stream.Stream;
  * ./mvnw -q -Dbuild.dir.name=target-storage -pl worker -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile="$PWD/worker/target-storage/cp.txt" -Dmdep.includeScope=test
  * java -Xmx128m -cp "$(cat worker/target-storage/cp.txt):worker/target-storage/test-classes:worker/target-storage/classes" \
- *     com.pbiexport.worker.storage.bench.LargeFileBench [sizeMB] [filesystem,azurite]
+ *     com.pbiexport.worker.storage.bench.LargeFileBench [sizeMB] [filesystem,azurite,s3proxy]
  * </pre>
  *
  * The stored content is read back and its SHA-256 compared with the one the sink reported. Azurite must be
- * installed ({@code npm ci --prefix devstack/azurite}).
+ * installed ({@code npm ci --prefix devstack/azurite}). s3proxy (filesystem blob store) runs in a child JVM on the same
+ * class path, so its memory is not counted as the sink's.
  */
 public final class LargeFileBench {
 
@@ -63,7 +78,9 @@ public final class LargeFileBench {
                 status |= switch (sink.trim()) {
                     case "filesystem" -> benchFilesystem(sizeBytes);
                     case "azurite" -> benchAzurite(sizeBytes);
-                    default -> throw new IllegalArgumentException("unknown sink '" + sink + "': filesystem or azurite");
+                    case "s3proxy" -> benchS3Proxy(sizeBytes);
+                    default -> throw new IllegalArgumentException("unknown sink '" + sink
+                            + "': filesystem, azurite or s3proxy");
                 };
             }
         } finally {
@@ -120,6 +137,59 @@ public final class LargeFileBench {
                     });
             return verify(result, HexFormat.of().formatHex(digest.digest()));
         }
+    }
+
+    private static int benchS3Proxy(long sizeBytes) throws Exception {
+        Path dir = Files.createTempDirectory("bench-s3-");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        Path properties = dir.resolve("s3proxy.properties");
+        Files.writeString(properties, String.join("\n", "s3proxy.endpoint=" + endpoint,
+                "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=bench", "s3proxy.credential=bench-secret",
+                "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + dir.resolve("blobs"), ""));
+        Files.createDirectories(dir.resolve("blobs/bench"));
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.gaul.s3proxy.Main",
+                "--properties", properties.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+        try {
+            awaitPort(port, server);
+            S3Sink sink = S3Clients.sink(new S3Clients.Settings("bench", "", Optional.of("us-east-1"),
+                    Optional.of(endpoint), true, Optional.of(new S3Clients.StaticKeys("bench", "bench-secret",
+                    Optional.empty(), "bench")), S3Sink.Encryption.NONE, S3Sink.DEFAULT_PART_BYTES),
+                    ProxyConfig.direct(), Map.of());
+            SinkResult result = run("s3 (s3proxy, " + (S3Sink.DEFAULT_PART_BYTES >> 20) + " MiB parts)", sink,
+                    sizeBytes);
+            try (S3Client reader = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true)
+                    .region(Region.US_EAST_1).httpClientBuilder(Apache5HttpClient.builder())
+                    .credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create("bench", "bench-secret"))).build();
+                 InputStream in = reader.getObject(g -> g.bucket("bench").key("bench/large.bin"))) {
+                return verify(result, sha256(in));
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Polls until the child's port accepts connections (60 s at most, or until the child dies). */
+    private static void awaitPort(int port, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                server.waitFor(100, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new IllegalStateException("s3proxy did not listen on port " + port + " (alive: " + server.isAlive() + ")");
     }
 
     private static SinkResult run(String name, FileSink sink, long sizeBytes) {
