@@ -65,6 +65,17 @@ final class KafkaClientProps {
     }
 
     /**
+     * Exactly-once: the idempotent producer that writes job state "running" at once, outside the intake thread's
+     * transactions, so the exportId is durable within one acknowledgement of ExportTo's answer (no linger).
+     */
+    static Properties jobStateProducer(WorkerConfig c) {
+        Properties p = producer(c);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return p;
+    }
+
+    /**
      * How long a revocation waits for ExportTo calls still being answered: one HTTP response, and never more than
      * half of {@code max.poll.interval.ms} (the wait runs inside the rebalance).
      */

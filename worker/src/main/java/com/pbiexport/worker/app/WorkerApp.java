@@ -79,6 +79,7 @@ public final class WorkerApp implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaConsumer<byte[], byte[]> jobStateReader;
+    private final KafkaProducer<byte[], byte[]> jobStateProducer;
     private final IntakeLoop intake;
     private final Thread intakeThread;
     private final AdminServer admin;
@@ -131,10 +132,15 @@ public final class WorkerApp implements AutoCloseable {
                 "/export-worker/" + config.instanceId(), codec, clock);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(sender, config.topics().deadLetter(), clock);
         // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
+        // (exactly-once: "running" by its own idempotent producer at once, not behind the next transaction)
         this.jobStateReader = new KafkaConsumer<>(KafkaClientProps.jobStateReader(config));
+        this.jobStateProducer = exactlyOnce ? new KafkaProducer<>(KafkaClientProps.jobStateProducer(config)) : null;
+        KafkaProducer<byte[], byte[]> stateWrites = exactlyOnce ? jobStateProducer : producer;
         JobStates jobStates = new JobStates(new JobStateStore(jobStateReader, config.topics().jobState(),
-                JOB_STATE_LOAD_TIMEOUT, producer == null ? () -> { } : producer::flush, clock),
-                new JobStateWriter(sender, config.topics().jobState()), outcomes, clock);
+                JOB_STATE_LOAD_TIMEOUT, stateWrites::flush, clock),
+                exactlyOnce ? JobStateWriter.immediate(sender, RecordSender.direct(jobStateProducer, timers),
+                        config.topics().jobState()) : new JobStateWriter(sender, config.topics().jobState()),
+                outcomes, clock);
         // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
@@ -220,6 +226,9 @@ public final class WorkerApp implements AutoCloseable {
         probes.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
+        }
+        if (jobStateProducer != null) {
+            jobStateProducer.close(Duration.ofSeconds(10));
         }
         meterBinders.forEach(b -> {
             try {

@@ -146,7 +146,9 @@ public final class JobStateStore implements JobStateLookup {
                 if (r.value() == null) {
                     states.remove(requestId);
                 } else {
-                    JobState.fromJson(r.value()).ifPresent(s -> states.put(requestId, s));
+                    // "done" stays until its tombstone: a "running" behind it is a late write of a past owner
+                    JobState.fromJson(r.value()).ifPresent(s -> states.merge(requestId, s,
+                            (before, next) -> before.isDone() ? before : next));
                 }
             }
             end.entrySet().removeIf(e -> reader.position(e.getKey(), loadTimeout) >= e.getValue());

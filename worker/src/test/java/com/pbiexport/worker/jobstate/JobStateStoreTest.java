@@ -71,6 +71,29 @@ class JobStateStoreTest {
     }
 
     @Test
+    void aDoneStateStaysUntilItsTombstoneEvenWhenAPastOwnersLateRunningStateFollowsIt() {
+        topicWithPartitions(2);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 1), 5L));
+        JobState done = new JobState("r-d", "contoso", "ws", "rep", "e-new", 1, NOW, JobState.STATUS_DONE,
+                NOW.plus(Duration.ofHours(24)));
+        reader.schedulePollTask(() -> {
+            reader.addRecord(record(1, 0, "r-d", state("r-d", "e-new")));
+            reader.addRecord(record(1, 1, "r-d", done));
+            reader.addRecord(record(1, 2, "r-d", state("r-d", "e-old"))); // written late by the past owner
+            reader.addRecord(record(1, 3, "r-e", state("r-e", "e-1")));
+            reader.addRecord(record(1, 4, "r-e", state("r-e", "e-2"))); // a busy restart: the later export wins
+        });
+
+        store.assigned(List.of(new TopicPartition("requests", 1)));
+
+        assertThat(store.find("r-d")).hasValueSatisfying(s -> {
+            assertThat(s.isDone()).as("answered: a redelivery is skipped, not answered twice").isTrue();
+            assertThat(s.exportId()).isEqualTo("e-new");
+        });
+        assertThat(store.find("r-e")).map(JobState::exportId).contains("e-2");
+    }
+
+    @Test
     void releasedPartitionsForgetTheirStatesAfterFlushingPendingWrites() {
         topicWithPartitions(2);
         reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 1L));
