@@ -93,6 +93,14 @@ final class KafkaClientProps {
         return response.compareTo(half) < 0 ? response : half;
     }
 
+    /** Asks only for the job-state end offsets that count open transactions' records (see JobStateStore). */
+    static Properties jobStateEnds(WorkerConfig c) {
+        Properties p = jobStateReader(c);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate-ends");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        return p;
+    }
+
     /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
     static Properties jobStateReader(WorkerConfig c) {
         Properties p = new Properties();

@@ -80,6 +80,7 @@ public final class WorkerApp implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaConsumer<byte[], byte[]> jobStateReader;
     private final KafkaProducer<byte[], byte[]> jobStateProducer;
+    private final KafkaConsumer<byte[], byte[]> jobStateEnds;
     private final IntakeLoop intake;
     private final Thread intakeThread;
     private final AdminServer admin;
@@ -136,8 +137,13 @@ public final class WorkerApp implements AutoCloseable {
         this.jobStateReader = new KafkaConsumer<>(KafkaClientProps.jobStateReader(config));
         this.jobStateProducer = exactlyOnce ? new KafkaProducer<>(KafkaClientProps.jobStateProducer(config)) : null;
         KafkaProducer<byte[], byte[]> stateWrites = exactlyOnce ? jobStateProducer : producer;
-        JobStates jobStates = new JobStates(new JobStateStore(jobStateReader, config.topics().jobState(),
-                JOB_STATE_LOAD_TIMEOUT, stateWrites::flush, clock),
+        JobStateStore stateStore = new JobStateStore(jobStateReader, config.topics().jobState(),
+                JOB_STATE_LOAD_TIMEOUT, stateWrites::flush, clock);
+        this.jobStateEnds = exactlyOnce ? new KafkaConsumer<>(KafkaClientProps.jobStateEnds(config)) : null;
+        if (exactlyOnce) { // a killed predecessor's open transaction hides the running states written after it
+            stateStore.waitingForOpenTransactions(tps -> jobStateEnds.endOffsets(tps, JOB_STATE_LOAD_TIMEOUT));
+        }
+        JobStates jobStates = new JobStates(stateStore,
                 exactlyOnce ? JobStateWriter.immediate(sender, RecordSender.direct(jobStateProducer, timers),
                         config.topics().jobState()) : new JobStateWriter(sender, config.topics().jobState()),
                 outcomes, clock);
@@ -218,6 +224,9 @@ public final class WorkerApp implements AutoCloseable {
         exports.cancelAll();
         try {
             jobStateReader.close(Duration.ofSeconds(5)); // only the (now stopped) intake thread used it
+            if (jobStateEnds != null) {
+                jobStateEnds.close(Duration.ofSeconds(5));
+            }
         } catch (RuntimeException e) {
             log.warn("closing the job-state reader failed: {}", e.toString());
         }
