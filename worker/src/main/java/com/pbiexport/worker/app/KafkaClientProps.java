@@ -68,6 +68,23 @@ final class KafkaClientProps {
     }
 
     /**
+     * Exactly-once: the idempotent producer that writes job state "running" at once, outside the intake thread's
+     * transactions, so the exportId is durable within one acknowledgement of ExportTo's answer (no linger). Its
+     * delivery is bounded (20 s unless {@code kafka.producer} says otherwise): a hand-over flushes it, and a record
+     * given up is known not to land later (docs/ARCHITECTURE.md, "The immediate running write").
+     */
+    static Properties jobStateProducer(WorkerConfig c) {
+        Properties p = producer(c);
+        p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG); // never in a transaction: that is its point
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate-writer");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        long request = Long.parseLong(p.getProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).trim());
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(20_000, request)));
+        return p;
+    }
+
+    /**
      * How long a revocation waits for ExportTo calls still being answered: one HTTP response, and never more than
      * half of {@code max.poll.interval.ms} (the wait runs inside the rebalance).
      */
@@ -94,6 +111,14 @@ final class KafkaClientProps {
             }
         });
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, c.instanceId() + "-" + purpose);
+        return p;
+    }
+
+    /** Asks only for the job-state end offsets that count open transactions' records (see JobStateStore). */
+    static Properties jobStateEnds(WorkerConfig c) {
+        Properties p = jobStateReader(c);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, c.instanceId() + "-jobstate-ends");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         return p;
     }
 

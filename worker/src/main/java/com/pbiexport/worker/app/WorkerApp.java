@@ -79,6 +79,8 @@ public final class WorkerApp implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaConsumer<byte[], byte[]> jobStateReader;
+    private final KafkaProducer<byte[], byte[]> jobStateProducer;
+    private final KafkaConsumer<byte[], byte[]> jobStateEnds;
     private final IntakeLoop intake;
     private final Thread intakeThread;
     private final AdminServer admin;
@@ -131,10 +133,20 @@ public final class WorkerApp implements AutoCloseable {
                 "/export-worker/" + config.instanceId(), codec, clock);
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(sender, config.topics().deadLetter(), clock);
         // durable job state: read on assignment by the intake thread, written when Power BI accepts an export
+        // (exactly-once: "running" by its own idempotent producer at once, not behind the next transaction)
         this.jobStateReader = new KafkaConsumer<>(KafkaClientProps.jobStateReader(config));
-        JobStates jobStates = new JobStates(new JobStateStore(jobStateReader, config.topics().jobState(),
-                JOB_STATE_LOAD_TIMEOUT, producer == null ? () -> { } : producer::flush, clock),
-                new JobStateWriter(sender, config.topics().jobState()), outcomes, clock);
+        this.jobStateProducer = exactlyOnce ? new KafkaProducer<>(KafkaClientProps.jobStateProducer(config)) : null;
+        KafkaProducer<byte[], byte[]> stateWrites = exactlyOnce ? jobStateProducer : producer;
+        JobStateStore stateStore = new JobStateStore(jobStateReader, config.topics().jobState(),
+                JOB_STATE_LOAD_TIMEOUT, stateWrites::flush, clock);
+        this.jobStateEnds = exactlyOnce ? new KafkaConsumer<>(KafkaClientProps.jobStateEnds(config)) : null;
+        if (exactlyOnce) { // a killed predecessor's open transaction hides the running states written after it
+            stateStore.waitingForOpenTransactions(tps -> jobStateEnds.endOffsets(tps, JOB_STATE_LOAD_TIMEOUT));
+        }
+        JobStates jobStates = new JobStates(stateStore,
+                exactlyOnce ? JobStateWriter.immediate(sender, RecordSender.direct(jobStateProducer, timers),
+                        config.topics().jobState()) : new JobStateWriter(sender, config.topics().jobState()),
+                outcomes, clock);
         // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
@@ -212,6 +224,9 @@ public final class WorkerApp implements AutoCloseable {
         exports.cancelAll();
         try {
             jobStateReader.close(Duration.ofSeconds(5)); // only the (now stopped) intake thread used it
+            if (jobStateEnds != null) {
+                jobStateEnds.close(Duration.ofSeconds(5));
+            }
         } catch (RuntimeException e) {
             log.warn("closing the job-state reader failed: {}", e.toString());
         }
@@ -220,6 +235,9 @@ public final class WorkerApp implements AutoCloseable {
         probes.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
+        }
+        if (jobStateProducer != null) {
+            jobStateProducer.close(Duration.ofSeconds(10));
         }
         meterBinders.forEach(b -> {
             try {

@@ -23,6 +23,9 @@ public interface ExportObserver {
      *  ({@code capacity:<id>} or {@code workspace:<id>}), bounded by the capacities the tenants use. */
     default void capacityLimit(String capacity, int limit) { }
 
+    /** The scheduler forgot an idle capacity's limit (it keeps a bounded number): its meters may go too. */
+    default void capacityForgotten(String capacity) { }
+
     /** Exports of a capacity holding a permit (started, not yet Succeeded/Failed). */
     default void capacityPermits(String capacity, int inUse) { }
 

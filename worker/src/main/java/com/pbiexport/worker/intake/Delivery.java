@@ -20,6 +20,10 @@ public sealed interface Delivery permits AtLeastOnceDelivery, TransactionalDeliv
         void committed(Map<TopicPartition, OffsetAndMetadata> offsets);
     }
 
+    /** Before the first poll (so before any job state is loaded): gets ready to deliver. */
+    default void open() {
+    }
+
     /** Each loop iteration: publishes what is queued and commits {@code offsets} when {@code due}. */
     void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, boolean due,
                 Committed onCommitted);

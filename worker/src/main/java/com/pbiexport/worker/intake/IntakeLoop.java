@@ -97,6 +97,7 @@ public final class IntakeLoop implements Runnable {
     public void run() {
         lastCommit = clock.instant();
         try {
+            delivery.open();
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping) {
                 pollOnce();

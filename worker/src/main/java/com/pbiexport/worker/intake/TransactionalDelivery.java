@@ -84,6 +84,17 @@ public final class TransactionalDelivery implements Delivery {
         return transactions;
     }
 
+    /**
+     * Initialises the transactional producer before the first poll: a restarted instance (same
+     * {@code transactional.id}) thereby aborts its predecessor's open transaction, whose records would otherwise
+     * hold back the {@code read_committed} job-state load (and hide the "running" states written after it) until
+     * {@code transaction.timeout.ms}. A failure here is retried at the first commit.
+     */
+    @Override
+    public void open() {
+        ready();
+    }
+
     @Override
     public void commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, boolean due,
                        Committed onCommitted) {

@@ -1,6 +1,8 @@
 package com.pbiexport.worker.jobstate;
 
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,15 +21,33 @@ import java.util.concurrent.atomic.AtomicReference;
  * drains before it uses the set. Each answer carries the assignment it was planned under ({@link #assignment}):
  * an answer of a partition released meanwhile is dropped, so a late acknowledgement never re-adds a partition
  * this instance gave up (its next owner tombstones that state).
+ * <p>Bounded: at most {@link #MAX_PER_PARTITION} answers per partition wait for their commit (they pile up only
+ * behind one long-unfinished record). An answer beyond that is not remembered: its "done" state is simply not
+ * tombstoned (it stays in the compacted topic, harmless: its request is committed and never redelivered), which
+ * is counted and logged instead of letting memory grow without end.
  */
 final class AnsweredRequests {
+    private static final Logger log = LoggerFactory.getLogger(AnsweredRequests.class);
     private record Answered(TopicPartition tp, long assignment, long offset, String requestId) { }
 
+    /** Answers remembered per partition at most (about 120 bytes each). */
+    static final int MAX_PER_PARTITION = 10_000;
+
+    private final int maxPerPartition;
     private final Queue<Answered> handedOver = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Thread> owner = new AtomicReference<>();
     // the owner thread's alone
     private final Map<TopicPartition, NavigableMap<Long, String>> byPartition = new HashMap<>();
     private final Map<TopicPartition, Long> assignments = new HashMap<>();
+    private long notRemembered;
+
+    AnsweredRequests() {
+        this(MAX_PER_PARTITION);
+    }
+
+    AnsweredRequests(int maxPerPartition) {
+        this.maxPerPartition = maxPerPartition;
+    }
 
     /** The current assignment of {@code tp}, to be given back with its answers. Owner thread. */
     long assignment(TopicPartition tp) {
@@ -38,7 +58,7 @@ final class AnsweredRequests {
     /** The request at {@code offset} was answered before (its state is "done"). Owner thread. */
     void add(TopicPartition tp, long offset, String requestId) {
         ownerThread();
-        byPartition.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, requestId);
+        remember(tp, offset, requestId);
     }
 
     /** An answer became durable, on any thread: queued for the owner. */
@@ -79,9 +99,28 @@ final class AnsweredRequests {
         Answered a;
         while ((a = handedOver.poll()) != null) {
             if (a.assignment() == assignments.getOrDefault(a.tp(), 0L)) {
-                byPartition.computeIfAbsent(a.tp(), k -> new TreeMap<>()).put(a.offset(), a.requestId());
+                remember(a.tp(), a.offset(), a.requestId());
             }
         }
+    }
+
+    /** Answers that found their partition full and were not remembered (their states stay). Owner thread. */
+    long notRemembered() {
+        drain();
+        return notRemembered;
+    }
+
+    private void remember(TopicPartition tp, long offset, String requestId) {
+        NavigableMap<Long, String> m = byPartition.computeIfAbsent(tp, k -> new TreeMap<>());
+        if (m.size() >= maxPerPartition && !m.containsKey(offset)) {
+            if (notRemembered++ % 1000 == 0) {
+                log.warn("{} answers of {} wait for their offsets' commit (bound {}): the job state of request {} "
+                        + "will not be tombstoned ({} so far); a record unfinished for long holds the commit back",
+                        m.size(), tp, maxPerPartition, requestId, notRemembered);
+            }
+            return;
+        }
+        m.put(offset, requestId);
     }
 
     private void ownerThread() {

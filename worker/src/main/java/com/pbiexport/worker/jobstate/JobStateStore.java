@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,8 @@ public final class JobStateStore implements JobStateLookup {
     private final Duration loadTimeout;
     private final Runnable flushWrites;
     private final Clock clock;
+    /** End offsets counting records of transactions still open (read_uncommitted); none: the stable ones. */
+    private Function<Collection<TopicPartition>, Map<TopicPartition, Long>> written = tps -> Map.of();
     /** request partition number -> requestId -> state. */
     private final Map<Integer, Map<String, JobState>> byPartition = new ConcurrentHashMap<>();
     /** Request partition numbers whose job-state partition exists. */
@@ -54,6 +57,18 @@ public final class JobStateStore implements JobStateLookup {
         this.loadTimeout = loadTimeout;
         this.flushWrites = flushWrites == null ? () -> { } : flushWrites;
         this.clock = clock;
+    }
+
+    /**
+     * Exactly-once: makes a load also wait (within its timeout) for what was written before it began but sits behind
+     * a transaction still open, typically a killed predecessor's until {@code transaction.timeout.ms} aborts it: the
+     * "running" states written outside transactions after that transaction began are invisible to
+     * {@code read_committed} until then. If the wait runs out, what was read up to the stable offset is kept.
+     */
+    public JobStateStore waitingForOpenTransactions(
+            Function<Collection<TopicPartition>, Map<TopicPartition, Long>> writtenEndOffsets) {
+        this.written = writtenEndOffsets;
+        return this;
     }
 
     @Override
@@ -116,6 +131,21 @@ public final class JobStateStore implements JobStateLookup {
         });
     }
 
+    private Map<TopicPartition, Long> writtenEnds(List<TopicPartition> tps) {
+        try {
+            return written.apply(tps);
+        } catch (KafkaException e) {
+            log.info("cannot ask for the job-state end offsets of open transactions; reading the stable ones: {}",
+                    e.toString());
+            return Map.of();
+        }
+    }
+
+    private static boolean warned(TopicPartition tp, String what) {
+        log.warn("job states of {}: {}", tp, what);
+        return true;
+    }
+
     private List<TopicPartition> existing(Set<Integer> numbers) {
         List<PartitionInfo> infos = reader.partitionsFor(topic, loadTimeout);
         List<TopicPartition> out = new ArrayList<>();
@@ -134,7 +164,9 @@ public final class JobStateStore implements JobStateLookup {
         }
         reader.assign(tps);
         reader.seekToBeginning(tps);
-        Map<TopicPartition, Long> end = new HashMap<>(reader.endOffsets(tps, loadTimeout));
+        Map<TopicPartition, Long> stable = reader.endOffsets(tps, loadTimeout);
+        Map<TopicPartition, Long> end = new HashMap<>(stable);
+        writtenEnds(tps).forEach((tp, offset) -> end.merge(tp, offset, Math::max));
         end.entrySet().removeIf(e -> reader.position(e.getKey(), loadTimeout) >= e.getValue());
         while (!end.isEmpty() && clock.instant().isBefore(until)) {
             for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(100))) {
@@ -146,11 +178,17 @@ public final class JobStateStore implements JobStateLookup {
                 if (r.value() == null) {
                     states.remove(requestId);
                 } else {
-                    JobState.fromJson(r.value()).ifPresent(s -> states.put(requestId, s));
+                    // "done" stays until its tombstone: a "running" behind it is a late write of a past owner
+                    JobState.fromJson(r.value()).ifPresent(s -> states.merge(requestId, s,
+                            (before, next) -> before.isDone() ? before : next));
                 }
             }
             end.entrySet().removeIf(e -> reader.position(e.getKey(), loadTimeout) >= e.getValue());
         }
+        // read up to the stable offset: a consistent prefix (as without the wait); short of it, a tombstone may be missed
+        end.keySet().removeIf(tp -> reader.position(tp, loadTimeout) >= stable.getOrDefault(tp, 0L)
+                && warned(tp, "behind a transaction still open after " + loadTimeout + "; states written after it "
+                + "start again"));
         if (!end.isEmpty()) {
             log.warn("job states of {} not fully read within {}; those requests start again", end.keySet(),
                     loadTimeout);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The one owner of job state and of the answer/commit protocol. For each valid request it decides, from the states
@@ -42,6 +43,8 @@ public final class JobStates {
     /** ExportTo calls being answered per request partition: a revocation waits for them (see {@link #revoking}). */
     private final StartsInFlight starts = new StartsInFlight();
     private final AnsweredRequests answered = new AnsweredRequests();
+    /** "running" writes through the immediate sender, which a partition's answers wait for (key order). */
+    private final RunningWrites running = new RunningWrites();
 
     /**
      * @param lookup   the states loaded on assignment ({@link JobStateStore})
@@ -67,8 +70,9 @@ public final class JobStates {
         live.ifPresent(s -> log.info("resuming export {} (attempt {}) of request {} recorded at {}", s.exportId(),
                 s.attempt(), request.requestId(), s.startedAt()));
         long assignment = answered.assignment(tp);
+        long epoch = starts.epoch(tp.partition());
         return new JobPlan.Export(live, startListener(tp.partition(), request),
-                result -> answer(tp, assignment, offset, result, traceparent));
+                result -> answer(tp, assignment, epoch, offset, result, traceparent));
     }
 
     /** Tells {@link #starts} about each ExportTo of the request and records the export Power BI accepted. */
@@ -99,13 +103,17 @@ public final class JobStates {
         if (!recorded(partition)) {
             return;
         }
-        writer.write(partition, JobState.running(r.requestId(), r.tenant(), r.workspaceId(), r.reportId(), exportId,
-                attempt, at)).whenComplete((ok, error) -> {
-                    if (error != null) {
-                        // not fatal: without the record a later owner starts the export again
-                        log.warn("recording the state of request {} failed: {}", r.requestId(), error.toString());
-                    }
-                });
+        CompletableFuture<Void> written = writer.write(partition, JobState.running(r.requestId(), r.tenant(),
+                r.workspaceId(), r.reportId(), exportId, attempt, at));
+        if (writer.runningSeparately()) {
+            running.add(partition, written);
+        }
+        written.whenComplete((ok, error) -> {
+            if (error != null) {
+                // not fatal: without the record a later owner starts the export again
+                log.warn("recording the state of request {} failed: {}", r.requestId(), error.toString());
+            }
+        });
     }
 
     /**
@@ -113,8 +121,8 @@ public final class JobStates {
      * exactly-once commits both in one transaction; at-least-once writes the state once the outcome is
      * acknowledged. Once durable, the request is handed to the intake thread to be tombstoned after its commit.
      */
-    private CompletableFuture<Void> answer(TopicPartition tp, long assignment, long offset, JobResult result,
-                                           Optional<String> traceparent) {
+    private CompletableFuture<Void> answer(TopicPartition tp, long assignment, long epoch, long offset,
+                                           JobResult result, Optional<String> traceparent) {
         ExportRequested r = result.spec().request();
         boolean recorded = recorded(tp.partition());
         List<ProducerRecord<byte[], byte[]>> followers = List.of();
@@ -124,8 +132,12 @@ public final class JobStates {
             followers = List.of(writer.record(tp.partition(), JobState.done(r.requestId(), r.tenant(),
                     r.workspaceId(), r.reportId(), exportId, result.attempts(), clock.instant())));
         }
-        CompletableFuture<Void> published = outcomes.publish(tp.partition(), r.requestId(),
-                OutcomeEvents.from(result, clock.instant()), traceparent, followers);
+        List<ProducerRecord<byte[], byte[]>> withDone = followers;
+        Supplier<CompletableFuture<Void>> publish = () -> outcomes.publish(tp.partition(), r.requestId(),
+                OutcomeEvents.from(result, clock.instant()), traceparent, withDone);
+        CompletableFuture<Void> published = recorded && writer.runningSeparately()
+                ? running.then(tp.partition(), () -> starts.whileOwned(tp.partition(), epoch, publish))
+                : publish.get();
         return recorded
                 ? published.thenRun(() -> answered.handOver(tp, assignment, offset, r.requestId()))
                 : published;

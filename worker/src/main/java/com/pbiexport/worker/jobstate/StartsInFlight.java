@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The ExportTo calls being answered, per request partition, so a revocation can wait for them: an export that
@@ -21,6 +23,8 @@ final class StartsInFlight {
     private final Condition ended = lock.newCondition();
     private final Map<Integer, Integer> inFlight = new HashMap<>();
     private final Set<Integer> closing = new HashSet<>();
+    /** Per partition: how often it was closed; an answer planned in an earlier epoch belongs to a past owner. */
+    private final Map<Integer, Long> epochs = new HashMap<>();
 
     /** An ExportTo of request partition {@code partition} is about to be sent; false: do not send it. */
     boolean begin(int partition) {
@@ -56,6 +60,7 @@ final class StartsInFlight {
         lock.lock();
         try {
             closing.addAll(partitions);
+            partitions.forEach(p -> epochs.merge(p, 1L, Long::sum));
             while (true) {
                 int left = partitions.stream().mapToInt(p -> inFlight.getOrDefault(p, 0)).sum();
                 long wait = deadline - System.nanoTime();
@@ -67,6 +72,34 @@ final class StartsInFlight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return partitions.stream().mapToInt(p -> inFlight.getOrDefault(p, 0)).sum();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How often {@code partition} was closed so far: give it back to {@link #whileOwned}. */
+    long epoch(int partition) {
+        lock.lock();
+        try {
+            return epochs.getOrDefault(partition, 0L);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code send} (queues an answer, must not block) only if {@code partition} was not closed since
+     * {@code epoch}, atomically with respect to {@link #closeAndAwait}: the answer is queued before the hand-over's
+     * final commit, or refused (its next owner answers it). Returns {@code send}'s future, or a failed one.
+     */
+    CompletableFuture<Void> whileOwned(int partition, long epoch, Supplier<CompletableFuture<Void>> send) {
+        lock.lock();
+        try {
+            if (closing.contains(partition) || epochs.getOrDefault(partition, 0L) != epoch) {
+                return CompletableFuture.failedFuture(new IllegalStateException("request partition " + partition
+                        + " was handed over before this answer was queued; its next owner answers the request"));
+            }
+            return send.get();
         } finally {
             lock.unlock();
         }

@@ -154,6 +154,17 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         counter(CAPACITY_THROTTLED, Tags.of("capacity", capacity)); // at zero from the capacity's first use
     }
 
+    /** The scheduler keeps a bounded number of capacities: their meters go with them, so the tag stays bounded. */
+    @Override
+    public void capacityForgotten(String capacity) {
+        Tags tags = Tags.of("capacity", capacity);
+        for (MeterCatalogue meter : new MeterCatalogue[] {CAPACITY_LIMIT, CAPACITY_IN_USE, CAPACITY_THROTTLED}) {
+            registry.find(meter.meterName()).tags(tags(meter, tags)).meters().forEach(registry::remove);
+        }
+        capacityLimits.remove(capacity);
+        capacityInUse.remove(capacity);
+    }
+
     @Override
     public void capacityPermits(String capacity, int inUse) {
         capacityGauge(CAPACITY_IN_USE, capacityInUse, capacity).set(inUse);

@@ -45,6 +45,21 @@ class KafkaClientPropsTest {
     }
 
     @Test
+    void theImmediateJobStateWriterIsIdempotentUnlingeredAndGivesUpWithinTwentySeconds() {
+        Properties p = KafkaClientProps.jobStateProducer(config(DeliveryMode.EXACTLY_ONCE, Map.of(),
+                Map.of("acks", "1", "linger.ms", "50", "transactional.id", "not-this-one")));
+
+        assertThat(p).containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
+                .containsEntry("linger.ms", "0").containsEntry("client.id", "pod-1-jobstate-writer")
+                .containsEntry("request.timeout.ms", "10000").containsEntry("delivery.timeout.ms", "20000")
+                .doesNotContainKey("transactional.id");
+        Properties slow = KafkaClientProps.jobStateProducer(config(DeliveryMode.EXACTLY_ONCE, Map.of(),
+                Map.of("request.timeout.ms", "30000")));
+        assertThat(slow).as("delivery.timeout.ms must cover one request").containsEntry("delivery.timeout.ms",
+                "30000");
+    }
+
+    @Test
     void theJobStateReaderReadsCommittedRecordsByAssignmentWithoutAGroup() {
         Properties p = KafkaClientProps.jobStateReader(config(DeliveryMode.AT_LEAST_ONCE, Map.of(
                 "group.instance.id", "static-1", "isolation.level", "read_uncommitted", "enable.auto.commit", "true",

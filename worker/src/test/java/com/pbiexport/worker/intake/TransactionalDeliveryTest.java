@@ -46,6 +46,16 @@ class TransactionalDeliveryTest {
     }
 
     @Test
+    void initialisesTransactionsBeforeTheFirstPollSoAPredecessorsOpenTransactionIsAbortedBeforeStatesLoad() {
+        delivery.open();
+
+        assertThat(producers).singleElement().satisfies(p -> assertThat(p.transactionInitialized()).isTrue());
+        delivery.commit(consumer, Map.of(P0, new OffsetAndMetadata(3)), true, committed::add);
+        assertThat(producers).as("the producer opened early is the one that commits").hasSize(1);
+        assertThat(producers.get(0).transactionCommitted()).isTrue();
+    }
+
+    @Test
     void sendsQueuedRecordsAndOffsetsInOneTransactionAndCompletesThemOnlyAfterItCommitted() {
         CompletableFuture<Void> answer = outbox.send(0, List.of(record("outcome"), record("done-state")));
         assertThat(answer).isNotDone();

@@ -64,4 +64,23 @@ class AnsweredRequestsTest {
                 .hasMessageContaining("hand answers over with handOver()");
         assertThat(answered.takeBelow(P1, 2)).containsExactly("r-1");
     }
+
+    @Test
+    void remembersAtMostItsBoundPerPartitionBehindALongUnfinishedRecordAndCountsTheRest() {
+        AnsweredRequests bounded = new AnsweredRequests(100);
+        long assignment = bounded.assignment(P1);
+        for (int offset = 1; offset <= 10_000; offset++) {
+            bounded.handOver(P1, assignment, offset, "r-" + offset); // offset 0 is still unfinished
+        }
+        bounded.add(P2, 1, "r-other");
+
+        assertThat(bounded.size()).as("100 of P1 plus P2's own").isEqualTo(101);
+        assertThat(bounded.notRemembered()).isEqualTo(9_900);
+        List<String> tombstoned = bounded.takeBelow(P1, 10_001);
+        assertThat(tombstoned).as("the first answers are kept, in offset order").hasSize(100)
+                .startsWith("r-1", "r-2").endsWith("r-100");
+
+        bounded.handOver(P1, assignment, 10_001, "r-10001");
+        assertThat(bounded.takeBelow(P1, 10_002)).as("room again once committed").containsExactly("r-10001");
+    }
 }

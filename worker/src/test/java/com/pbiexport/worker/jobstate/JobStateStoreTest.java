@@ -71,6 +71,60 @@ class JobStateStoreTest {
     }
 
     @Test
+    void aDoneStateStaysUntilItsTombstoneEvenWhenAPastOwnersLateRunningStateFollowsIt() {
+        topicWithPartitions(2);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 1), 5L));
+        JobState done = new JobState("r-d", "contoso", "ws", "rep", "e-new", 1, NOW, JobState.STATUS_DONE,
+                NOW.plus(Duration.ofHours(24)));
+        reader.schedulePollTask(() -> {
+            reader.addRecord(record(1, 0, "r-d", state("r-d", "e-new")));
+            reader.addRecord(record(1, 1, "r-d", done));
+            reader.addRecord(record(1, 2, "r-d", state("r-d", "e-old"))); // written late by the past owner
+            reader.addRecord(record(1, 3, "r-e", state("r-e", "e-1")));
+            reader.addRecord(record(1, 4, "r-e", state("r-e", "e-2"))); // a busy restart: the later export wins
+        });
+
+        store.assigned(List.of(new TopicPartition("requests", 1)));
+
+        assertThat(store.find("r-d")).hasValueSatisfying(s -> {
+            assertThat(s.isDone()).as("answered: a redelivery is skipped, not answered twice").isTrue();
+            assertThat(s.exportId()).isEqualTo("e-new");
+        });
+        assertThat(store.find("r-e")).map(JobState::exportId).contains("e-2");
+    }
+
+    @Test
+    void waitsForRunningStatesWrittenBehindAnOpenTransactionUntilItIsResolved() {
+        topicWithPartitions(2);
+        TopicPartition state1 = new TopicPartition(TOPIC, 1);
+        reader.updateEndOffsets(Map.of(state1, 1L)); // read_committed: stable up to the open transaction
+        store.waitingForOpenTransactions(tps -> Map.of(state1, 3L)); // written: two records behind it
+        reader.schedulePollTask(() -> reader.addRecord(record(1, 0, "r-a", state("r-a", "e-a"))));
+        reader.schedulePollTask(() -> { }); // still open
+        reader.schedulePollTask(() -> { // aborted: the immediate running write behind it becomes visible
+            reader.addRecord(record(1, 2, "r-b", state("r-b", "e-b")));
+        });
+
+        store.assigned(List.of(new TopicPartition("requests", 1)));
+
+        assertThat(store.find("r-a")).map(JobState::exportId).contains("e-a");
+        assertThat(store.find("r-b")).as("not started again").map(JobState::exportId).contains("e-b");
+    }
+
+    @Test
+    void keepsWhatWasReadUpToTheStableOffsetWhenAnOpenTransactionOutlastsTheLoad() {
+        JobStateStore patient = new JobStateStore(reader, TOPIC, Duration.ofMillis(400), () -> { }, Clock.systemUTC())
+                .waitingForOpenTransactions(tps -> Map.of(new TopicPartition(TOPIC, 0), 9L));
+        topicWithPartitions(1);
+        reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 1L));
+        reader.schedulePollTask(() -> reader.addRecord(record(0, 0, "r-c", state("r-c", "e-c"))));
+
+        patient.assigned(List.of(new TopicPartition("requests", 0)));
+
+        assertThat(patient.find("r-c")).as("as without the wait").map(JobState::exportId).contains("e-c");
+    }
+
+    @Test
     void releasedPartitionsForgetTheirStatesAfterFlushingPendingWrites() {
         topicWithPartitions(2);
         reader.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 1L));

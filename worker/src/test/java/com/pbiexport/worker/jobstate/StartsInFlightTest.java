@@ -44,4 +44,24 @@ class StartsInFlightTest {
         starts.open(List.of(3));
         assertThat(starts.begin(3)).isTrue();
     }
+
+    @Test
+    void queuesAnAnswerOnlyWhileItsPartitionIsHeldSinceItWasPlanned() {
+        long epoch = starts.epoch(5);
+        assertThat(starts.whileOwned(5, epoch, () -> CompletableFuture.completedFuture(null))).isCompleted();
+
+        starts.closeAndAwait(List.of(5), Duration.ZERO);
+        CompletableFuture<Void> closed = starts.whileOwned(5, epoch, () -> {
+            throw new AssertionError("must not be queued after the hand-over began");
+        });
+        starts.open(List.of(5));
+        CompletableFuture<Void> reopened = starts.whileOwned(5, epoch, () -> {
+            throw new AssertionError("a past assignment's answer must not be queued");
+        });
+
+        assertThat(closed).isCompletedExceptionally();
+        assertThat(reopened).isCompletedExceptionally();
+        assertThat(starts.whileOwned(5, starts.epoch(5), () -> CompletableFuture.completedFuture(null)))
+                .as("an answer planned in the new assignment").isCompleted();
+    }
 }

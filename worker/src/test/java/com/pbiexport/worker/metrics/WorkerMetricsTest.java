@@ -186,4 +186,20 @@ class WorkerMetricsTest {
         assertThat(registry.get("pbiexport.exports.in.flight").tag("stage", "downloading").gauge().value()).isZero();
         assertThat(registry.get("pbiexport.intake.paused").gauge().value()).isZero();
     }
+
+    @Test
+    void aForgottenCapacityTakesItsMetersAlongSoTheCapacityTagStaysBounded() {
+        metrics.capacityLimit("workspace:w1", 5);
+        metrics.capacityPermits("workspace:w1", 0);
+        metrics.capacityThrottled("workspace:w1");
+        metrics.capacityLimit("capacity:c2", 5);
+
+        metrics.capacityForgotten("workspace:w1");
+
+        String scrape = registry.scrape();
+        assertThat(scrape).doesNotContain("capacity=\"workspace:w1\"");
+        assertThat(scrape).contains("pbiexport_capacity_concurrency_limit{capacity=\"capacity:c2\"} 5.0");
+        metrics.capacityLimit("workspace:w1", 3); // used again later: measured again
+        assertThat(registry.scrape()).contains("pbiexport_capacity_concurrency_limit{capacity=\"workspace:w1\"} 3.0");
+    }
 }

@@ -32,6 +32,9 @@ import java.util.concurrent.RejectedExecutionException;
 final class TargetProbe {
     static final Duration TTL = Duration.ofMinutes(10);
     static final int ROUNDS_PER_MINUTE = 20;
+    /** The cache's bound: new entries are budgeted and expired ones swept on each insert, so it holds at most
+     *  the rounds of one TTL per tenant alias. */
+    static final long MAX_ENTRIES_PER_ALIAS = ROUNDS_PER_MINUTE * TTL.toMinutes();
     private static final Logger log = LoggerFactory.getLogger(TargetProbe.class);
 
     /** One blocking look-up round for a tenant alias (production: {@code TargetLookUp.run} with its client). */
@@ -121,5 +124,10 @@ final class TargetProbe {
         }
         rounds.addLast(now);
         return true;
+    }
+
+    /** Entries cached now (tests; bounded, see {@link #MAX_ENTRIES_PER_ALIAS}). */
+    synchronized int size() {
+        return cache.size();
     }
 }

@@ -34,6 +34,9 @@ final class WorkspaceProbe {
     static final Duration TTL = Duration.ofMinutes(10);
     static final int CALLS_PER_MINUTE = 10;
     static final int CALLS_PER_HOUR = 40;
+    /** The cache's bound: new entries are budgeted and expired ones swept on each insert, so it holds at most
+     *  the calls of one TTL per Power BI tenant. */
+    static final long MAX_ENTRIES_PER_TENANT = Math.min(CALLS_PER_HOUR, CALLS_PER_MINUTE * TTL.toMinutes());
     private static final Duration THROTTLE_FALLBACK = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(WorkspaceProbe.class);
 
@@ -161,5 +164,10 @@ final class WorkspaceProbe {
 
     private static CompletableFuture<WorkspaceEvidence> done(WorkspaceEvidence e) {
         return CompletableFuture.completedFuture(e);
+    }
+
+    /** Entries cached now (tests; bounded, see {@link #MAX_ENTRIES_PER_TENANT}). */
+    synchronized int size() {
+        return cache.size();
     }
 }

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,19 +46,30 @@ public final class AdmissionScheduler {
     private final List<String> turn = new ArrayList<>();
     private final Map<String, Long> lastServed = new HashMap<>();
     private long admissions;
-    private final Map<String, AimdLimit> capacities = new HashMap<>();
+    /** Least recently used first: beyond {@link #MAX_CAPACITIES}, idle ones are forgotten (see {@link #limit}). */
+    private final LinkedHashMap<String, AimdLimit> capacities = new LinkedHashMap<>(16, 0.75f, true);
+    private final int maxCapacities;
     private final Map<String, Instant> wakeUps = new HashMap<>();
     private int slotsInUse;
     private int queued;
     private boolean sweeping;
     private static final long SWEEP_MILLIS = 1000;
 
+    /** Limits kept at most: a key is a workspace when its capacity is unknown; a forgotten idle one is re-learnt. */
+    static final int MAX_CAPACITIES = 10_000;
+
     public AdmissionScheduler(int maxInFlight, int initialConcurrency, int maxConcurrency, Clock clock,
                               ScheduledExecutorService timers, ExportObserver observer) {
+        this(maxInFlight, initialConcurrency, maxConcurrency, clock, timers, observer, MAX_CAPACITIES);
+    }
+
+    AdmissionScheduler(int maxInFlight, int initialConcurrency, int maxConcurrency, Clock clock,
+                       ScheduledExecutorService timers, ExportObserver observer, int maxCapacities) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
+        this.maxCapacities = maxCapacities;
         this.initialConcurrency = initialConcurrency;
         this.maxConcurrency = maxConcurrency;
         this.clock = Objects.requireNonNull(clock);
@@ -352,10 +365,34 @@ public final class AdmissionScheduler {
     }
 
     private AimdLimit limit(String capacity) {
-        return capacities.computeIfAbsent(capacity, c -> {
-            AimdLimit l = new AimdLimit(initialConcurrency, maxConcurrency);
-            observer.capacityLimit(c, l.limit());
-            return l;
-        });
+        AimdLimit found = capacities.get(capacity);
+        if (found != null) {
+            return found;
+        }
+        forgetIdle(maxCapacities - 1);
+        AimdLimit l = new AimdLimit(initialConcurrency, maxConcurrency);
+        capacities.put(capacity, l);
+        observer.capacityLimit(capacity, l.limit());
+        return l;
+    }
+
+    /** Forgets least recently used idle limits (no permit held, not blocked) until at most {@code keep} remain. */
+    private void forgetIdle(int keep) {
+        if (capacities.size() <= keep) {
+            return;
+        }
+        Instant now = clock.instant();
+        Iterator<Map.Entry<String, AimdLimit>> eldest = capacities.entrySet().iterator();
+        while (capacities.size() > keep && eldest.hasNext()) {
+            Map.Entry<String, AimdLimit> e = eldest.next();
+            if (e.getValue().inUse() == 0 && !e.getValue().blockedUntil().isAfter(now)) {
+                eldest.remove();
+                observer.capacityForgotten(e.getKey());
+            }
+        }
+    }
+
+    synchronized int capacitiesKnown() { // tests, the soak's cache sizes
+        return capacities.size();
     }
 }

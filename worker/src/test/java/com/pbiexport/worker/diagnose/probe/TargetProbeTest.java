@@ -103,4 +103,25 @@ class TargetProbeTest {
         assertThat(first).isCompleted();
         assertThat(rounds).hasSize(1);
     }
+
+    @Test
+    void itsCacheHoldsAtMostOneTtlOfRoundsPerAliasHoweverManyTargetsFailAndForgetsExpiredOnes() throws Exception {
+        TargetProbe probe = probe(TargetEvidence.Sight.VISIBLE, Runnable::run);
+        int most = 0;
+        for (int second = 0; second < 3600; second++) { // an hour of a new failing target every second, per alias
+            for (String alias : List.of("contoso", "fabrikam")) {
+                probe.evidence(alias, "3d5e0000-0000-4000-a000-" + String.format("%012d", second), REPORT,
+                        Optional.empty()).get();
+            }
+            most = Math.max(most, probe.size());
+            clock.advance(java.time.Duration.ofSeconds(1));
+        }
+        // documented budget: 20 rounds a minute per alias, kept 10 minutes -> 200 per alias
+        assertThat(most).isLessThanOrEqualTo(2 * 200);
+        assertThat(rounds.size()).as("the rest was not asked").isLessThan(2 * 3600);
+
+        clock.advance(TargetProbe.TTL.plusSeconds(1));
+        probe.evidence("contoso", WS, REPORT, Optional.empty()).get();
+        assertThat(probe.size()).as("expired entries swept on the next insert").isEqualTo(1);
+    }
 }

@@ -172,4 +172,23 @@ class WorkspaceProbeTest {
     private static String ws(int i) {
         return String.format("3d5e0000-0000-4000-a000-%012d", i);
     }
+
+    @Test
+    void itsCacheHoldsAtMostTheCallsOfOneTtlPerPowerBiTenantAndForgetsExpiredOnes() throws Exception {
+        WorkspaceProbe probe = probe();
+        int most = 0;
+        for (int second = 0; second < 3 * 3600; second++) { // three hours of a new missing workspace every second
+            for (String alias : List.of("contoso", "contoso-reader", "fabrikam")) {
+                probe.evidence(alias, "3d5e0000-0000-4000-a000-" + String.format("%012d", second)).get();
+            }
+            most = Math.max(most, probe.size());
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // documented budget: at most 10 calls a minute and 40 an hour per Power BI tenant, kept 10 minutes
+        assertThat(most).as("two Power BI tenants").isLessThanOrEqualTo(2 * 40);
+
+        clock.advance(Duration.ofHours(1).plus(WorkspaceProbe.TTL)); // past the TTL, with the hour's budget back
+        probe.evidence("fabrikam", WS_A).get();
+        assertThat(probe.size()).as("expired entries swept on the next insert").isEqualTo(1);
+    }
 }

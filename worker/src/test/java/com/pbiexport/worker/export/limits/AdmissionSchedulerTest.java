@@ -215,4 +215,33 @@ class AdmissionSchedulerTest {
         assertThat(admitted).containsExactly("running", "next");
         assertThat(s.queued()).isZero();
     }
+
+    @Test
+    void remembersAtMostItsBoundOfCapacityLimitsForgettingIdleOnesButNeverABusyOrBlockedOne() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        List<String> forgotten = new ArrayList<>();
+        AdmissionScheduler s = new AdmissionScheduler(10_000, 2, 500, clock, timers, new ExportObserver() {
+            @Override
+            public void capacityForgotten(String capacity) {
+                forgotten.add(capacity);
+            }
+        }, 5);
+        AdmissionScheduler.Ticket busy = submit(s, "A", "workspace:busy", "busy");
+        submit(s, "A", "workspace:blocked", "blocked").throttled(Duration.ofMinutes(5));
+        for (int i = 0; i < 1_000; i++) { // one export per workspace whose capacity is unknown, each ending at once
+            AdmissionScheduler.Ticket t = submit(s, "A", "workspace:" + i, "w" + i);
+            t.started();
+            t.renderEnded();
+            t.close();
+            assertThat(s.capacitiesKnown()).isLessThanOrEqualTo(5);
+        }
+
+        assertThat(s.permitsInUse("workspace:busy")).as("its permit is still counted").isEqualTo(1);
+        busy.started();
+        assertThat(s.capacityLimit("workspace:blocked")).as("its halved limit was kept, not re-learnt")
+                .isEqualTo(1);
+        assertThat(s.capacitiesKnown()).isLessThanOrEqualTo(5);
+        assertThat(forgotten).as("told, so their meters go too").hasSizeGreaterThanOrEqualTo(1_000 - 5)
+                .doesNotContain("workspace:busy", "workspace:blocked").startsWith("workspace:0");
+    }
 }

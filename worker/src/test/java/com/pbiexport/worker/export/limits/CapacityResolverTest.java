@@ -99,6 +99,50 @@ class CapacityResolverTest {
         assertThat(lookups).hasValue(1);
     }
 
+    @Test
+    void remembersAtMostItsBoundForgettingTheLeastRecentlyResolvedWorkspaces() throws Exception {
+        List<String> looked = new ArrayList<>();
+        CapacityResolver r = new CapacityResolver((t, ws, p) -> {
+            looked.add(ws);
+            return Optional.of("cap-" + ws);
+        }, Duration.ofMinutes(15), clock, Runnable::run, timers, new RequestRate(0, clock), 3);
+        for (int i = 0; i < 1000; i++) {
+            r.resolve("contoso", "ws-" + i, Optional.empty()).get();
+            assertThat(r.size()).isLessThanOrEqualTo(3);
+        }
+        looked.clear();
+
+        r.resolve("contoso", "ws-999", Optional.empty()).get();
+        r.resolve("contoso", "ws-997", Optional.empty()).get();
+        assertThat(looked).as("the most recent ones are still known").isEmpty();
+        r.resolve("contoso", "ws-0", Optional.empty()).get();
+        assertThat(looked).as("the oldest was forgotten: looked up again").containsExactly("ws-0");
+        assertThat(r.size()).isEqualTo(3);
+    }
+
+    @Test
+    void forgetsExpiredWorkspacesBeforeValidOnesWhenTheBoundIsReached() throws Exception {
+        List<String> looked = new ArrayList<>();
+        CapacityResolver r = new CapacityResolver((t, ws, p) -> {
+            looked.add(ws);
+            return Optional.of("cap");
+        }, Duration.ofMinutes(15), clock, Runnable::run, timers, new RequestRate(0, clock), 3);
+        r.resolve("contoso", "a", Optional.empty()).get();
+        clock.advance(Duration.ofMinutes(10));
+        r.resolve("contoso", "b", Optional.empty()).get();
+        r.resolve("contoso", "c", Optional.empty()).get();
+        r.resolve("contoso", "a", Optional.empty()).get(); // used last, but it expires first
+        clock.advance(Duration.ofMinutes(6));
+        looked.clear();
+
+        r.resolve("contoso", "d", Optional.empty()).get();
+        r.resolve("contoso", "b", Optional.empty()).get();
+        r.resolve("contoso", "c", Optional.empty()).get();
+
+        assertThat(looked).as("b and c were kept; the expired a made room").containsExactly("d");
+        assertThat(r.size()).isEqualTo(3);
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await(5, TimeUnit.SECONDS);

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -34,7 +35,8 @@ import static org.awaitility.Awaitility.await;
  * instance id. At the end, counted with a {@code read_committed} reader: every request has exactly one outcome,
  * and no export recorded in job state was started again (per request: one exportId in its committed job state, and
  * the outcome names it). Exports killed before their job state committed are started again by design; their
- * number is printed ({@code startedAgainBeforeRecorded}) with the other figures.
+ * number is printed ({@code startedAgainBeforeRecorded}, and per kill {@code startsAgainPerKill}, docs/RELIABILITY.md)
+ * with the other figures.
  *
  * <p>The kill moments and delays come from one seed, printed first; replay with {@code -Dkillnine.seed=N}.
  */
@@ -44,8 +46,9 @@ class KillNineIT {
     private static final long ROUND_MILLIS = 1000;
     private static final int PARTITIONS = 4;
     private static final int INSTANCES = 2;
-    private static final int MIN_KILLS = 20;
-    private static final int CYCLES = 20;
+    /** At least this many SIGKILLs ({@code -Dkillnine.kills=N} for a longer measurement of starts-again per kill). */
+    private static final int MIN_KILLS = Math.max(20, Integer.getInteger("killnine.kills", 20));
+    private static final int CYCLES = MIN_KILLS;
     private static final Duration TRIGGER_WAIT = Duration.ofSeconds(8);
     private static DevStack stack;
 
@@ -137,8 +140,10 @@ class KillNineIT {
             CrashLane.Tally tally = lane.tally(ids);
             long starts = CrashWorkers.acceptedStarts(counters) - startsBefore;
             long runMs = Duration.between(t0, Instant.now()).toMillis();
+            long startedAgain = starts - tally.recordedExports();
             String figures = "kills=" + kills + " moments=" + moments + " " + tally.summary() + " exportToAccepted="
-                    + starts + " startedAgainBeforeRecorded=" + (starts - tally.recordedExports())
+                    + starts + " startedAgainBeforeRecorded=" + startedAgain
+                    + String.format(Locale.ROOT, " startsAgainPerKill=%.3f", (double) startedAgain / kills)
                     + " jobStateLag[" + watch.summary() + "] runMs=" + runMs
                     + " seed=" + seed + " delivery="
                     + (CrashWorkers.DELIVERY_MODE.isBlank() ? "default" : CrashWorkers.DELIVERY_MODE);
