@@ -1,7 +1,7 @@
 #!/bin/sh
-# docker-compose only: a worker replica shares the devstack container's network namespace (the simulator listens
-# on loopback, on ports it picks), waits for the devstack's ready line, exports the simulator URLs for the
-# ${ENTRA_URL}/${POWERBI_URL} placeholders of deploy/compose/worker.yaml, then starts the worker.
+# docker-compose only: a worker replica waits for the devstack's ready line (in the shared devstack-run volume),
+# exports the simulator URLs (https://devstack:PORT, see docker-compose.yml) for the ${ENTRA_URL}/${POWERBI_URL}
+# placeholders of deploy/compose/worker.yaml, then starts the worker.
 set -eu
 ready=/run/devstack/ready.json
 i=0

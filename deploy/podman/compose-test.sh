@@ -138,7 +138,7 @@ prom_series() {
 import json, sys
 print(" ".join(sorted(r["metric"].get("instance", "?") for r in json.load(sys.stdin)["data"]["result"])))'
 }
-want="devstack:8081 devstack:8082"   # the worker replicas in the devstack's network namespace (prometheus.yml)
+want="worker-1:8080 worker-2:8080"   # each replica by its service name on the compose network (prometheus.yml)
 deadline=$(( $(date +%s) + 120 ))
 until [ "$(prom_series 'up{job="export-worker"} == 1' 2>/dev/null)" = "$want" ] \
   && [ "$(prom_series 'count by (instance) ({__name__=~"pbiexport_.+", job="export-worker"})' 2>/dev/null)" = "$want" ]; do

@@ -21,25 +21,18 @@ import com.pbiexport.devstack.sim.Realism;
 import com.pbiexport.devstack.sim.RealisticDefaults;
 import com.pbiexport.devstack.sim.SimProfile;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole local stack in one object: an embedded Kafka broker, the Entra ID token endpoint, the Power BI
@@ -230,8 +223,19 @@ public final class DevStack implements AutoCloseable {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private String advertisedHost;
         private Ports ports = Ports.RANDOM;
+        private Path tlsDir;
 
         private Builder() { }
+
+        /**
+         * Serve Entra ID and Power BI over https with a self-signed certificate for the advertised host (and
+         * localhost, 127.0.0.1), made at start; its trust store and PEM are written into {@code dir}
+         * ({@link TlsIdentity}). Default: plain http. The admin API stays http.
+         */
+        public Builder tls(Path dir) {
+            this.tlsDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
 
         /** Where every listener binds (default: loopback). A non-loopback address exposes the simulators. */
         public Builder bindAddress(InetAddress bindAddress) {
@@ -326,19 +330,21 @@ public final class DevStack implements AutoCloseable {
                             .clientListener(Addresses.literal(bindAddress), ports.kafka(), advertised()).start();
                     closeables.push(broker);
                 }
+                TlsIdentity tls = tlsDir == null ? null : TlsIdentity.create(advertised(), tlsDir);
                 EntraCredentials credentials = new EntraCredentials(scenario);
                 ForeignHosts foreignHosts = new ForeignHosts();
                 ForcedAnswers forcedAnswers = new ForcedAnswers();
                 EntraSimulator entra = new EntraSimulator(scenario, tokens, credentials, liveFaults, counters, serverClock,
                         realism);
                 closeables.push(entra);
-                String entraUrl = serve("entra", entra, ENTRA_THREADS, ports.entra(), closeables);
+                String entraUrl = serve("entra", entra, ENTRA_THREADS, ports.entra(), tls, closeables);
                 SimExportEngine engine = new SimExportEngine(scenario, liveFaults, counters, serverClock, realism);
                 PowerBiApi powerBi = new PowerBiApi(scenario, cloud(scenario), tokens, engine, liveFaults, counters,
                         serverClock, foreignHosts, realism, forcedAnswers);
-                String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, ports.powerBi(), closeables);
+                String powerBiUrl = serve("powerbi", powerBi, POWER_BI_THREADS, ports.powerBi(), tls,
+                        closeables);
                 String adminUrl = serve("admin", new AdminApi(scenario, liveFaults, counters, engine::sweep),
-                        ADMIN_THREADS, ports.admin(), closeables);
+                        ADMIN_THREADS, ports.admin(), null, closeables);
                 DevStack stack = new DevStack(this, broker, engine, closeables, entraUrl, powerBiUrl, adminUrl,
                         liveFaults, counters);
                 stack.accessTokens = tokens;
@@ -361,32 +367,10 @@ public final class DevStack implements AutoCloseable {
                     .flatMap(t -> Cloud.byName(t.cloud())).orElse(Cloud.PUBLIC);
         }
 
-        /** Mounts a handler on its own server (port 0: random) with its own thread pool; returns its base URL. */
-        private String serve(String name, HttpHandler handler, int threads, int port, Deque<AutoCloseable> closeables) {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 1024);
-                ExecutorService pool = Executors.newFixedThreadPool(threads, named(name));
-                server.setExecutor(pool);
-                server.createContext("/", handler);
-                server.start();
-                closeables.push(() -> {
-                    server.stop(0);
-                    pool.shutdownNow();
-                    pool.awaitTermination(5, TimeUnit.SECONDS);
-                });
-                return "http://" + advertised() + ":" + server.getAddress().getPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the " + name + " HTTP server", e);
-            }
-        }
-
-        private static ThreadFactory named(String name) {
-            AtomicInteger n = new AtomicInteger();
-            return r -> {
-                Thread t = new Thread(r, "devstack-" + name + "-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
+        private String serve(String name, HttpHandler handler, int threads, int port, TlsIdentity tls,
+                             Deque<AutoCloseable> closeables) {
+            return Listeners.serve(new InetSocketAddress(bindAddress, port), advertised(), name, handler, threads, tls,
+                    closeables);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar devstack/target/devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]
- * [--bind-address ADDR] [--advertised-host HOST] [--kafka-port N] [--entra-port N] [--powerbi-port N] [--admin-port N]}: starts the
+ * [--bind-address ADDR] [--advertised-host HOST] [--kafka-port N] [--entra-port N] [--powerbi-port N] [--admin-port N] [--tls-dir DIR]}: starts the
  * devstack, prints ONE JSON line on stdout when ready (URLs, default ids and credentials), logs to stderr,
  * and stops cleanly on SIGTERM/Ctrl-C with exit code 0. Bad arguments: a message on stderr and exit code 2.
  */
@@ -35,7 +35,7 @@ public final class DevStackMain {
     private static final String USAGE = """
             usage: java -jar devstack.jar [--scenario FILE] [--no-kafka] [--faults JSON] [--profile realistic|clean] [--seed N]
                                           [--bind-address ADDR] [--advertised-host HOST] [--kafka-port N] [--entra-port N]
-                                          [--powerbi-port N] [--admin-port N]
+                                          [--powerbi-port N] [--admin-port N] [--tls-dir DIR]
               --scenario FILE  scenario JSON (default: the built-in scenario, see devstack/README.md)
               --no-kafka       do not start the embedded Kafka broker
               --faults JSON    initial fault settings, e.g. '{"powerBiErrorRate":0.1,"forced429Count":3}'
@@ -47,13 +47,16 @@ public final class DevStackMain {
                                       bind address, or 127.0.0.1 when binding 0.0.0.0 or ::)
               --kafka-port N, --entra-port N, --powerbi-port N, --admin-port N
                                       fixed listener ports, 1-65535 (default or 0: a random free port)
+              --tls-dir DIR    serve Entra ID and Power BI over https with a self-signed certificate for the
+                               advertised host (and localhost, 127.0.0.1), made at start; writes its trust store
+                               DIR/truststore.p12 (PKCS12, password devstack) and DIR/devstack.pem for clients
             Prints one JSON line on stdout when ready; stop with SIGTERM or Ctrl-C.""";
 
     private DevStackMain() { }
 
     /** Parsed command line. */
     record Options(Scenario scenario, boolean kafka, FaultSettings faults, InetAddress bindAddress,
-                   Optional<String> advertisedHost, Ports ports) {
+                   Optional<String> advertisedHost, Ports ports, Optional<Path> tlsDir) {
 
         /** The one-line warning when the simulators listen beyond loopback; empty when they do not. */
         Optional<String> exposureWarning() {
@@ -99,6 +102,7 @@ public final class DevStackMain {
             DevStack.Builder builder = DevStack.builder().scenario(options.scenario()).kafka(options.kafka())
                     .faults(options.faults()).bindAddress(options.bindAddress()).ports(options.ports());
             options.advertisedHost().ifPresent(builder::advertisedHost);
+            options.tlsDir().ifPresent(builder::tls);
             stack = builder.start();
         } catch (RuntimeException e) {
             System.err.println("devstack: failed to start: " + e);
@@ -146,6 +150,7 @@ public final class DevStackMain {
         InetAddress bindAddress = InetAddress.getLoopbackAddress();
         String advertisedHost = null;
         int[] ports = new int[4]; // kafka, entra, powerbi, admin
+        Path tlsDir = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -167,6 +172,7 @@ public final class DevStackMain {
                 case "--entra-port" -> ports[1] = parsePort(a, value(args, ++i, a));
                 case "--powerbi-port" -> ports[2] = parsePort(a, value(args, ++i, a));
                 case "--admin-port" -> ports[3] = parsePort(a, value(args, ++i, a));
+                case "--tls-dir" -> tlsDir = Path.of(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
         }
@@ -178,7 +184,8 @@ public final class DevStackMain {
         // --faults merges over the profile's own defaults (small transport-fault rates when realistic)
         FaultSettings base = RealisticDefaults.faults(chosen.simProfile().orElse(SimProfile.REALISTIC));
         return new Options(chosen, kafka, faultsJson == null ? base : parseFaults(faultsJson, base), bindAddress,
-                Optional.ofNullable(advertisedHost), new Ports(ports[0], ports[1], ports[2], ports[3]));
+                Optional.ofNullable(advertisedHost), new Ports(ports[0], ports[1], ports[2], ports[3]),
+                Optional.ofNullable(tlsDir));
     }
 
     private static InetAddress parseAddress(String value) throws UsageException {

@@ -71,6 +71,14 @@ class DevStackMainTest {
         assertThat(o.advertisedHost()).isEmpty();
         assertThat(o.ports()).isEqualTo(Ports.RANDOM);
         assertThat(o.exposureWarning()).isEmpty();
+        assertThat(o.tlsDir()).isEmpty();  // plain http unless --tls-dir
+    }
+
+    @Test
+    void readsTheTlsDirectory() throws Exception {
+        assertThat(DevStackMain.parse(List.of("--tls-dir", "/run/devstack/tls")).tlsDir())
+                .contains(Path.of("/run/devstack/tls"));
+        assertThatThrownBy(() -> DevStackMain.parse(List.of("--tls-dir"))).hasMessage("--tls-dir needs a value");
     }
 
     @Test

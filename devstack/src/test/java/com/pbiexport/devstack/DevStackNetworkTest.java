@@ -73,7 +73,7 @@ class DevStackNetworkTest {
     }
 
     /** A port free right now: bind port 0 and release it. */
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }

@@ -75,6 +75,8 @@ class DocsConsistencyTest {
             "BOOTSTRAP_SERVERS_CONFIG", "GROUP_ID_CONFIG", "ISOLATION_LEVEL_CONFIG", "SASL_SSL", "AWS_MSK_IAM",
             // the container image's JVM knob, the devstack's own names, Java's charset constant
             "JVM_MAX_RAM_PERCENTAGE", "KAFKA_FIXTURE", "DEFAULT_SEED", "UTF_8",
+            // the JVM's own variable (the compose workers' trust store for the devstack's TLS, devstack/README.md)
+            "JAVA_TOOL_OPTIONS",
             // a word about spelling ("UPPER_SNAKE code")
             "UPPER_SNAKE");
     // Power BI's own codes (PowerBIEntityNotFound, InvalidToken...) and Entra's AADSTS numbers are CamelCase or

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pbiexport.devstack.sim.Cloud;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ final class HttpAnswers {
         if (host == null || host.isBlank()) {
             host = ex.getLocalAddress().getHostString() + ":" + ex.getLocalAddress().getPort();
         }
-        return "http://" + host.trim();
+        return (ex instanceof HttpsExchange ? "https://" : "http://") + host.trim();
     }
 
     /** {@code RequestId} on every answer: Microsoft support asks for it (reference section 3). */
