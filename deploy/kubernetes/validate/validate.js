@@ -123,6 +123,33 @@ if (sm && svc) {
 if (so && !so.doc.spec.triggers.some((t) => t.type === 'kafka' && t.metadata.consumerGroup && t.metadata.topic)) {
   problem(so.file, 'needs a kafka trigger with consumerGroup and topic');
 }
+// SIGTERM: the worker drains for shutdown.drainTimeout, then commits and closes its clients (up to 40 s more);
+// a shorter grace period means SIGKILL mid-commit, so in-flight requests would count as crashed.
+const cm = of('ConfigMap')[0];
+if (dep && cm) {
+  const drain = drainSeconds(cm.doc.data && cm.doc.data['worker.yaml']);
+  const grace = dep.doc.spec.template.spec.terminationGracePeriodSeconds;
+  if (drain === null) problem(cm.file, 'worker.yaml: shutdown.drainTimeout is not a duration such as 20s');
+  else if (!(grace >= drain + 40)) {
+    problem(dep.file, `terminationGracePeriodSeconds ${grace} must be at least shutdown.drainTimeout (${drain} s) + 40 s`);
+  }
+}
+
+/** shutdown.drainTimeout of the worker's YAML in seconds (20 when unset, the worker's default); null if unreadable. */
+function drainSeconds(workerYaml) {
+  let value;
+  try {
+    const cfg = yaml.load(workerYaml || '') || {};
+    value = cfg.shutdown && cfg.shutdown.drainTimeout;
+  } catch (e) {
+    return null;
+  }
+  if (value === undefined) return 20;
+  const m = /^(\d+)\s*(ms|s|m|h)$/.exec(String(value).trim());
+  if (!m) return null;
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2]];
+}
+
 const kust = of('Kustomization')[0];
 if (!kust) {
   problem('(all)', 'no kustomization.yaml');

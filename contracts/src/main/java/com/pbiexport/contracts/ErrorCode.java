@@ -161,6 +161,11 @@ public enum ErrorCode {
     INVALID_ATTRIBUTES(ErrorCategory.INVALID_REQUEST, false, "attributes must be a small map of short string keys and values"),
 
     // ---- ours -------------------------------------------------------------------------------------------
+    /** The request was in flight at the last crashes of its owners (intake.poisonAfterCrashes): not run again. */
+    POISON_REQUEST(ErrorCategory.INTERNAL, false, "Workers crashed while this request was in flight, "
+            + "intake.poisonAfterCrashes times in a row, so it is not run again; read its claims in the job-state "
+            + "topic (key = requestId) and the worker logs of those times, fix the cause, then send it again with a "
+            + "new requestId"),
     INTERNAL_ERROR(ErrorCategory.INTERNAL, false, "A worker bug; report it with the requestId and the worker logs");
 
     private final ErrorCategory category;

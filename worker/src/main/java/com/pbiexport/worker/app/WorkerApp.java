@@ -66,7 +66,6 @@ import java.util.function.Supplier;
  */
 public final class WorkerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration JOB_STATE_LOAD_TIMEOUT = Duration.ofSeconds(30);
 
     private final WorkerConfig config;
@@ -146,7 +145,7 @@ public final class WorkerApp implements AutoCloseable {
         JobStates jobStates = new JobStates(stateStore,
                 exactlyOnce ? JobStateWriter.immediate(sender, RecordSender.direct(jobStateProducer, timers),
                         config.topics().jobState()) : new JobStateWriter(sender, config.topics().jobState()),
-                outcomes, clock);
+                outcomes, clock, config.intake().poisonAfterCrashes());
         // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
@@ -155,7 +154,7 @@ public final class WorkerApp implements AutoCloseable {
                 deadLetters, jobStates, config.sinks().defaultSink(), clock, timers, metrics);
         // intake accepts up to maxQueued; ExportService starts at most maxInFlight of them, fairly across tenants
         this.intake = new IntakeLoop(consumer, config.topics().requests(), breaker.guard(router),
-                config.limits().maxQueued(), Duration.ofSeconds(1), DRAIN_TIMEOUT, clock, metrics,
+                config.limits().maxQueued(), Duration.ofSeconds(1), config.intake().drainTimeout(), clock, metrics,
                 router, delivery, KafkaClientProps.handOverPatience(config)).guardedBy(breaker);
         this.intakeThread = new Thread(intake, "intake");
 
@@ -211,11 +210,12 @@ public final class WorkerApp implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("worker {} stopping: draining in-flight exports (up to {})", config.instanceId(), DRAIN_TIMEOUT);
+        log.info("worker {} stopping: draining in-flight exports (up to {}, shutdown.drainTimeout)", config.instanceId(),
+                config.intake().drainTimeout());
         startupChecks.close();
         intake.shutdown();
         try {
-            if (!intake.awaitStopped(DRAIN_TIMEOUT.plusSeconds(15))) {
+            if (!intake.awaitStopped(config.intake().drainTimeout().plusSeconds(15))) {
                 log.warn("intake did not stop in time");
             }
         } catch (InterruptedException e) {

@@ -56,7 +56,8 @@ final class ConfigBuilder {
         AdminSettings admin = new AdminSettings(str("admin.bindAddress"), num("admin.port").intValue());
         LoggingSettings logging = new LoggingSettings((Boolean) value("logging.json"));
         DeliverySettings delivery = delivery(kafka);
-        IntakeSettings intake = new IntakeSettings(deadLetterBreaker());
+        IntakeSettings intake = new IntakeSettings(deadLetterBreaker(), num("intake.poisonAfterCrashes").intValue(),
+                dur("shutdown.drainTimeout"));
         DiagnoseSettings diagnose = new DiagnoseSettings((Boolean) value("diagnose.adminApiProbe"));
         if (!raw.problems.isEmpty() || sinks == null) {
             return null;

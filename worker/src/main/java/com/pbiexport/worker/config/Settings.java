@@ -264,6 +264,17 @@ public final class Settings {
                             + "mostly dead letters again stop it for another cool-down, otherwise it resumes.")
                     .build(),
 
+            Setting.of("intake.poisonAfterCrashes", INT).defaultValue(IntakeSettings.DEFAULT_POISON_AFTER_CRASHES)
+                    .check(Check.atLeast(0))
+                    .doc("A request that was in flight each time its owner crashed, this many times in a row, is "
+                            + "answered `POISON_REQUEST` instead of crashing the next owner (evidence: its claims in "
+                            + "the job-state topic; a clean hand-over or shutdown does not count). 0 = off.").build(),
+            Setting.of("shutdown.drainTimeout", DURATION).defaultValue(IntakeSettings.DEFAULT_DRAIN_TIMEOUT)
+                    .check(Check.positiveDuration())
+                    .doc("On SIGTERM, how long in-flight exports may take to finish and be answered before what is "
+                            + "left is handed to the next owner. Keep the pod's `terminationGracePeriodSeconds` above "
+                            + "it plus 40 s (the final commit and closing the clients).").build(),
+
             Setting.of("diagnose.adminApiProbe", BOOLEAN).defaultValue(true)
                     .doc("When the worker's own look-up shows a workspace invisible to the app (which Power BI "
                             + "answers alike for a non-member and an unknown id), ask its read-only admin API "

@@ -258,6 +258,7 @@ public final class IntakeLoop implements Runnable {
                 commitIfDue(false); // exactly-once: answers count as published only once their transaction ran
             }
             applyCompletions();
+            handOverUnfinished();
             commitIfDue(true);
         } catch (WakeupException e) {
             applyCompletions();
@@ -268,6 +269,17 @@ public final class IntakeLoop implements Runnable {
         if (handedOut > 0) {
             log.warn("{} exports were still running at shutdown; they will run again on the next owner", handedOut);
             handles.values().forEach(m -> m.values().forEach(RecordHandler.Cancellation::cancel));
+        }
+    }
+
+    /**
+     * A graceful stop is a hand-over, not a crash: what is still running is cancelled and the listener hands it
+     * over (ExportTo calls being answered, the owner's claims given back) before the final commit carries it.
+     */
+    private void handOverUnfinished() {
+        if (handedOut > 0 && !consumer.assignment().isEmpty()) {
+            handles.values().forEach(m -> m.values().forEach(RecordHandler.Cancellation::cancel));
+            partitions.revoking(new HashSet<>(consumer.assignment()), handOverPatience);
         }
     }
 

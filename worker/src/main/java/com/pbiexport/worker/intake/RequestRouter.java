@@ -1,6 +1,7 @@
 package com.pbiexport.worker.intake;
 
 import com.pbiexport.contracts.RequestValidator;
+import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.worker.diagnose.Diagnosis;
 import com.pbiexport.worker.export.ExportJobSpec;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -121,6 +123,13 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         ExportRequested request = p.request();
         JobPlan plan = jobStates.plan(new TopicPartition(record.topic(), record.partition()), record.offset(),
                 request, p.traceparent());
+        if (plan instanceof JobPlan.Poisoned poisoned) {
+            Diagnosis d = Diagnosis.of(ErrorCode.POISON_REQUEST, poisoned.message());
+            observer.rejected(d.code().name());
+            deliver(() -> poisoned.answer().apply(OutcomeEvents.rejected(request, d, clock.instant())), finished,
+                    cancelled, 0);
+            return () -> cancelled.set(true);
+        }
         if (!(plan instanceof JobPlan.Export run)) {
             finished.run(); // answered before: answer once only
             return () -> cancelled.set(true);
@@ -130,12 +139,37 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         ExportJobSpec spec = new ExportJobSpec(request, request.exportToBody(), sink,
                 clock.instant(), p.traceparent());
         Consumer<JobResult> onResult = result -> deliver(() -> run.answer().apply(result), finished, cancelled, 0);
-        ExportService.JobHandle job = run.resumeFrom()
-                .map(s -> exports.resume(spec, s.exportId(), s.attempt(), run.onStarted(), onResult))
-                .orElseGet(() -> exports.submit(spec, run.onStarted(), onResult));
+        AtomicReference<ExportService.JobHandle> job = new AtomicReference<>();
+        Runnable start = () -> {
+            if (cancelled.get()) {
+                return; // revoked before its claim was durable: the next owner runs it
+            }
+            job.set(run.resumeFrom()
+                    .map(s -> exports.resume(spec, s.exportId(), s.attempt(), run.onStarted(), onResult))
+                    .orElseGet(() -> exports.submit(spec, run.onStarted(), onResult)));
+            if (cancelled.get()) {
+                job.get().cancel();
+            }
+        };
+        if (run.claimed().isDone()) {
+            start.run();
+        } else {
+            // the claim must be durable before the request runs, or a crash it causes would not count against it;
+            // a failed claim only weakens that evidence, so the request runs anyway
+            run.claimed().whenCompleteAsync((ok, error) -> {
+                if (error != null) {
+                    log.warn("recording the claim on request {} failed, running it anyway: {}", request.requestId(),
+                            error.toString());
+                }
+                start.run();
+            }, timers);
+        }
         return () -> {
             cancelled.set(true);
-            job.cancel();
+            ExportService.JobHandle j = job.get();
+            if (j != null) {
+                j.cancel();
+            }
         };
     }
 

@@ -2,12 +2,15 @@ package com.pbiexport.worker.jobstate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,12 +29,16 @@ import java.util.Optional;
  * @param status      {@link #STATUS_RUNNING}, or {@link #STATUS_DONE} once the outcome is published (kept until the
  *                    request's offset is committed, so a redelivered request is recognised and not answered twice)
  * @param expiresAt   after this instant the export's file can no longer be downloaded: do not resume
+ * @param claims      when each owner that took the request and never released it (it crashed with the request in
+ *                    flight) took it, oldest first; see {@link CrashClaims}
  */
 public record JobState(String requestId, String tenant, String workspaceId, String reportId, String exportId,
-                       int attempt, Instant startedAt, String status, Instant expiresAt) {
+                       int attempt, Instant startedAt, String status, Instant expiresAt, List<Instant> claims) {
 
     public static final String STATUS_RUNNING = "running";
     public static final String STATUS_DONE = "done";
+    /** Taken by an owner (a claim), no export accepted yet. */
+    public static final String STATUS_CLAIMED = "claimed";
     /** Power BI keeps an export's file for 24 hours; a recorded export older than that is not resumed. */
     public static final Duration EXPORT_FILE_LIFETIME = Duration.ofHours(24);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +49,19 @@ public record JobState(String requestId, String tenant, String workspaceId, Stri
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         status = status == null ? STATUS_RUNNING : status;
+        claims = claims == null ? List.of() : List.copyOf(claims);
+    }
+
+    /** A state without claims. */
+    public JobState(String requestId, String tenant, String workspaceId, String reportId, String exportId,
+                    int attempt, Instant startedAt, String status, Instant expiresAt) {
+        this(requestId, tenant, workspaceId, reportId, exportId, attempt, startedAt, status, expiresAt, List.of());
+    }
+
+    /** The same state with {@code newClaims} instead of its claims. */
+    public JobState withClaims(List<Instant> newClaims) {
+        return new JobState(requestId, tenant, workspaceId, reportId, exportId, attempt, startedAt, status, expiresAt,
+                newClaims);
     }
 
     /** Power BI accepted the export at {@code at}: resumable until its file expires. */
@@ -78,6 +98,10 @@ public record JobState(String requestId, String tenant, String workspaceId, Stri
         n.put("startedAt", startedAt.toString());
         n.put("status", status);
         n.put("expiresAt", expiresAt.toString());
+        if (!claims.isEmpty()) {
+            ArrayNode a = n.putArray("claims");
+            claims.forEach(c -> a.add(c.toString()));
+        }
         try {
             return JSON.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -92,11 +116,13 @@ public record JobState(String requestId, String tenant, String workspaceId, Stri
         }
         try {
             JsonNode n = JSON.readTree(value);
+            List<Instant> claims = new ArrayList<>();
+            n.path("claims").forEach(c -> claims.add(Instant.parse(c.asText())));
             return Optional.of(new JobState(n.path("requestId").asText(null), n.path("tenant").asText(null),
                     n.path("workspaceId").asText(null), n.path("reportId").asText(null),
                     n.path("exportId").asText(null), n.path("attempt").asInt(1),
                     Instant.parse(n.path("startedAt").asText()), n.path("status").asText(STATUS_RUNNING),
-                    Instant.parse(n.path("expiresAt").asText())));
+                    Instant.parse(n.path("expiresAt").asText()), claims));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

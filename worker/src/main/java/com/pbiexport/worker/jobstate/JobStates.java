@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The one owner of job state and of the answer/commit protocol. For each valid request it decides, from the states
@@ -45,6 +46,7 @@ public final class JobStates {
     private final AnsweredRequests answered = new AnsweredRequests();
     /** "running" writes through the immediate sender, which a partition's answers wait for (key order). */
     private final RunningWrites running = new RunningWrites();
+    private final CrashClaims claims;
 
     /**
      * @param lookup   the states loaded on assignment ({@link JobStateStore})
@@ -52,10 +54,20 @@ public final class JobStates {
      * @param outcomes where the answers go (an outcome and its "done" state are one unit)
      */
     public JobStates(JobStateLookup lookup, JobStateWriter writer, OutcomePublisher outcomes, Clock clock) {
+        this(lookup, writer, outcomes, clock, 0);
+    }
+
+    /**
+     * @param poisonAfterCrashes a request in flight at this many crashes of its owners in a row is answered
+     *                           {@code POISON_REQUEST} instead of run ({@link CrashClaims}); 0: no claims recorded
+     */
+    public JobStates(JobStateLookup lookup, JobStateWriter writer, OutcomePublisher outcomes, Clock clock,
+                     int poisonAfterCrashes) {
         this.lookup = lookup == null ? JobStateLookup.NONE : lookup;
         this.writer = writer;
         this.outcomes = outcomes;
         this.clock = clock;
+        this.claims = new CrashClaims(poisonAfterCrashes);
     }
 
     /** Decides what happens to the valid request at {@code offset} of {@code tp}. Intake thread. */
@@ -66,13 +78,42 @@ public final class JobStates {
             answered.add(tp, offset, request.requestId());
             return ALREADY_ANSWERED;
         }
+        long assignment = answered.assignment(tp);
+        long epoch = starts.epoch(tp.partition());
+        Optional<List<Instant>> crashes = recorded(tp.partition()) ? claims.poisoned(known) : Optional.empty();
+        if (crashes.isPresent()) {
+            String message = poisonMessage(tp, offset, request.requestId(), crashes.get());
+            log.error("{}", message);
+            JobState k = known.get();
+            return new JobPlan.Poisoned(crashes.get(), message, event -> publishAnswer(tp, assignment, epoch, offset,
+                    request, event, k.exportId(), k.attempt(), traceparent));
+        }
         Optional<JobState> live = known.filter(s -> s.resumableAt(clock.instant()));
         live.ifPresent(s -> log.info("resuming export {} (attempt {}) of request {} recorded at {}", s.exportId(),
                 s.attempt(), request.requestId(), s.startedAt()));
-        long assignment = answered.assignment(tp);
-        long epoch = starts.epoch(tp.partition());
         return new JobPlan.Export(live, startListener(tp.partition(), request),
-                result -> answer(tp, assignment, epoch, offset, result, traceparent));
+                result -> answer(tp, assignment, epoch, offset, result, traceparent),
+                claim(tp.partition(), request, known));
+    }
+
+    /** Records this owner's claim on the request; completes once it is durable (at once when claims are off). */
+    private CompletableFuture<Void> claim(int partition, ExportRequested request, Optional<JobState> known) {
+        if (!claims.enabled() || !recorded(partition)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.write(partition, claims.claim(partition, request, known, clock.instant()));
+    }
+
+    private String poisonMessage(TopicPartition tp, long offset, String requestId, List<Instant> crashes) {
+        return "Request " + requestId + " was in flight each of the last " + crashes.size() + " times a worker "
+                + "stopped without releasing it (taken at " + crashes.stream().map(Instant::toString)
+                .collect(Collectors.joining(", ")) + "), so it is not run again (intake.poisonAfterCrashes="
+                + claims.threshold() + "). Inspect: its claims are the job state with key " + requestId + " in "
+                + writer.topic() + " partition " + tp.partition() + "; the request is " + tp + "@" + offset
+                + "; the worker logs of those times tell why they stopped. It may be the cause, or it was in flight "
+                + "beside the request that was (every request in flight at a crash counts): if those logs show "
+                + "another cause, publish it again with a new requestId as it is. Replay: fix the cause, then "
+                + "publish the request again with a new requestId.";
     }
 
     /** Tells {@link #starts} about each ExportTo of the request and records the export Power BI accepted. */
@@ -103,8 +144,8 @@ public final class JobStates {
         if (!recorded(partition)) {
             return;
         }
-        CompletableFuture<Void> written = writer.write(partition, JobState.running(r.requestId(), r.tenant(),
-                r.workspaceId(), r.reportId(), exportId, attempt, at));
+        CompletableFuture<Void> written = writer.write(partition, claims.running(JobState.running(r.requestId(),
+                r.tenant(), r.workspaceId(), r.reportId(), exportId, attempt, at)));
         if (writer.runningSeparately()) {
             running.add(partition, written);
         }
@@ -123,18 +164,25 @@ public final class JobStates {
      */
     private CompletableFuture<Void> answer(TopicPartition tp, long assignment, long epoch, long offset,
                                            JobResult result, Optional<String> traceparent) {
-        ExportRequested r = result.spec().request();
+        String exportId = result instanceof JobResult.Stored s ? s.exportId()
+                : ((JobResult.Failed) result).exportId().orElse("");
+        return publishAnswer(tp, assignment, epoch, offset, result.spec().request(),
+                OutcomeEvents.from(result, clock.instant()), exportId, result.attempts(), traceparent);
+    }
+
+    /** Publishes {@code event}, the answer to {@code r}, with the "done" state; see {@link #answer}. */
+    private CompletableFuture<Void> publishAnswer(TopicPartition tp, long assignment, long epoch, long offset,
+                                                  ExportRequested r, Object event, String exportId, int attempts,
+                                                  Optional<String> traceparent) {
         boolean recorded = recorded(tp.partition());
         List<ProducerRecord<byte[], byte[]>> followers = List.of();
         if (recorded) {
-            String exportId = result instanceof JobResult.Stored s ? s.exportId()
-                    : ((JobResult.Failed) result).exportId().orElse("");
             followers = List.of(writer.record(tp.partition(), JobState.done(r.requestId(), r.tenant(),
-                    r.workspaceId(), r.reportId(), exportId, result.attempts(), clock.instant())));
+                    r.workspaceId(), r.reportId(), exportId, attempts, clock.instant())));
         }
         List<ProducerRecord<byte[], byte[]>> withDone = followers;
-        Supplier<CompletableFuture<Void>> publish = () -> outcomes.publish(tp.partition(), r.requestId(),
-                OutcomeEvents.from(result, clock.instant()), traceparent, withDone);
+        Supplier<CompletableFuture<Void>> publish = () -> claims.answered(r.requestId(),
+                () -> outcomes.publish(tp.partition(), r.requestId(), event, traceparent, withDone));
         CompletableFuture<Void> published = recorded && writer.runningSeparately()
                 ? running.then(tp.partition(), () -> starts.whileOwned(tp.partition(), epoch, publish))
                 : publish.get();
@@ -156,7 +204,9 @@ public final class JobStates {
     /**
      * Waits (up to {@code patience}) for the ExportTo calls of {@code partitions} still being answered, so the job
      * state of an export accepted meanwhile is queued before the intake thread's final commit of these
-     * partitions; refuses new ones (the next owner starts them). Intake thread, rebalance listener.
+     * partitions; refuses new ones (the next owner starts them). Then gives back this owner's claims on their
+     * requests still running ({@link CrashClaims}): a clean hand-over must not count as a crash. Intake thread,
+     * rebalance listener, and the shutdown's drain (before its final commit).
      */
     public void revoking(Collection<TopicPartition> partitions, Duration patience) {
         List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
@@ -165,6 +215,13 @@ public final class JobStates {
             log.warn("{} ExportTo call(s) of partitions {} still unanswered after {}; their exports may start again "
                     + "on the next owner", left, numbers, patience);
         }
+        // a clean hand-over is no crash: this owner's claims go, in the same final commit
+        claims.release(numbers, w -> (w.state() == null ? writer.tombstone(w.partition(), w.requestId())
+                : writer.write(w.partition(), w.state())).whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.warn("releasing the claim on request {} failed: {}", w.requestId(), e.toString());
+                    }
+                }));
     }
 
     /**

@@ -223,7 +223,7 @@ class ConfigLoaderTest {
     void rejectsUnknownTopLevelKeyListingTheKnownOnes() {
         assertThat(problems(BASE + "metrics: {enabled: true}\n")).containsExactly(
                 "unknown setting 'metrics'; known settings here: instanceId, kafka, delivery, topics, tenants, sinks,"
-                        + " limits, intake, diagnose, http, tokens, admin, logging");
+                        + " limits, intake, shutdown, diagnose, http, tokens, admin, logging");
     }
 
     @Test

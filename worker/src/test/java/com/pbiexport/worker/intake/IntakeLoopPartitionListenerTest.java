@@ -36,6 +36,12 @@ class IntakeLoopPartitionListenerTest {
         }
 
         @Override
+        public void revoking(Collection<TopicPartition> partitions, Duration patience) {
+            events.add("revoking " + partitions + " cancelled " + handler.handed.stream()
+                    .filter(h -> h.cancelled().get()).count());
+        }
+
+        @Override
         public void released(Collection<TopicPartition> partitions) {
             events.add("released " + partitions);
         }
@@ -75,5 +81,29 @@ class IntakeLoopPartitionListenerTest {
         await().atMost(WAIT).until(() -> events.contains("committed " + P0 + " 1"));
 
         assertThat(events.get(0)).isEqualTo("assigned [" + P0 + "] handed 0");
+    }
+
+    @Test
+    void aShutdownHandsOverWorkStillRunningAfterTheDrainTimeoutBeforeItsFinalCommit() throws InterruptedException {
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, null,
+                    "{\"requestId\":\"r-0\"}".getBytes(StandardCharsets.UTF_8)));
+        });
+        loop = new IntakeLoop(consumer, TOPIC, handler, 10, Duration.ZERO, Duration.ofMillis(200), Clock.systemUTC(),
+                null, listener, new AtLeastOnceDelivery(), Duration.ZERO);
+        thread = new Thread(loop, "intake-under-test");
+        thread.start();
+        await().atMost(WAIT).until(() -> handler.handed.size() == 1);
+
+        loop.shutdown(); // the record never finishes: the drain times out
+
+        assertThat(loop.awaitStopped(WAIT)).isTrue();
+        // a graceful stop is a hand-over, not a crash: the job is cancelled, then jobstate gives back its claims
+        // (JobStates.revoking) before the final commit, which therefore carries them
+        assertThat(events).as("MockConsumer.close() runs no rebalance listener: the drain itself handed it over")
+                .filteredOn(e -> !e.startsWith("committed"))
+                .containsExactly("assigned [" + P0 + "] handed 0", "revoking [" + P0 + "] cancelled 1");
     }
 }

@@ -175,6 +175,15 @@ public final class CrashLane implements AutoCloseable {
         }
     }
 
+    /** The first outcome the reader saw for {@code requestId}. */
+    public Outcome outcomeOf(String requestId) {
+        List<Outcome> os = outcomes.getOrDefault(requestId, List.of());
+        if (os.isEmpty()) {
+            throw new AssertionError("no outcome for " + requestId);
+        }
+        return os.get(0);
+    }
+
     /** What the reader has seen for these requests. */
     public Tally tally(Collection<String> requestIds) {
         List<String> missing = new ArrayList<>();

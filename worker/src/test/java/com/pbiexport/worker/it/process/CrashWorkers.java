@@ -80,6 +80,12 @@ final class CrashWorkers {
     /** Writes {@code <dir>/<instanceId>.json}: one instance of the lane's consumer group. */
     static Path configFile(DevStack stack, CrashLane lane, Path dir, String instanceId, Map<String, String> consumer,
                            Map<String, String> producer) {
+        return configFile(stack, lane, dir, instanceId, consumer, producer, Map.of());
+    }
+
+    /** The same, with further settings by path (e.g. {@code shutdown.drainTimeout}). */
+    static Path configFile(DevStack stack, CrashLane lane, Path dir, String instanceId, Map<String, String> consumer,
+                           Map<String, String> producer, Map<String, Object> settings) {
         WorkerConfig demo = DemoStack.config(stack, dir.resolve("files"), lane.groupId());
         // readiness needs a token for every tenant: only the demo's tenants whose credentials work (the crash
         // tests wait for /health/ready)
@@ -94,6 +100,7 @@ final class CrashWorkers {
         if (!DELIVERY_MODE.isBlank()) {
             extra.put("delivery.mode", DELIVERY_MODE);
         }
+        extra.putAll(settings);
         return ConfigFile.write(config, extra, dir.resolve(instanceId + ".json"));
     }
 

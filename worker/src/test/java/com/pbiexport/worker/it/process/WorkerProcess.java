@@ -164,6 +164,29 @@ public final class WorkerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * SIGTERM (on Linux): the worker drains, hands over and exits; waits up to {@code timeout} for that. Returns the
+     * exit code; fails when the process outlives the timeout (it is then killed).
+     */
+    public int terminate(Duration timeout) {
+        // the handle only signals: Process.destroy() would also close our end of the worker's stdin, and ChildMain's
+        // watchdog then halts the JVM (exit 3) in the middle of its graceful stop
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError("worker " + name + " still running " + timeout + " after SIGTERM; log "
+                        + log + ":\n" + logTail(40));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            LIVE.remove(this);
+        }
+    }
+
     /** SIGKILL (on Linux) and wait, bounded, until the process is gone. Idempotent. */
     public void kill() {
         process.destroyForcibly();
