@@ -61,7 +61,7 @@ record BenchRow(int limit, String render, String retryAfter, int seconds) {
             return SHORT_PAGES;
         }
         int span = REALISTIC_MAX_PAGES - REALISTIC_MIN_PAGES + 1;
-        return REALISTIC_MIN_PAGES + (int) ((n * 7L) % span); // 7 is coprime with 35: every page count in turn
+        return REALISTIC_MIN_PAGES + (int) ((n * 12L) % span); // 12 is coprime with 35: every page count in turn
     }
 
     /** Render time of an export with that many pages, as the simulator computes it (no page-limited SKU). */
