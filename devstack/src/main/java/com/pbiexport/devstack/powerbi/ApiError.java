@@ -28,8 +28,15 @@ import java.util.Set;
  * @param message what went wrong, for the body shapes that carry one and for the simulator's log
  * @param answers the observed answers; the first is the clean profile's
  * @param retryAfterSeconds the exact Retry-After (429 only), or null; {@link ErrorShapes} coarsens it when realistic
+ * @param retryAfterStyle   {@code exact} or {@code coarse} to force how Retry-After is stated (a capacity's
+ *                          benchmark knob, {@code Capacity.throttleRetryAfter}); null = the profile's draw
  */
-public record ApiError(String message, List<Answer> answers, Integer retryAfterSeconds) {
+public record ApiError(String message, List<Answer> answers, Integer retryAfterSeconds, String retryAfterStyle) {
+
+    /** An error whose Retry-After, if any, is stated as the profile draws it. */
+    public ApiError(String message, List<Answer> answers, Integer retryAfterSeconds) {
+        this(message, answers, retryAfterSeconds, null);
+    }
 
     /** The only {@code X-PowerBI-Error-Info} values seen from the real service; the simulator sends no other. */
     public static final Set<String> OBSERVED_ERROR_INFO = Set.of(
@@ -247,9 +254,14 @@ public record ApiError(String message, List<Answer> answers, Integer retryAfterS
      * (invented, kept for the clean profile); [live client A] measured code {@code Unknown}.
      */
     public static ApiError tooManyRequests(int retryAfterSeconds) {
+        return tooManyRequests(retryAfterSeconds, null);
+    }
+
+    /** The same, with Retry-After stated {@code exact} or {@code coarse} whatever the profile (null: its draw). */
+    public static ApiError tooManyRequests(int retryAfterSeconds, String retryAfterStyle) {
         return new ApiError(TOO_MANY_REQUESTS_TEXT, List.of(
                 new Answer(429, Shape.CODE_MESSAGE, "TooManyRequests", null),
-                new Answer(429, Shape.CODE_MESSAGE, "Unknown", null)), retryAfterSeconds);
+                new Answer(429, Shape.CODE_MESSAGE, "Unknown", null)), retryAfterSeconds, retryAfterStyle);
     }
 
     /** Injected 5xx ([ref 3]: "5xx - transient"): code+message (codes invented) or empty ([ref shapes]). */

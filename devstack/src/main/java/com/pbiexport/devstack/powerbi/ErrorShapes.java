@@ -68,7 +68,10 @@ final class ErrorShapes {
             headers.put("X-PowerBI-Error-Info", answer.errorInfo());
         }
         if (error.retryAfterSeconds() != null) {
-            String retryAfter = retryAfter(error.retryAfterSeconds());
+            String retryAfter = "exact".equals(error.retryAfterStyle())
+                    ? String.valueOf(Math.max(0, error.retryAfterSeconds()))
+                    : "coarse".equals(error.retryAfterStyle()) ? coarse(error.retryAfterSeconds(), COARSE_STEPS.get(0))
+                    : retryAfter(error.retryAfterSeconds());
             if (retryAfter != null) {
                 headers.put("Retry-After", retryAfter);
             }
@@ -98,10 +101,14 @@ final class ErrorShapes {
             return DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atZone(ZoneOffset.UTC));
         }
         if (u < 0.75) {
-            long step = realism.pick(COARSE_STEPS);
-            return String.valueOf(Math.max(step, ceilTo(exact, step)));
+            return coarse(exact, realism.pick(COARSE_STEPS));
         }
         return String.valueOf(exact);
+    }
+
+    /** A coarse Retry-After: the step, or the next multiple of it, never below the exact wait. */
+    static String coarse(long exactSeconds, long step) {
+        return String.valueOf(Math.max(step, ceilTo(Math.max(0, exactSeconds), step)));
     }
 
     private String contentType() {

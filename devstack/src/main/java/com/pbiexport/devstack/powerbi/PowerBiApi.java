@@ -257,7 +257,7 @@ public final class PowerBiApi implements HttpHandler {
             result = start(caller, capacity, w, report, req, pages);
         }
         if (result instanceof ExportEngine.Throttled t) {
-            throw ApiError.tooManyRequests(t.retryAfterSeconds()).toFailure();
+            throw ApiError.tooManyRequests(t.retryAfterSeconds(), capacity.throttleRetryAfter()).toFailure();
         }
         if (faults.loseExportToAnswer()) {
             // the export runs and holds its capacity slot, but the caller never learns its id

@@ -38,6 +38,19 @@ class RealisticErrorAnswersTest {
     private static final String EXPORT = groupReport(WS_SALES, RPT_SALES) + "/ExportTo";
     private static final String UNKNOWN_WS = "3d5e0000-0000-4000-a000-0000000000ff";
 
+    @Test
+    void aCapacityThatForcesItsRetryAfterStyleGetsItOnEvery429WhateverTheProfileDraws() {
+        ErrorShapes shapes = new ErrorShapes(Realism.realistic(SEED), java.time.Clock.systemUTC());
+        for (int i = 0; i < DRAWS; i++) {
+            assertThat(shapes.render(ApiError.tooManyRequests(7, "coarse")).headers())
+                    .as("coarse: 30 s, the step Microsoft is seen to send").containsEntry("Retry-After", "30");
+            assertThat(shapes.render(ApiError.tooManyRequests(31, "coarse")).headers())
+                    .as("never below the exact wait").containsEntry("Retry-After", "60");
+            assertThat(shapes.render(ApiError.tooManyRequests(7, "exact")).headers())
+                    .containsEntry("Retry-After", "7");
+        }
+    }
+
     /** The only X-PowerBI-Error-Info values the real service was seen to send. */
     private static final Set<String> OBSERVED_INFO = Set.of(
             "ServicePrincipalIsNotAllowedByTenantAdminSwitch", "InvalidToken", "TokenExpired", "GroupNotAccessible");

@@ -220,9 +220,10 @@ public final class Settings {
                             + "`limits.maxInFlight`.").build(),
             Setting.of("limits.capacityInitialConcurrency", INT)
                     .defaultValue(Limits.DEFAULT_CAPACITY_INITIAL_CONCURRENCY).check(Check.atLeast(1))
-                    .doc("Concurrent exports per capacity to start with. The limit halves on a 429 (and no export "
-                            + "of that capacity starts until its `Retry-After` has passed) and grows back by about "
-                            + "one per round of successful starts while fully used.").build(),
+                    .doc("Concurrent exports per capacity to start with. On a 429 the limit drops to the exports "
+                            + "of this instance Power BI accepted there (halves when there are none), no export of "
+                            + "that capacity starts until its `Retry-After` has passed, and the limit grows back by "
+                            + "about one per round of successful starts while fully used.").build(),
             Setting.of("limits.capacityMaxConcurrency", INT).defaultValue(Limits.DEFAULT_CAPACITY_MAX_CONCURRENCY)
                     .check(Check.atLeast(1))
                     .doc("Ceiling of a capacity's concurrency limit (Power BI accepts 500 concurrent exports per "

@@ -109,7 +109,9 @@ public final class SimExportEngine implements ExportEngine {
             if (throttle.isPresent()) {
                 return new Throttled(throttle.get());
             }
-            job = newJob(tenantId, cap, workspaceId, report, fmt, pageCount, principal, config, now);
+            long round = Math.max(0, capacity.pageRenderMillis() != null ? capacity.pageRenderMillis()
+                    : scenario.pageRenderMillis());
+            job = newJob(tenantId, cap, workspaceId, report, fmt, pageCount, principal, config, now, round);
             cap.active.add(job);
         }
         counters.gauge("concurrentExports." + cap.capacityId, 1);
@@ -135,8 +137,7 @@ public final class SimExportEngine implements ExportEngine {
     }
 
     private Job newJob(String tenantId, CapacityState cap, String workspaceId, Report report, String fmt, int pages,
-                       String principal, JsonNode config, Instant now) {
-        long round = Math.max(0, scenario.pageRenderMillis());
+                       String principal, JsonNode config, Instant now, long round) {
         long renderMillis = renderRounds(pages, cap.profile.concurrentPages(), cap.active.size() + 1) * round;
         Instant runningAt = now.plusMillis(round / 2);
         Job.Outcome outcome = faults.takeExportBusyFailure() ? Job.Outcome.FAILED_BUSY

@@ -118,6 +118,17 @@ class SimExportEngineTest {
     }
 
     @Test
+    void aCapacityWithItsOwnRenderRoundRendersAtThatPace() {
+        // a benchmark knob: 5 s rounds on this capacity, the scenario's 1 s elsewhere
+        Capacity slow = new Capacity("cap-slow", null, "F64", null, null, null, null, 5000L, null);
+        ExportJob job = start(slow, THREE_PAGES, "PDF", 3);
+        clock.advanceMillis(2500 + 4999);
+        assertThat(poll(job).status()).as("half a round NotStarted, then one 5 s round").isEqualTo("Running");
+        clock.advanceMillis(1);
+        assertThat(poll(job).status()).isEqualTo("Succeeded");
+    }
+
+    @Test
     void throttlesBeyondTheCapacityLimitUntilARunningExportFinishes() {
         Capacity small = new Capacity("cap-small", null, "F2", null, null, 2, null);
         ExportJob first = start(small, THREE_PAGES, "PDF", 3);

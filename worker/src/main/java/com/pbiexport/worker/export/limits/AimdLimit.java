@@ -7,9 +7,12 @@ import java.time.Instant;
  * The concurrency limit of one capacity, additive-increase / multiplicative-decrease. Not thread-safe: the
  * {@link AdmissionScheduler} guards it.
  * <ul>
- *   <li>A 429 multiplies the limit by {@code DECREASE_FACTOR} - once per throttle window, so the burst of 429s one
- *       overload produces counts once - but never below the exports this instance still has running there (Power
- *       BI demonstrably carries those), and blocks new starts until its Retry-After has passed.</li>
+ *   <li>A 429 sets the limit to the exports this instance has running there (Power BI demonstrably carries those,
+ *       and refused one more) - once per throttle window, so the burst of 429s one overload produces counts once; with
+ *       none of ours running (other load fills the capacity) it multiplies the limit by {@code DECREASE_FACTOR}.
+ *       Starts of that burst accepted later in the window raise the limit to what was accepted. Either way new
+ *       starts wait until its Retry-After has passed. (Halving alone took four Retry-Afters to come down from 50 to a
+ *       true limit of 5: with a coarse 30 s Retry-After two minutes of a mostly idle capacity, docs/BENCHMARKS.md.)</li>
  *   <li>A successful start while the limit is fully used adds {@code 1 / limit}: about +1 per round of starts, so
  *       the limit grows back slowly and only when there is demand to prove it.</li>
  *   <li>Growing past the limit at which the last 429 came (the ceiling) waits {@code PROBE_AFTER}: a capacity
@@ -58,6 +61,11 @@ final class AimdLimit {
     /** A start was accepted while holding a permit. */
     void succeeded(Instant now) {
         accepted++;
+        if (now.isBefore(blockedUntil) && accepted > limit) {
+            limit = Math.min(max, accepted); // a start of the throttled burst was accepted after all: it is carried
+            ceiling = Math.max(ceiling, limit + 1);
+            return;
+        }
         if (inUse < (int) limit) {
             return;
         }
@@ -72,10 +80,11 @@ final class AimdLimit {
     void throttled(Instant now, Duration retryAfter) {
         throttles++;
         if (!now.isBefore(blockedUntil)) {
-            ceiling = limit;
             lastThrottle = now;
-            // starts still in flight may be refused too: only accepted exports prove what the capacity carries
-            limit = Math.max(1, Math.max(limit * DECREASE_FACTOR, accepted));
+            // only accepted exports prove what the capacity carries; the refused start proves it carries no more,
+            // so the next level is the one not to probe again for PROBE_AFTER
+            ceiling = accepted > 0 ? Math.min(limit, accepted + 1) : limit;
+            limit = accepted > 0 ? Math.min(limit, accepted) : Math.max(1, limit * DECREASE_FACTOR);
         }
         Instant until = now.plus(retryAfter);
         if (until.isAfter(blockedUntil)) {

@@ -147,6 +147,28 @@ class AdmissionSchedulerTest {
     }
 
     @Test
+    void aThrottleBringsAnUnknownLimitDownToTheExportsAcceptedInOneRetryAfter() {
+        // shipped start of 50 on a capacity that carries 5: the burst's 429 settles it at once, not by halvings
+        AdmissionScheduler s = new AdmissionScheduler(100, 50, 500,
+                new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
+        for (int i = 0; i < 60; i++) {
+            submit(s, "A", "capacity:a", "A" + i);
+        }
+        assertThat(admitted).hasSize(50);
+        for (int i = 0; i < 3; i++) {
+            holding.get(i).started();
+        }
+        holding.get(49).throttled(Duration.ofSeconds(30)); // answered before two more starts of the burst
+        assertThat(s.capacityLimit("capacity:a")).isEqualTo(3);
+        holding.get(3).started();
+        holding.get(4).started(); // accepted after the 429: the capacity carries them
+        for (int i = 5; i < 49; i++) {
+            holding.get(i).throttled(Duration.ofSeconds(30));
+        }
+        assertThat(s.capacityLimit("capacity:a")).as("the 5 accepted, after one throttle window").isEqualTo(5);
+    }
+
+    @Test
     void theLimitGrowsBackSlowlyAndOnlyWhileFullyUsed() {
         AdmissionScheduler s = new AdmissionScheduler(100, 2, 3, new ManualClock(Instant.parse("2026-01-01T00:00:00Z")), timers, null);
         submit(s, "A", "capacity:a", "A0");
