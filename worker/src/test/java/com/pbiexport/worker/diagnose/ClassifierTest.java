@@ -186,7 +186,8 @@ class ClassifierTest {
             ErrorCode.EXPORT_FAILED, ErrorCode.EXPORT_BUSY_RETRIES_EXHAUSTED, ErrorCode.EXPORT_TIMEOUT,
             ErrorCode.REQUEST_EXPIRED, ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_UNKNOWN_TENANT,
             ErrorCode.INVALID_GUID, ErrorCode.INVALID_FORMAT, ErrorCode.INVALID_FORMAT_FOR_REPORT_TYPE,
-            ErrorCode.INVALID_CONFIGURATION, ErrorCode.INVALID_ATTRIBUTES, ErrorCode.EXPORT_PAGINATED_TIME_LIMIT);
+            ErrorCode.INVALID_CONFIGURATION, ErrorCode.INVALID_ATTRIBUTES, ErrorCode.EXPORT_PAGINATED_TIME_LIMIT,
+            ErrorCode.POISON_REQUEST);
 
     /** Codes only the worker's look-up evidence proves ({@link EvidenceRules}, tested in EvidenceRulesTest). */
     private static final Set<ErrorCode> PROVEN_BY_LOOK_UPS = EnumSet.of(
