@@ -66,7 +66,7 @@ public final class DoctorInfraChecks {
                                                  ProxyConfig proxy) {
         FileSink sink;
         try {
-            sink = FileSinks.build(Map.of(alias, s), env, proxy).get(alias);
+            sink = FileSinks.build(Map.of(alias, s), env, proxy, FileSinks.Use.CHECK_ONLY).get(alias);
         } catch (RuntimeException e) {
             return new SinkCheck.Readiness(s.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
                     Optional.of(String.valueOf(e.getMessage())));

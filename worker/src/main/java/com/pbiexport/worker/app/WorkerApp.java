@@ -104,7 +104,7 @@ public final class WorkerApp implements AutoCloseable {
         this.tenants = connections.openAll();
         tenants.aliases().forEach(alias -> metrics.tenantMeters(alias, tenants.tokens(alias),
                 s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock));
-        Map<String, FileSink> sinks = FileSinks.build(config.sinks().targets(), env, proxy);
+        Map<String, FileSink> sinks = FileSinks.build(config.sinks().targets(), env, proxy, FileSinks.Use.WORKER);
         StartupChecks.requireWritableFilesystemSinks(config, sinks);
         this.startupChecks = new StartupChecks(config, sinks);
 
