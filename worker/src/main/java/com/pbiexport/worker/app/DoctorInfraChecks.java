@@ -71,7 +71,7 @@ public final class DoctorInfraChecks {
             return new SinkCheck.Readiness(s.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
                     Optional.of(String.valueOf(e.getMessage())));
         }
-        try {
+        try (sink) { // the doctor built it: its clients and connections end with the check
             sink.checkReady();
             return new SinkCheck.Readiness(sink.describe(), Optional.empty());
         } catch (RuntimeException e) { // StorageException included
