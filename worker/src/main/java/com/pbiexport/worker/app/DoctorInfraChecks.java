@@ -66,12 +66,12 @@ public final class DoctorInfraChecks {
                                                  ProxyConfig proxy) {
         FileSink sink;
         try {
-            sink = FileSinks.build(Map.of(alias, s), env, proxy).get(alias);
+            sink = FileSinks.build(Map.of(alias, s), env, proxy, FileSinks.Use.CHECK_ONLY).get(alias);
         } catch (RuntimeException e) {
             return new SinkCheck.Readiness(s.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
                     Optional.of(String.valueOf(e.getMessage())));
         }
-        try {
+        try (sink) { // the doctor built it: its clients and connections end with the check
             sink.checkReady();
             return new SinkCheck.Readiness(sink.describe(), Optional.empty());
         } catch (RuntimeException e) { // StorageException included

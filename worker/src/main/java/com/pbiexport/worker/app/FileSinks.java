@@ -18,18 +18,30 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Builds the configured sinks ({@code sinks.targets}) by alias, in configuration order. */
+/**
+ * Builds the configured sinks ({@code sinks.targets}) by alias, in configuration order. The caller closes them
+ * ({@link FileSink#close()}).
+ */
 final class FileSinks {
+    /** What the sinks are built for. */
+    enum Use {
+        /** The worker: a missing blob container is created (at start-up's readiness check or on first store). */
+        WORKER,
+        /** The doctor: only looks; a missing blob container is reported, never created. */
+        CHECK_ONLY
+    }
+
     private FileSinks() {
     }
 
-    static Map<String, FileSink> build(Map<String, SinkConfig> targets, Map<String, String> env, ProxyConfig proxy) {
+    static Map<String, FileSink> build(Map<String, SinkConfig> targets, Map<String, String> env, ProxyConfig proxy,
+                                       Use use) {
         Map<String, FileSink> sinks = new LinkedHashMap<>();
-        targets.forEach((alias, s) -> sinks.put(alias, sink(s, env, proxy)));
+        targets.forEach((alias, s) -> sinks.put(alias, sink(s, env, proxy, use)));
         return sinks;
     }
 
-    private static FileSink sink(SinkConfig s, Map<String, String> env, ProxyConfig proxy) {
+    private static FileSink sink(SinkConfig s, Map<String, String> env, ProxyConfig proxy, Use use) {
         if (s instanceof SinkConfig.Filesystem f) {
             return new FilesystemSink(f.root());
         }
@@ -44,7 +56,7 @@ final class FileSinks {
                 new IllegalArgumentException("sink " + b.container() + ": no connection string (set connectionString"
                         + " or connectionStringEnv)"));
         AzureBlobSink.Settings settings = AzureBlobSink.Settings.of(cs, b.container(), b.prefix())
-                .withCreateContainerIfMissing(true);
+                .withCreateContainerIfMissing(use == Use.WORKER);
         if (b.serviceVersion().isPresent()) {
             settings = settings.withServiceVersion(AzureBlobSink.parseServiceVersion(b.serviceVersion().get()));
         }

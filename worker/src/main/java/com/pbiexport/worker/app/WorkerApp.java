@@ -84,6 +84,7 @@ public final class WorkerApp implements AutoCloseable {
     private final Thread intakeThread;
     private final AdminServer admin;
     private final StartupChecks startupChecks;
+    private final Map<String, FileSink> sinks;
     private final List<AutoCloseable> meterBinders;
     private volatile boolean closed;
 
@@ -104,7 +105,7 @@ public final class WorkerApp implements AutoCloseable {
         this.tenants = connections.openAll();
         tenants.aliases().forEach(alias -> metrics.tenantMeters(alias, tenants.tokens(alias),
                 s -> s instanceof MsalTokenSource m ? m.fetchesStarted() : 0, clock));
-        Map<String, FileSink> sinks = FileSinks.build(config.sinks().targets(), env, proxy);
+        this.sinks = FileSinks.build(config.sinks().targets(), env, proxy, FileSinks.Use.WORKER);
         StartupChecks.requireWritableFilesystemSinks(config, sinks);
         this.startupChecks = new StartupChecks(config, sinks);
 
@@ -253,6 +254,14 @@ public final class WorkerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // after the drain and the io threads: no store or readiness check uses a sink any more
+        sinks.forEach((alias, sink) -> {
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                log.warn("closing sink {} failed: {}", alias, e.toString());
+            }
+        });
         log.info("worker {} stopped", config.instanceId());
     }
 

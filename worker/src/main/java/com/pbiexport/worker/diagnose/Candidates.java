@@ -23,7 +23,8 @@ final class Candidates {
     }
 
     /** " Candidates, most likely first: (1) ...; (2) .... Tell apart: ..." or empty for a code that names one cause. */
-    static String forCode(ErrorCode code, String operation, Optional<String> format, Optional<String> profileId) {
+    static String forCode(ErrorCode code, Optional<PowerBiCall> call, Optional<String> format,
+                          Optional<String> profileId) {
         List<String> c = new ArrayList<>();
         String tell;
         switch (code) {
@@ -48,7 +49,7 @@ final class Candidates {
                         + "sensitivity label blocks PDF and PPTX), and the report's label in the Power BI service";
             }
             case PBI_NOT_FOUND -> {
-                if (operation.equals("poll") || operation.equals("download")) {
+                if (call.filter(PowerBiCall::isFileRoute).isPresent()) {
                     c.add("the export expired or Power BI no longer knows it (it keeps files 24 hours)");
                 }
                 c.add("wrong reportId, or a report the app cannot see");

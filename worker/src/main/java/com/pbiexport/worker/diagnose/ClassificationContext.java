@@ -8,7 +8,8 @@ import java.util.Optional;
  * What the caller knows about a failed Power BI call beyond the answer itself; lets the classifier tell
  * apart causes that Power BI answers alike (a Graph token and a non-member both get 401/403).
  *
- * @param operation          the operation ({@code start}, {@code poll}, {@code download}...), if not in the failure
+ * @param operation          the failed call ({@link PowerBiCall#START}, {@link PowerBiCall#POLL}...), if the caller knows
+ *                           it better than the failure's own name
  * @param tokenClaims        claims of the token that was sent (decoded for diagnosis only)
  * @param expectedAudience   the configured cloud's Power BI audience, e.g. {@code https://analysis.windows.net/powerbi/api}
  * @param myWorkspaceRoute   the call used a {@code /v1.0/myorg/reports/...} (My workspace) route
@@ -24,7 +25,7 @@ import java.util.Optional;
  *                           the only evidence that a 404 on the file is an expired file
  */
 public record ClassificationContext(
-        Optional<String> operation,
+        Optional<PowerBiCall> operation,
         Optional<TokenClaims> tokenClaims,
         Optional<String> expectedAudience,
         boolean myWorkspaceRoute,
@@ -73,7 +74,7 @@ public record ClassificationContext(
         return EMPTY;
     }
 
-    public ClassificationContext withOperation(String value) {
+    public ClassificationContext withOperation(PowerBiCall value) {
         return new ClassificationContext(Optional.ofNullable(value), tokenClaims, expectedAudience, myWorkspaceRoute,
                 format, reportType, pageCount, errorInfo, workspaceExists, profileId, exportExpiresAt);
     }

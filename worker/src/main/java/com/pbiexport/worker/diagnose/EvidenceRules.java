@@ -47,10 +47,10 @@ public final class EvidenceRules {
      * Re-reads a diagnosis given the look-ups of its target. Status, Power BI code and RequestId are kept; a code
      * the rules do not cover is returned unchanged.
      *
-     * @param operation the failed call ({@code start}, {@code poll}, {@code download}, {@code getReport}...)
+     * @param call   the failed call
      * @param format    the requested export format, if any
      */
-    public Diagnosis refine(Diagnosis d, TargetEvidence e, String operation, Optional<String> format) {
+    public Diagnosis refine(Diagnosis d, TargetEvidence e, PowerBiCall call, Optional<String> format) {
         if (!REFINED.contains(d.code())) {
             return d;
         }
@@ -72,7 +72,7 @@ public final class EvidenceRules {
         if (e.workspace() != TargetEvidence.Sight.VISIBLE || status == 401) {
             return annotated(d, e);
         }
-        return status == 403 ? forbidden(d, e, operation, format) : notFound(d, e, operation, format);
+        return status == 403 ? forbidden(d, e, call, format) : notFound(d, e, call, format);
     }
 
     /**
@@ -108,7 +108,7 @@ public final class EvidenceRules {
      */
     public Diagnosis tokenRefused(Diagnosis d, String evidence) {
         String msg = stripCandidates(d.message()) + "; evidence: " + evidence
-                + Candidates.forCode(ErrorCode.PBI_UNAUTHORIZED, "", Optional.empty(), Optional.empty());
+                + Candidates.forCode(ErrorCode.PBI_UNAUTHORIZED, Optional.empty(), Optional.empty(), Optional.empty());
         return withMessage(d, ErrorCode.PBI_UNAUTHORIZED, msg);
     }
 
@@ -122,7 +122,7 @@ public final class EvidenceRules {
         }
         String why = admin.map(WorkspaceEvidence::explanation).orElse("");
         String msg = base + (why.isEmpty() || looked.contains(why) ? "" : "; " + why)
-                + Candidates.forCode(ErrorCode.PBI_WORKSPACE_AMBIGUOUS, "", Optional.empty(), Optional.empty());
+                + Candidates.forCode(ErrorCode.PBI_WORKSPACE_AMBIGUOUS, Optional.empty(), Optional.empty(), Optional.empty());
         return withMessage(d, ErrorCode.PBI_WORKSPACE_AMBIGUOUS, msg);
     }
 
@@ -131,7 +131,7 @@ public final class EvidenceRules {
         return ex.isEmpty() || looked.contains(ex) ? "" : "; " + ex;
     }
 
-    private Diagnosis notFound(Diagnosis d, TargetEvidence e, String operation, Optional<String> format) {
+    private Diagnosis notFound(Diagnosis d, TargetEvidence e, PowerBiCall call, Optional<String> format) {
         if (e.report() == TargetEvidence.Sight.NOT_VISIBLE) {
             return named(d, ErrorCode.PBI_REPORT_NOT_FOUND, e);
         }
@@ -140,12 +140,12 @@ public final class EvidenceRules {
                     : e.profileId();
             return withMessage(d, ErrorCode.PBI_NOT_FOUND, stripCandidates(d.message()) + "; evidence: "
                     + e.summary() + "; the workspace and the report are visible"
-                    + Candidates.forCode(ErrorCode.PBI_NOT_FOUND, operation, format, profile));
+                    + Candidates.forCode(ErrorCode.PBI_NOT_FOUND, Optional.of(call), format, profile));
         }
         return annotated(d, e);
     }
 
-    private Diagnosis forbidden(Diagnosis d, TargetEvidence e, String operation, Optional<String> format) {
+    private Diagnosis forbidden(Diagnosis d, TargetEvidence e, PowerBiCall call, Optional<String> format) {
         GroupInfo g = e.group().orElseThrow();
         if (!g.isOnDedicatedCapacity() || g.capacityId().isEmpty()) {
             return named(d, ErrorCode.PBI_NO_DEDICATED_CAPACITY, e);
@@ -169,7 +169,7 @@ public final class EvidenceRules {
         } else {
             open.add("a paused capacity or Premium Per User (the capacity's sku and state are not visible to the app)");
         }
-        if (!operation.equals("start")) {
+        if (call != PowerBiCall.START) {
             return annotated(d, e);
         }
         String ruledOut = "; ruled out: shared capacity" + (open.isEmpty() ? ", a paused capacity, Premium Per User"
@@ -177,7 +177,7 @@ public final class EvidenceRules {
                 open));
         return withMessage(d, ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS, stripCandidates(d.message())
                 + "; evidence: " + e.summary() + ruledOut
-                + Candidates.forCode(ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS, operation, format, Optional.empty()));
+                + Candidates.forCode(ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS, Optional.of(call), format, Optional.empty()));
     }
 
     private Diagnosis badRequest(Diagnosis d, TargetEvidence e, Optional<String> format) {

@@ -39,9 +39,11 @@ final class PowerBiAnswerRules {
 
     Diagnosis http(PowerBiFailure.Http h, ClassificationContext ctx) {
         String info = ctx.errorInfo().or(h::errorInfo).orElse("");
-        String op = ctx.operation().orElse(h.operation());
+        // the caller's name for the call wins over the failure's own (the doctor's My-workspace look-up)
+        Optional<PowerBiCall> call = ctx.operation().or(() -> PowerBiCall.fromWireName(h.operation()));
+        String op = ctx.operation().map(PowerBiCall::wireName).orElse(h.operation());
         Optional<ErrorCode> aud = h.status() == 401 || h.status() == 403 ? audience(ctx) : Optional.empty();
-        ErrorCode code = aud.orElseGet(() -> byEvidence(h, lower(info), op, ctx));
+        ErrorCode code = aud.orElseGet(() -> byEvidence(h, lower(info), call, ctx));
         StringBuilder msg = new StringBuilder("Power BI ").append(op).append(" answered HTTP ").append(h.status());
         if (h.errorCode() != null && !h.errorCode().isBlank()) {
             msg.append(' ').append(quote(h.errorCode()));
@@ -66,7 +68,7 @@ final class PowerBiAnswerRules {
             msg.append("; the export's expirationTime ").append(ctx.exportExpiresAt().orElseThrow())
                     .append(" has passed");
         }
-        msg.append(Candidates.forCode(code, op, ctx.format(), ctx.profileId()));
+        msg.append(Candidates.forCode(code, call, ctx.format(), ctx.profileId()));
         Diagnosis d = Diagnosis.of(code, msg.toString())
                 .withHttpStatus(h.status())
                 .withPowerBiErrorCode(blankToNull(h.errorCode()))
@@ -75,7 +77,8 @@ final class PowerBiAnswerRules {
         return code == ErrorCode.PBI_THROTTLED ? d.withRetryable(true) : d;
     }
 
-    private ErrorCode byEvidence(PowerBiFailure.Http h, String info, String op, ClassificationContext ctx) {
+    private ErrorCode byEvidence(PowerBiFailure.Http h, String info, Optional<PowerBiCall> call,
+                                ClassificationContext ctx) {
         int s = h.status();
         String body = lower(h.errorCode());
         if (s == 401 || s == 403) {
@@ -97,7 +100,7 @@ final class PowerBiAnswerRules {
             return s == 401 ? ErrorCode.PBI_UNAUTHORIZED : ErrorCode.PBI_FORBIDDEN;
         }
         if (s == 404) {
-            boolean fileRoute = op.equals("poll") || op.equals("download");
+            boolean fileRoute = call.filter(PowerBiCall::isFileRoute).isPresent();
             if (fileRoute && ctx.exportExpiresAt().filter(at -> clock.instant().isAfter(at)).isPresent()) {
                 return ErrorCode.FILE_EXPIRED;
             }

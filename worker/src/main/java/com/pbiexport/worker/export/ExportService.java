@@ -203,7 +203,7 @@ public final class ExportService {
         Operation operation = f.exportId().isPresent() ? Operation.POLL : Operation.START;
         evidence.handle((found, error) -> error == null && found != null
                         ? new JobResult.Failed(f.spec(), classifier.evidenceRules().refine(f.diagnosis(), found,
-                                operation.wireName(), Optional.ofNullable(f.spec().request().format())), f.exportId(),
+                                operation.call(), Optional.ofNullable(f.spec().request().format())), f.exportId(),
                                 f.attempts(), f.powerBiRequestIds())
                         : f)
                 .thenAccept(r -> {

@@ -1,22 +1,29 @@
 package com.pbiexport.worker.export;
 
+import com.pbiexport.worker.diagnose.PowerBiCall;
+
 /** The Power BI calls of an export's life; retry rules and failure classification are keyed on them. */
 enum Operation {
     /** {@code POST .../ExportTo}. */
-    START("start"),
+    START(PowerBiCall.START),
     /** {@code GET .../exports/{id}}. */
-    POLL("poll"),
+    POLL(PowerBiCall.POLL),
     /** {@code GET .../exports/{id}/file}, streamed into the sink. */
-    DOWNLOAD("download");
+    DOWNLOAD(PowerBiCall.DOWNLOAD);
 
-    private final String wireName;
+    private final PowerBiCall call;
 
-    Operation(String wireName) {
-        this.wireName = wireName;
+    Operation(PowerBiCall call) {
+        this.call = call;
     }
 
-    /** The name metrics ({@code operation} tag) and the classifier use: {@code start}, {@code poll}, {@code download}. */
+    /** The call as the classifier and its evidence rules key on it. */
+    PowerBiCall call() {
+        return call;
+    }
+
+    /** The name metrics ({@code operation} tag) and messages use: {@code start}, {@code poll}, {@code download}. */
     String wireName() {
-        return wireName;
+        return call.wireName();
     }
 }

@@ -54,7 +54,7 @@ final class RunRecord {
     /** What the classifier should know about a failed call of this export. */
     ClassificationContext context(ClassificationContext tenant, Operation operation) {
         // the export's expirationTime as last seen: the only evidence that a 404 on its file is an expired file
-        return tenant.withOperation(operation.wireName()).withFormat(spec.request().format())
+        return tenant.withOperation(operation.call()).withFormat(spec.request().format())
                 .withProfileId(spec.profileId().orElse(null)).withExportExpiresAt(exportExpiresAt);
     }
 

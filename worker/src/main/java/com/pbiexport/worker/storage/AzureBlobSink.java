@@ -120,7 +120,7 @@ public final class AzureBlobSink implements FileSink {
             if (!createContainerIfMissing) {
                 throw new StorageException(StorageException.Kind.REJECTED, "Container '"
                         + container.getBlobContainerName() + "' does not exist at " + where
-                        + "; create it, or allow the worker to create it", 404,
+                        + "; create it, or start the worker, which creates a missing container", 404,
                         BlobErrorCode.CONTAINER_NOT_FOUND.toString(), null);
             }
             ensureContainer();

@@ -10,7 +10,7 @@ import java.io.InputStream;
  * <p>Storing the same request again overwrites the same target (idempotent retries). Implementations are safe for
  * concurrent use by several export jobs.
  */
-public interface FileSink {
+public interface FileSink extends AutoCloseable {
 
     /**
      * Stores the content completely under {@code request.fileName()}.
@@ -31,4 +31,12 @@ public interface FileSink {
 
     /** Human-readable target for logs and diagnostics, e.g. {@code filesystem:/data/exports}; never a secret. */
     String describe();
+
+    /**
+     * Releases what the sink holds (clients, connections, credential refreshers); called once no store or check runs
+     * any more. Nothing to release by default. Never throws: a failure to release is logged, not raised.
+     */
+    @Override
+    default void close() {
+    }
 }

@@ -5,6 +5,7 @@ import com.pbiexport.worker.net.ProxyServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public final class S3Clients {
                 + (settings.pathStyle() ? ", path-style" : "") + ", credentials: " + credentials.description()
                 + ", encryption: " + settings.encryption().text() + ")";
         return new S3Sink(builder.build(), settings.bucket(), settings.prefix(), settings.encryption(),
-                settings.partBytes(), description);
+                settings.partBytes(), description, credentials.owned());
     }
 
     private static Region region(Settings settings) {
@@ -113,7 +114,11 @@ public final class S3Clients {
                 .proxyConfiguration(proxy.build());
     }
 
-    private record Credentials(AwsCredentialsProvider provider, String description) {
+    /** @param owned what was built for the provider and the S3 client does not close: the sink closes it */
+    private record Credentials(AwsCredentialsProvider provider, String description, List<AutoCloseable> owned) {
+        Credentials(AwsCredentialsProvider provider, String description) {
+            this(provider, description, provider instanceof AutoCloseable c ? List.of(c) : List.of());
+        }
     }
 
     private static Credentials credentials(Settings settings, Region region, ProxyConfig proxy,
@@ -135,12 +140,14 @@ public final class S3Clients {
                     .build();
             String session = Optional.ofNullable(env.get("AWS_ROLE_SESSION_NAME")).filter(s -> !s.isBlank())
                     .orElse("pbi-export-worker");
-            return new Credentials(StsWebIdentityTokenFileCredentialsProvider.builder()
+            StsWebIdentityTokenFileCredentialsProvider provider = StsWebIdentityTokenFileCredentialsProvider.builder()
                     .stsClient(sts)
                     .roleArn(roleArn)
                     .webIdentityTokenFile(Path.of(tokenFile))
                     .roleSessionName(session)
-                    .build(), "web identity as " + roleArn);
+                    .build();
+            // the provider stops its refresher on close but leaves the STS client it was given open
+            return new Credentials(provider, "web identity as " + roleArn, List.of(provider, sts));
         }
         return new Credentials(DefaultCredentialsProvider.builder().build(), "the SDK's default chain");
     }

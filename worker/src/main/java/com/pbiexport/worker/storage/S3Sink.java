@@ -64,6 +64,7 @@ public final class S3Sink implements FileSink {
     private final Encryption encryption;
     private final int partBytes;
     private final String description;
+    private final List<AutoCloseable> owned;
 
     /**
      * @param s3          a client for the bucket's region and endpoint; shared, thread-safe
@@ -75,6 +76,16 @@ public final class S3Sink implements FileSink {
      */
     public S3Sink(S3Client s3, String bucket, String prefix, Encryption encryption, long partBytes,
                   String description) {
+        this(s3, bucket, prefix, encryption, partBytes, description, List.of());
+    }
+
+    /**
+     * The same, owning what the client was built with: {@link #close()} closes the client, then {@code owned} in
+     * order (a credentials provider and the STS client it refreshes with, say).
+     */
+    public S3Sink(S3Client s3, String bucket, String prefix, Encryption encryption, long partBytes,
+                  String description, List<AutoCloseable> owned) {
+        this.owned = List.copyOf(owned);
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.bucket = Objects.requireNonNull(bucket, "bucket");
         this.prefix = FileNames.normalisePrefix(prefix, "S3 prefix");
@@ -90,6 +101,26 @@ public final class S3Sink implements FileSink {
     @Override
     public String describe() {
         return description;
+    }
+
+    /** Closes the S3 client and what it was built with (a credentials provider the client does not own). */
+    @Override
+    public void close() {
+        closeQuietly(s3);
+        owned.forEach(S3Sink::closeQuietly);
+    }
+
+    /** What {@link #close()} closes after the client (for tests). */
+    List<AutoCloseable> owned() {
+        return owned;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing a client of an S3 sink failed: {}", e.toString());
+        }
     }
 
     @Override

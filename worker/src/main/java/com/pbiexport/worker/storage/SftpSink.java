@@ -141,6 +141,7 @@ public final class SftpSink implements FileSink {
     }
 
     /** Releases the SSH client and idle connections. */
+    @Override
     public void close() {
         connections.close();
     }

@@ -27,7 +27,7 @@ class FileSinksTest {
         Path passwordFile = Files.writeString(temp.resolve("pw"), SftpTestServer.PASSWORD + "\n");
         try (SftpTestServer server = SftpTestServer.start(Files.createDirectories(temp.resolve("server")))) {
             FileSink sink = FileSinks.build(Map.of("partner", sftp(server.port(), Optional.empty(),
-                    Optional.of(passwordFile), Optional.of(server.knownHosts(temp)))), Map.of(), ProxyConfig.direct())
+                    Optional.of(passwordFile), Optional.of(server.knownHosts(temp)))), Map.of(), ProxyConfig.direct(), FileSinks.Use.WORKER)
                     .get("partner");
             try {
                 sink.checkReady();
@@ -42,7 +42,7 @@ class FileSinksTest {
     void anUnsetPasswordVariableIsNamedAtStartUp() {
         SinkConfig s = sftp(22, Optional.of("SFTP_PW"), Optional.empty(), Optional.of(temp.resolve("known_hosts")));
 
-        assertThatThrownBy(() -> FileSinks.build(Map.of("partner", s), Map.of(), ProxyConfig.direct()))
+        assertThatThrownBy(() -> FileSinks.build(Map.of("partner", s), Map.of(), ProxyConfig.direct(), FileSinks.Use.WORKER))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SFTP sink 127.0.0.1: environment variable SFTP_PW (sftp.passwordEnv) is not set");
     }

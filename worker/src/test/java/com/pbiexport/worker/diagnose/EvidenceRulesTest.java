@@ -32,7 +32,7 @@ class EvidenceRulesTest {
 
     /** The classifier's verdict on a bare answer, as the worker would have it before the look-ups. */
     private static Diagnosis answer(int status, String info, String format) {
-        ClassificationContext ctx = ClassificationContext.empty().withOperation("start")
+        ClassificationContext ctx = ClassificationContext.empty().withOperation(PowerBiCall.START)
                 .withErrorInfo(info).withFormat(format);
         return CLASSIFIER.classify(http(status, status == 404 ? "PowerBIEntityNotFound" : null, null), ctx);
     }
@@ -64,7 +64,7 @@ class EvidenceRulesTest {
 
     @Test
     void aVisibleWorkspaceWhoseReportLookUp404sIsReportNotFound() {
-        Diagnosis d = RULES.refine(answer(404, null, "PDF"), visible(Sight.NOT_VISIBLE, Optional.empty()), "start",
+        Diagnosis d = RULES.refine(answer(404, null, "PDF"), visible(Sight.NOT_VISIBLE, Optional.empty()), PowerBiCall.START,
                 Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_REPORT_NOT_FOUND);
@@ -75,7 +75,7 @@ class EvidenceRulesTest {
 
     @Test
     void aReportNotFoundHeaderIsNotEnoughWhileTheWorkspaceIsInvisible() {
-        Diagnosis d = RULES.refine(answer(404, "ReportNotFound", "PDF"), invisible(null), "start", Optional.of("PDF"));
+        Diagnosis d = RULES.refine(answer(404, "ReportNotFound", "PDF"), invisible(null), PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isNotEqualTo(ErrorCode.PBI_REPORT_NOT_FOUND).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
     }
@@ -83,7 +83,7 @@ class EvidenceRulesTest {
     @Test
     void anInvisibleWorkspaceTheAdminApiListsIsNotAMember() {
         Diagnosis d = RULES.refine(answer(404, null, "PDF"), invisible(new WorkspaceEvidence.Exists(WS, "Finance")),
-                "start", Optional.of("PDF"));
+                PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
         assertThat(d.message()).contains("exists but the service principal is not a member (read-only admin API)");
@@ -92,7 +92,7 @@ class EvidenceRulesTest {
     @Test
     void anInvisibleWorkspaceTheAdminApiDoesNotListIsWorkspaceNotFound() {
         Diagnosis d = RULES.refine(answer(404, null, "PDF"), invisible(new WorkspaceEvidence.Absent(WS,
-                Optional.empty())), "start", Optional.of("PDF"));
+                Optional.empty())), PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_NOT_FOUND);
     }
@@ -101,7 +101,7 @@ class EvidenceRulesTest {
     void anInvisibleWorkspaceWithoutTheAdminApiIsAmbiguousNeverNotFoundOrNotAMemberAlone() {
         for (WorkspaceEvidence admin : List.of(new WorkspaceEvidence.Unknown(WorkspaceEvidence.Reason.REFUSED, "app-1",
                 "HTTP 401", Optional.empty()), WorkspaceEvidence.notAsked("app-1", ""))) {
-            Diagnosis d = RULES.refine(answer(404, "WorkspaceNotFound", "PDF"), invisible(admin), "start",
+            Diagnosis d = RULES.refine(answer(404, "WorkspaceNotFound", "PDF"), invisible(admin), PowerBiCall.START,
                     Optional.of("PDF"));
 
             assertThat(d.code()).isEqualTo(ErrorCode.PBI_WORKSPACE_AMBIGUOUS);
@@ -116,7 +116,7 @@ class EvidenceRulesTest {
         TargetEvidence e = evidence(Sight.VISIBLE, Optional.of(DEDICATED), Sight.VISIBLE, Optional.of(PBI_REPORT),
                 Sight.NOT_ASKED, Optional.empty(), ProfileSight.UNKNOWN, Optional.empty());
 
-        Diagnosis d = RULES.refine(answer(404, null, "PDF"), e, "start", Optional.of("PDF"));
+        Diagnosis d = RULES.refine(answer(404, null, "PDF"), e, PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_FOUND);
         assertThat(d.message()).contains("the workspace and the report are visible",
@@ -128,7 +128,7 @@ class EvidenceRulesTest {
         TargetEvidence e = evidence(Sight.UNKNOWN, Optional.empty(), Sight.NOT_ASKED, Optional.empty(),
                 Sight.NOT_ASKED, Optional.empty(), ProfileSight.PROVEN_WRONG, Optional.empty());
 
-        assertThat(RULES.refine(answer(404, null, "PDF"), e, "start", Optional.of("PDF")).code())
+        assertThat(RULES.refine(answer(404, null, "PDF"), e, PowerBiCall.START, Optional.of("PDF")).code())
                 .isEqualTo(ErrorCode.PBI_PROFILE_NOT_FOUND);
     }
 
@@ -137,7 +137,7 @@ class EvidenceRulesTest {
         TargetEvidence e = evidence(Sight.UNKNOWN, Optional.empty(), Sight.NOT_ASKED, Optional.empty(),
                 Sight.NOT_ASKED, Optional.empty(), ProfileSight.NONE, Optional.empty());
 
-        Diagnosis d = RULES.refine(answer(404, null, "PDF"), e, "start", Optional.of("PDF"));
+        Diagnosis d = RULES.refine(answer(404, null, "PDF"), e, PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_NOT_FOUND);
         assertThat(d.message()).contains("evidence (not decisive): look-up notes", "Candidates, most likely first");
@@ -151,26 +151,26 @@ class EvidenceRulesTest {
                 Sight.VISIBLE, Optional.of(PBI_REPORT), Sight.NOT_ASKED, Optional.empty(), ProfileSight.NONE,
                 Optional.empty());
 
-        assertThat(RULES.refine(answer(403, null, "PDF"), e, "start", Optional.of("PDF")).code())
+        assertThat(RULES.refine(answer(403, null, "PDF"), e, PowerBiCall.START, Optional.of("PDF")).code())
                 .isEqualTo(ErrorCode.PBI_NO_DEDICATED_CAPACITY);
     }
 
     @Test
     void aCapacityNotActiveIsProvenByItsState() {
         assertThat(RULES.refine(answer(403, null, "PDF"), visible(Sight.VISIBLE, capacity("A1", "Suspended")),
-                "start", Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_CAPACITY_NOT_ACTIVE);
+                PowerBiCall.START, Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_CAPACITY_NOT_ACTIVE);
     }
 
     @Test
     void aPremiumPerUserSkuWithAPowerBiReportIsPpuNotSupported() {
         assertThat(RULES.refine(answer(403, null, "PDF"), visible(Sight.VISIBLE, capacity("PP3", "Active")),
-                "start", Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_PPU_NOT_SUPPORTED);
+                PowerBiCall.START, Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_PPU_NOT_SUPPORTED);
     }
 
     @Test
     void withCapacityRuledOutAPngExportIsAmbiguousWithTheImageSettingFirst() {
         Diagnosis d = RULES.refine(answer(403, "ExportFormatDisabledByTenantAdminSwitch", "PNG"),
-                visible(Sight.VISIBLE, capacity("F64", "Active")), "start", Optional.of("PNG"));
+                visible(Sight.VISIBLE, capacity("F64", "Active")), PowerBiCall.START, Optional.of("PNG"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS);
         assertThat(d.message()).contains("ruled out: shared capacity, a paused capacity, Premium Per User",
@@ -181,7 +181,7 @@ class EvidenceRulesTest {
     @Test
     void withCapacityRuledOutAPdfExportIsAmbiguousWithTheSensitivityLabelFirst() {
         Diagnosis d = RULES.refine(answer(403, null, "PDF"), visible(Sight.VISIBLE, capacity("P1", "Active")),
-                "start", Optional.of("PDF"));
+                PowerBiCall.START, Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS);
         assertThat(d.message()).contains("(1) the report has a sensitivity label",
@@ -190,7 +190,7 @@ class EvidenceRulesTest {
 
     @Test
     void anInvisibleCapacityIsNamedAsNotRuledOut() {
-        Diagnosis d = RULES.refine(answer(403, null, "PDF"), visible(Sight.VISIBLE, Optional.empty()), "start",
+        Diagnosis d = RULES.refine(answer(403, null, "PDF"), visible(Sight.VISIBLE, Optional.empty()), PowerBiCall.START,
                 Optional.of("PDF"));
 
         assertThat(d.code()).isEqualTo(ErrorCode.PBI_EXPORT_FORBIDDEN_AMBIGUOUS);
@@ -200,7 +200,7 @@ class EvidenceRulesTest {
     @Test
     void a403OnAnInvisibleWorkspaceFollowsTheAdminApi() {
         assertThat(RULES.refine(answer(403, null, "PDF"), invisible(new WorkspaceEvidence.Exists(WS, "Finance")),
-                "start", Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
+                PowerBiCall.START, Optional.of("PDF")).code()).isEqualTo(ErrorCode.PBI_NOT_WORKSPACE_MEMBER);
     }
 
     // ---- 400 ----
@@ -211,9 +211,9 @@ class EvidenceRulesTest {
                 ClassificationContext.empty().withFormat("XLSX"));
 
         assertThat(bad.code()).isEqualTo(ErrorCode.PBI_BAD_REQUEST);
-        assertThat(RULES.refine(bad, visible(Sight.VISIBLE, Optional.empty()), "start", Optional.of("XLSX")).code())
+        assertThat(RULES.refine(bad, visible(Sight.VISIBLE, Optional.empty()), PowerBiCall.START, Optional.of("XLSX")).code())
                 .isEqualTo(ErrorCode.PBI_FORMAT_NOT_SUPPORTED_FOR_REPORT_TYPE);
-        assertThat(RULES.refine(bad, visible(Sight.VISIBLE, Optional.empty()), "start", Optional.of("PDF")).code())
+        assertThat(RULES.refine(bad, visible(Sight.VISIBLE, Optional.empty()), PowerBiCall.START, Optional.of("PDF")).code())
                 .isEqualTo(ErrorCode.PBI_BAD_REQUEST);
     }
 
@@ -221,7 +221,7 @@ class EvidenceRulesTest {
     void aCodeTheRulesDoNotCoverIsReturnedUnchanged() {
         Diagnosis expired = CLASSIFIER.classify(http(403, "TokenExpired", null), ClassificationContext.empty());
 
-        assertThat(RULES.refine(expired, invisible(null), "start", Optional.empty())).isEqualTo(expired);
+        assertThat(RULES.refine(expired, invisible(null), PowerBiCall.START, Optional.empty())).isEqualTo(expired);
         assertThat(EvidenceRules.wantsTargetEvidence(expired)).isFalse();
     }
 }

@@ -3,6 +3,7 @@ package com.pbiexport.worker.it;
 import static com.pbiexport.worker.it.ScenarioIds.SALES_REPORT;
 import static com.pbiexport.worker.it.ScenarioIds.SALES_WS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.pbiexport.contracts.ExportCompleted;
 import com.pbiexport.contracts.ExportFormat;
@@ -10,6 +11,7 @@ import com.pbiexport.contracts.ExportRequested;
 import com.pbiexport.contracts.OutputSpec;
 import com.pbiexport.devstack.scenario.Scenario;
 import com.pbiexport.worker.app.DemoStack;
+import com.pbiexport.worker.app.WorkerApp;
 import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.config.Sinks;
 import com.pbiexport.worker.storage.SftpTestServer;
@@ -23,7 +25,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One export end to end into an SFTP server: real broker, real simulator, real SSH server on loopback. */
+/**
+ * One export end to end into an SFTP server: real broker, real simulator, real SSH server on loopback; the worker's
+ * shutdown closes the sink, so its pooled SSH connections end with it.
+ */
 class SftpExportIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -39,7 +44,7 @@ class SftpExportIT {
                     Optional.empty(), Optional.of(passwordFile), Optional.empty(), Optional.empty(),
                     Optional.of(server.knownHosts(temp)), false, Duration.ofSeconds(20), 2);
             try (Lane lane = harness.lane("sftp", cfg -> cfg.withSinks(Sinks.single("partner", sftp)))) {
-                lane.startWorker();
+                WorkerApp worker = lane.startWorker();
                 ExportRequested r = ExportRequested.builder("it-" + UUID.randomUUID(), DemoStack.CONTOSO, SALES_WS,
                         SALES_REPORT, ExportFormat.PDF).output(OutputSpec.fileName("Sales over SFTP")).build();
 
@@ -54,6 +59,12 @@ class SftpExportIT {
                 assertThat(bytes.length).isEqualTo((int) c.file().sizeBytes());
                 assertThat(new String(bytes, 0, 5, StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
                 assertThat(c.file().fileName()).contains("Sales over SFTP");
+
+                assertThat(server.openSessions()).as("the sink's pool keeps its connection while the worker runs")
+                        .isPositive();
+                worker.close();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.openSessions())
+                        .as("SSH sessions after the worker stopped").isZero());
             }
         }
     }

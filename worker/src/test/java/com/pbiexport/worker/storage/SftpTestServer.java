@@ -92,6 +92,11 @@ public final class SftpTestServer implements AutoCloseable {
         return root;
     }
 
+    /** SSH sessions open now (a client's pool holds its idle connections open). */
+    public int openSessions() {
+        return openSessions.get();
+    }
+
     int maxOpenSessions() {
         return maxOpenSessions.get();
     }

@@ -6,6 +6,7 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.ClassificationContext.ReportType;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.diagnose.PowerBiCall;
 import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.TokenClaims;
 import com.pbiexport.worker.diagnose.WorkspaceEvidence;
@@ -59,8 +60,9 @@ public final class Doctor {
             try {
                 r = run.check(check);
             } catch (RuntimeException e) {
-                // a bug or an answer nobody foresaw: still one line with a code, never a stack trace on stdout
-                r = CheckResult.fail(check, classifier.classify(e, run.context(check.wireName())));
+                // a bug or an answer nobody foresaw: still one line with a code, never a stack trace on stdout;
+                // the failure itself names the call (no call is known here)
+                r = CheckResult.fail(check, classifier.classify(e, run.context()));
             }
             results.add(r);
             if (r.status() == CheckStatus.FAIL) {
@@ -111,9 +113,13 @@ public final class Doctor {
         }
 
         /** What the classifier should know about a failed call: the token sent, the audience expected, the report. */
-        ClassificationContext context(String operation) {
-            ClassificationContext ctx = ClassificationContext.empty().withOperation(operation)
-                    .withExpectedAudience(expectedAudience());
+        ClassificationContext context(PowerBiCall call) {
+            return context().withOperation(call);
+        }
+
+        /** {@link #context(PowerBiCall)} for a failure whose call is not known here: the failure names it. */
+        ClassificationContext context() {
+            ClassificationContext ctx = ClassificationContext.empty().withExpectedAudience(expectedAudience());
             if (claims != null) {
                 ctx = ctx.withTokenClaims(claims);
             }
@@ -199,7 +205,7 @@ public final class Doctor {
                 return CheckResult.pass(DoctorCheck.POWER_BI, target.apiRoot() + " accepted the token (GET capacities: "
                         + capacities.size() + " visible)");
             } catch (PowerBiException e) {
-                ClassificationContext ctx = context("listCapacities");
+                ClassificationContext ctx = context(PowerBiCall.LIST_CAPACITIES);
                 Diagnosis d = classifier.classify(e, ctx);
                 if (d.code() == ErrorCode.PBI_FORBIDDEN) {
                     // listing capacities may be refused where workspaces are not: reachability is what counts here
@@ -225,7 +231,7 @@ public final class Doctor {
                 }
                 if (d.code() == ErrorCode.PBI_NOT_FOUND && profile().isPresent()) {
                     // a 404 on GET capacities names no entity but the profile: the worker's look-ups say whether it is
-                    return CheckResult.fail(DoctorCheck.POWER_BI, evidence().sharpen(d, "listCapacities"));
+                    return CheckResult.fail(DoctorCheck.POWER_BI, evidence().sharpen(d, PowerBiCall.LIST_CAPACITIES));
                 }
                 return CheckResult.fail(DoctorCheck.POWER_BI, d);
             }
@@ -242,7 +248,7 @@ public final class Doctor {
             try {
                 match = conn.powerBi().listGroups("id eq '" + ws + "'", profile()).value();
             } catch (PowerBiException e) {
-                return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.classify(e, context("listGroups")));
+                return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.classify(e, context(PowerBiCall.LIST_GROUPS)));
             }
             Optional<GroupInfo> found = match.stream().filter(g -> g.id().equalsIgnoreCase(ws)).findFirst();
             if (found.isPresent()) {
@@ -257,10 +263,10 @@ public final class Doctor {
                 try {
                     conn.powerBi().getReport(ws, request.reportId().get(), profile());
                 } catch (PowerBiException e) {
-                    d = classifier.classify(e, context("getReport"));
+                    d = classifier.classify(e, context(PowerBiCall.GET_REPORT));
                 }
             }
-            return CheckResult.fail(DoctorCheck.WORKSPACE, evidence().sharpen(d, "getReport"), "Evidence: " + listed);
+            return CheckResult.fail(DoctorCheck.WORKSPACE, evidence().sharpen(d, PowerBiCall.GET_REPORT), "Evidence: " + listed);
         }
 
         private String visibleWorkspaces() {
@@ -279,7 +285,7 @@ public final class Doctor {
                 conn.powerBi().getReport(null, reportId, profile());
             } catch (PowerBiException e) {
                 return CheckResult.fail(DoctorCheck.WORKSPACE, classifier.classify(e,
-                        context("getReport (My workspace)").withMyWorkspaceRoute(true)), "No --workspace given, so "
+                        context(PowerBiCall.GET_MY_WORKSPACE_REPORT).withMyWorkspaceRoute(true)), "No --workspace given, so "
                         + "the report was looked up on the My-workspace route /v1.0/myorg/reports/" + reportId);
             }
             return CheckResult.fail(DoctorCheck.WORKSPACE, Diagnosis.of(ErrorCode.PBI_MY_WORKSPACE_ROUTE,
@@ -343,8 +349,8 @@ public final class Doctor {
                 try {
                     report = conn.powerBi().getReport(group.id(), request.reportId().get(), profile()).value();
                 } catch (PowerBiException e) {
-                    return CheckResult.fail(DoctorCheck.REPORT, evidence().sharpen(classifier.classify(e, context("getReport")),
-                            "getReport"));
+                    return CheckResult.fail(DoctorCheck.REPORT, evidence().sharpen(classifier.classify(e,
+                            context(PowerBiCall.GET_REPORT)), PowerBiCall.GET_REPORT));
                 }
             }
             return CheckResult.pass(DoctorCheck.REPORT, "'" + report.name() + "' (" + report.id() + "), type "
@@ -382,7 +388,7 @@ public final class Doctor {
             }
             return new TrialExport(conn.powerBi(), classifier, clock, sleeper).run(group.id(), report,
                     request.format().orElse("PDF").toUpperCase(Locale.ROOT), profile(), request.trialTimeout(),
-                    context("start"), evidence()::sharpen);
+                    context(PowerBiCall.START), evidence()::sharpen);
         }
 
         private String minutesLeft(Instant expiresOn) {

@@ -4,6 +4,7 @@ import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.CloudEvidence;
 import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.diagnose.PowerBiCall;
 import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.diagnose.EvidenceRules;
 import com.pbiexport.worker.diagnose.TargetEvidence;
@@ -61,7 +62,7 @@ final class DoctorEvidence {
      * API for an invisible workspace (when allowed), and the same {@code EvidenceRules}, so the doctor and
      * {@code ExportFailed} name the same cause.
      */
-    Diagnosis sharpen(Diagnosis d, String operation) {
+    Diagnosis sharpen(Diagnosis d, PowerBiCall call) {
         if (!EvidenceRules.wantsTargetEvidence(d) && d.code() != ErrorCode.PBI_NOT_FOUND) {
             return d;
         }
@@ -76,6 +77,6 @@ final class DoctorEvidence {
                     : WorkspaceEvidence.notAsked(target.clientId(), "the read-only admin API was not asked "
                     + "(diagnose.adminApiProbe=false)"));
         }
-        return classifier.evidenceRules().refine(d, e, operation, request.format());
+        return classifier.evidenceRules().refine(d, e, call, request.format());
     }
 }

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * The {@code sink} line: every configured sink ({@code sinks.targets.<alias>}) ready, as the worker's start-up
- * checks find it (a filesystem root writable, a blob container reachable, an S3
- * bucket answering HeadBucket). Every broken sink is listed.
+ * checks find it (a filesystem root writable, a blob container that exists, an S3
+ * bucket answering HeadBucket). Every broken sink is listed. The doctor only looks: a missing blob container is
+ * reported, never created (the worker creates it at start-up).
  */
 public final class SinkCheck {
 
@@ -35,7 +36,8 @@ public final class SinkCheck {
         }
         return CheckResult.fail(DoctorCheck.SINK, "not ready: " + String.join("; ", broken),
                 "make each named sinks.targets.<alias> usable: a filesystem root an existing, writable directory "
-                        + "for the worker's user; a blob container reachable with the configured connection string; an S3 "
+                        + "for the worker's user; a blob container that exists and is reachable with the configured connection "
+                        + "string (create it, or start the worker, which creates a missing one); an S3 "
                         + "bucket that exists and that the worker's credentials may write");
     }
 

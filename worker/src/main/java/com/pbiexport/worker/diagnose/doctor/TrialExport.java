@@ -6,6 +6,7 @@ import com.pbiexport.worker.auth.TokenAcquisitionException;
 import com.pbiexport.worker.diagnose.ClassificationContext;
 import com.pbiexport.worker.diagnose.Classifier;
 import com.pbiexport.worker.diagnose.Diagnosis;
+import com.pbiexport.worker.diagnose.PowerBiCall;
 import com.pbiexport.contracts.ErrorCode;
 import com.pbiexport.worker.powerbi.ApiResponse;
 import com.pbiexport.worker.powerbi.ExportJob;
@@ -61,15 +62,15 @@ final class TrialExport {
      *                worker's {@code EvidenceRules}, so a trial's 403 gets the verdict the worker would give
      */
     CheckResult run(String workspaceId, ReportInfo report, String format, Optional<String> profileId, Duration timeout,
-                    ClassificationContext context, BiFunction<Diagnosis, String, Diagnosis> sharpen) {
+                    ClassificationContext context, BiFunction<Diagnosis, PowerBiCall, Diagnosis> sharpen) {
         ExportTarget target = new ExportTarget(workspaceId, report.id(), profileId);
         ClassificationContext ctx = context.withFormat(format);
         Instant started = clock.instant();
         Instant deadline = started.plus(timeout);
-        String operation = "start";
+        PowerBiCall call = PowerBiCall.START;
         try {
             ExportJob job = start(target, body(report, format), deadline);
-            operation = "poll";
+            call = PowerBiCall.POLL;
             ApiResponse<ExportJob> status = client.getExportStatus(target, job.id());
             while (!status.value().status().isTerminal()) {
                 if (!waitFor(status.retryAfter().orElse(FALLBACK_WAIT), deadline)) {
@@ -84,7 +85,7 @@ final class TrialExport {
                         + (busy ? " with Retry-After (the capacity was busy; the worker would start it again)"
                         : " without Retry-After (permanent)")));
             }
-            operation = "download";
+            call = PowerBiCall.DOWNLOAD;
             long bytes = download(target, status.value());
             if (bytes <= 0) {
                 return CheckResult.fail(DoctorCheck.TRIAL, Diagnosis.of(ErrorCode.PBI_DECODING,
@@ -97,7 +98,7 @@ final class TrialExport {
                     + " downloaded to a temporary file and deleted");
         } catch (PowerBiException | TokenAcquisitionException e) {
             return CheckResult.fail(DoctorCheck.TRIAL, sharpen.apply(classifier.classify(e,
-                    ctx.withOperation(operation)), operation));
+                    ctx.withOperation(call)), call));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CheckResult.fail(DoctorCheck.TRIAL, Diagnosis.of(ErrorCode.EXPORT_TIMEOUT,
