@@ -1,5 +1,6 @@
 package com.pbiexport.worker.it.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,6 @@ import com.pbiexport.worker.config.WorkerConfig;
 import com.pbiexport.worker.it.process.ConfigFile;
 import com.pbiexport.worker.it.process.CrashLane;
 import com.pbiexport.worker.it.process.WorkerProcess;
-import com.pbiexport.worker.metrics.CacheName;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -42,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  * {@code pbiexport_cache_entries} gauge, and this minute's latency p50/p99 (publication -> outcome seen by a
  * {@code read_committed} reader, completed requests, {@link SoakLoad} for the mix). One line per minute; the last
  * line of stdout is one JSON object: the samples, per series the least-squares slope per hour with its standard
- * error, the flatness threshold and a verdict ({@link SoakSeries}), and the request totals (every request published
- * must have exactly one outcome). Run: see docs/RELIABILITY.md ("Soak").
+ * error, the flatness threshold and a verdict ({@link SoakVerdict}, {@link SoakSeries}), and the request totals
+ * (every request published must have exactly one outcome). {@code --judge FILE} judges a saved output again.
+ * Run: see docs/RELIABILITY.md ("Soak").
  */
 public final class SoakBench {
     static final long TOKEN_LIFETIME_SECONDS = 300;
@@ -62,8 +63,12 @@ public final class SoakBench {
                 case "--minutes" -> minutes = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--judge" -> {
+                    judge(Path.of(args[++i]));
+                    return;
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--minutes N | --rate PER_SECOND | --warmup N)");
+                        + " (--minutes N | --rate PER_SECOND | --warmup N | --judge FILE)");
             }
         }
         if (minutes < 1 || rate <= 0 || warmup < 0) {
@@ -92,18 +97,6 @@ public final class SoakBench {
     private static ObjectNode run(CrashLane lane, SoakProbe probe, WorkerProcess worker, int minutes, int warmup,
                                   double rate) throws Exception {
         SoakLoad load = new SoakLoad(lane);
-        SoakSeries heap = new SoakSeries("heapAfterGcMb", "MB", 10);
-        SoakSeries threads = new SoakSeries("liveThreads", "threads", 1);
-        SoakSeries fds = new SoakSeries("openFds", "fds", 5);
-        SoakSeries rss = new SoakSeries("rssMb", "MB", 20);
-        SoakSeries p50 = new SoakSeries("latencyP50Ms", "ms", 0); // thresholds set from the means at the end
-        SoakSeries p99 = new SoakSeries("latencyP99Ms", "ms", 0);
-        // a cache that keeps one entry for 1 request in 100 grows by 36 x rate per hour
-        double cacheThreshold = Math.max(10, 0.01 * rate * 3600);
-        Map<String, SoakSeries> caches = new LinkedHashMap<>();
-        for (CacheName c : CacheName.values()) {
-            caches.put(c.tag(), new SoakSeries("cache." + c.tag(), "entries", cacheThreshold));
-        }
         ArrayNode samples = JsonNodeFactory.instance.arrayNode();
         ExecutorService sampler = Executors.newSingleThreadExecutor(r -> new Thread(r, "soak-sampler"));
         long periodNanos = (long) (1e9 / rate);
@@ -119,8 +112,7 @@ public final class SoakBench {
             while (true) {
                 long now = System.nanoTime();
                 if (reading != null && reading.isDone()) {
-                    record(reading.get(), readingMinute, readingLatencies, load, samples, heap, threads, fds, rss, p50,
-                            p99, caches);
+                    record(reading.get(), readingMinute, readingLatencies, load, samples);
                     reading = null;
                 }
                 if (now >= sampling + TimeUnit.MINUTES.toNanos(nextMinute) && nextMinute <= minutes
@@ -153,11 +145,6 @@ public final class SoakBench {
         } finally {
             sampler.shutdownNow();
         }
-        // latency is flat when it moves less than 10 % of its own mean per hour
-        SoakSeries p50t = new SoakSeries(p50.name(), p50.unit(), 0.1 * p50.mean(), p50.points());
-        SoakSeries p99t = new SoakSeries(p99.name(), p99.unit(), 0.1 * p99.mean(), p99.points());
-        List<SoakSeries> all = new java.util.ArrayList<>(List.of(heap, threads, fds, rss, p50t, p99t));
-        all.addAll(caches.values());
         CrashLane.Tally tally = lane.tally(load.publishedIds());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("minutes", minutes);
@@ -167,35 +154,15 @@ public final class SoakBench {
         out.put("duplicates", tally.duplicates());
         out.put("missing", tally.missing().size());
         out.put("deadLetters", tally.deadLetters());
-        ObjectNode series = out.putObject("series");
-        boolean allFlat = true;
-        for (SoakSeries s : all) {
-            System.out.println(s.line());
-            series.set(s.name(), s.json());
-            allFlat &= s.verdict().equals("flat") || s.verdict().equals("levelled");
-        }
-        out.put("verdict", allFlat ? "flat (every series flat or levelled)" : "not flat (see series)");
+        SoakVerdict.judge(samples, rate, out);
         out.set("samples", samples);
         return out;
     }
 
-    private static void record(SoakProbe.Reading r, int minute, List<Long> latencies, SoakLoad load, ArrayNode samples,
-                               SoakSeries heap, SoakSeries threads, SoakSeries fds, SoakSeries rss, SoakSeries p50,
-                               SoakSeries p99, Map<String, SoakSeries> caches) {
+    private static void record(SoakProbe.Reading r, int minute, List<Long> latencies, SoakLoad load,
+                               ArrayNode samples) {
         double l50 = SoakLoad.percentile(latencies, 50);
         double l99 = SoakLoad.percentile(latencies, 99);
-        heap.add(minute, r.heapAfterGcMb());
-        threads.add(minute, r.liveThreads());
-        fds.add(minute, r.openFds());
-        rss.add(minute, r.rssMb());
-        p50.add(minute, l50);
-        p99.add(minute, l99);
-        r.caches().forEach((name, n) -> {
-            SoakSeries s = caches.get(name);
-            if (s != null) {
-                s.add(minute, n);
-            }
-        });
         ObjectNode o = samples.addObject();
         o.put("minute", minute);
         SoakSeries.num(o, "heapAfterGcMb", r.heapAfterGcMb());
@@ -214,6 +181,21 @@ public final class SoakBench {
                         + " (GC.run %d ms), load average %.1f%n", minute, r.heapAfterGcMb(), r.liveThreads(),
                 r.openFds(), r.rssMb(), l50, l99, latencies.size(), load.published(), load.pending(), r.caches(),
                 r.gcRunMillis(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    /**
+     * Judges a saved run again: {@code FILE}'s last line is a soak's JSON line; prints the series and, last, the same
+     * JSON with {@code series} and {@code verdict} recomputed from its samples by today's {@link SoakVerdict}.
+     */
+    private static void judge(Path file) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(file);
+        ObjectNode run = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(lines.get(lines.size() - 1));
+        JsonNode samples = run.remove("samples");
+        run.remove("series");
+        SoakVerdict.judge(samples, run.path("ratePerSecond").asDouble(), run);
+        run.set("samples", samples);
+        System.out.println(run.toString());
     }
 
     /** The demo configuration on this devstack with the lane's topics and group: one instance. */

@@ -96,6 +96,32 @@ class SoakBenchDocsTest {
     }
 
     @Test
+    void theVerdictIsComputedFromTheSamplesAloneWithTheStatedThresholds() throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode samples = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createArrayNode();
+        for (int minute = 0; minute <= 20; minute++) {
+            var o = samples.addObject().put("minute", minute).put("heapAfterGcMb", 24 + minute) // 60 MB/h: a leak
+                    .put("liveThreads", 58).put("openFds", 240).put("rssMb", 215);
+            if (minute > 0) {
+                o.put("latencyP50Ms", 3600).put("latencyP99Ms", 5500);
+            }
+            o.putObject("caches").put("capacity_lookups", 3).put("target_probe", 6 * Math.min(minute, 10));
+        }
+        var out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        SoakVerdict.judge(samples, 2, out);
+
+        assertThat(out.at("/series/heapAfterGcMb/verdict").asText()).isEqualTo("growing");
+        assertThat(out.at("/series/heapAfterGcMb/thresholdPerHour").asDouble()).isEqualTo(10);
+        assertThat(out.at("/series/liveThreads/verdict").asText()).isEqualTo("flat");
+        assertThat(out.at("/series/latencyP99Ms/thresholdPerHour").asDouble()).as("10 % of its mean").isEqualTo(550);
+        assertThat(out.at("/series/cache.target_probe/verdict").asText()).isEqualTo("levelled");
+        assertThat(out.at("/series/cache.target_probe/thresholdPerHour").asDouble()).as("1 % of 7,200 an hour")
+                .isEqualTo(72);
+        assertThat(out.at("/series/cache.crash_claims/samples").asInt()).as("a cache never sampled").isZero();
+        assertThat(out.get("verdict").asText()).startsWith("not flat");
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         List<Long> values = java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList();
         assertThat(SoakLoad.percentile(values, 50)).isEqualTo(50);
