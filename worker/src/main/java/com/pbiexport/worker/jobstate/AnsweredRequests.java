@@ -12,6 +12,7 @@ import java.util.NavigableMap;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,7 +42,7 @@ final class AnsweredRequests {
     private final Map<TopicPartition, Long> assignments = new HashMap<>();
     private long notRemembered;
     /** Answers remembered, readable from any thread (the cache-size gauge). */
-    private final java.util.concurrent.atomic.AtomicInteger remembered = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger remembered = new AtomicInteger();
 
     AnsweredRequests() {
         this(MAX_PER_PARTITION);
