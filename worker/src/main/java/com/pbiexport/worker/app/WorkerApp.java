@@ -23,6 +23,7 @@ import com.pbiexport.worker.metrics.JsonLogging;
 import com.pbiexport.worker.metrics.KafkaMeterFilters;
 import com.pbiexport.worker.metrics.BrokerWatch;
 import com.pbiexport.worker.metrics.Readiness;
+import com.pbiexport.worker.metrics.CacheName;
 import com.pbiexport.worker.metrics.WorkerMetrics;
 import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.publish.DeadLetterPublisher;
@@ -147,6 +148,7 @@ public final class WorkerApp implements AutoCloseable {
                 exactlyOnce ? JobStateWriter.immediate(sender, RecordSender.direct(jobStateProducer, timers),
                         config.topics().jobState()) : new JobStateWriter(sender, config.topics().jobState()),
                 outcomes, clock, config.intake().poisonAfterCrashes());
+        cacheGauges(metrics, stateStore, jobStates);
         // a partition of mostly dead letters is stopped instead of drained; the parser tells it each verdict
         DeadLetterBreaker breaker = deadLetterBreaker(config.intake().deadLetterBreaker(), clock);
         metrics.deadLetterBreaker(breaker::openPartitions);
@@ -171,6 +173,18 @@ public final class WorkerApp implements AutoCloseable {
             throw new UncheckedIOException("cannot open the admin port " + config.admin().port()
                     + " (admin.port): " + e.getMessage(), e);
         }
+    }
+
+    /** The size of every bounded cache and per-request map, as {@code pbiexport_cache_entries{cache}}. */
+    private void cacheGauges(WorkerMetrics metrics, JobStateStore stateStore, JobStates jobStates) {
+        metrics.cacheEntries(CacheName.CAPACITY_LOOKUPS, exports.exportLimits().capacities()::size);
+        metrics.cacheEntries(CacheName.CAPACITY_LIMITS, exports.exportLimits().admission()::capacitiesKnown);
+        metrics.cacheEntries(CacheName.ANSWERED_REQUESTS, jobStates::answeredWaiting);
+        metrics.cacheEntries(CacheName.JOB_STATES, stateStore::size);
+        metrics.cacheEntries(CacheName.CRASH_CLAIMS, jobStates::claimsHeld);
+        metrics.cacheEntries(CacheName.WORKSPACE_PROBE, probes::workspaceProbeEntries);
+        metrics.cacheEntries(CacheName.TARGET_PROBE, probes::targetProbeEntries);
+        metrics.cacheEntries(CacheName.TOKEN_SOURCES, () -> tenants.tokens().tenantAliases().size());
     }
 
     /** Builds and starts an instance. */

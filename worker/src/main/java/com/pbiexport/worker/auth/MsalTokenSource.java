@@ -125,6 +125,18 @@ public final class MsalTokenSource implements TokenSource, AutoCloseable {
         return cache.failureCount();
     }
 
+    /**
+     * msal4j's own token cache of this tenant, serialised (tests only, never logged: it holds the token). The worker
+     * keeps its token itself ({@link RefreshingTokenSource}) and asks msal4j with {@code skipCache}; msal4j still
+     * stores each answer, under one key per client, authority and scope, so this holds one access token per tenant
+     * however often it is refreshed, and a rotated credential replaces the whole application.
+     */
+    String msalTokenCache() {
+        synchronized (appLock) {
+            return app == null ? "{}" : app.application().tokenCache().serialize();
+        }
+    }
+
     /** Token requests started so far. */
     public long fetchesStarted() {
         return cache.fetchesStarted();

@@ -12,6 +12,7 @@ import java.util.NavigableMap;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +41,8 @@ final class AnsweredRequests {
     private final Map<TopicPartition, NavigableMap<Long, String>> byPartition = new HashMap<>();
     private final Map<TopicPartition, Long> assignments = new HashMap<>();
     private long notRemembered;
+    /** Answers remembered, readable from any thread (the cache-size gauge). */
+    private final AtomicInteger remembered = new AtomicInteger();
 
     AnsweredRequests() {
         this(MAX_PER_PARTITION);
@@ -75,6 +78,7 @@ final class AnsweredRequests {
         }
         NavigableMap<Long, String> below = m.headMap(offset, false);
         List<String> out = List.copyOf(below.values());
+        remembered.addAndGet(-out.size());
         below.clear();
         return out;
     }
@@ -83,7 +87,10 @@ final class AnsweredRequests {
     void released(Collection<TopicPartition> partitions) {
         drain();
         partitions.forEach(tp -> {
-            byPartition.remove(tp);
+            NavigableMap<Long, String> gone = byPartition.remove(tp);
+            if (gone != null) {
+                remembered.addAndGet(-gone.size());
+            }
             assignments.merge(tp, 1L, Long::sum);
         });
     }
@@ -120,7 +127,14 @@ final class AnsweredRequests {
             }
             return;
         }
-        m.put(offset, requestId);
+        if (m.put(offset, requestId) == null) {
+            remembered.incrementAndGet();
+        }
+    }
+
+    /** Answers remembered now, from any thread (may lag answers still being handed over). */
+    int rememberedNow() {
+        return remembered.get();
     }
 
     private void ownerThread() {

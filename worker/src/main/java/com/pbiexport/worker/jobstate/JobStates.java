@@ -70,6 +70,16 @@ public final class JobStates {
         this.claims = new CrashClaims(poisonAfterCrashes);
     }
 
+    /** Answered requests waiting for their offsets' commit, from any thread (the cache-size gauge). */
+    public int answeredWaiting() {
+        return answered.rememberedNow();
+    }
+
+    /** Crash claims this owner holds now, from any thread (the cache-size gauge). */
+    public int claimsHeld() {
+        return claims.size();
+    }
+
     /** Decides what happens to the valid request at {@code offset} of {@code tp}. Intake thread. */
     public JobPlan plan(TopicPartition tp, long offset, ExportRequested request, Optional<String> traceparent) {
         Optional<JobState> known = lookup.find(request.requestId());

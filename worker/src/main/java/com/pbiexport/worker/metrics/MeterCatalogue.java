@@ -78,7 +78,11 @@ public enum MeterCatalogue {
             + " authorisation)", null, List.of()),
     DEAD_LETTER_BREAKER_OPEN("pbiexport.intake.dead.letter.breaker.open", Type.GAUGE,
             "Request-topic partitions whose intake the dead-letter breaker stopped (open or probing;"
-                    + " intake.deadLetterBreaker.*)", null, List.of());
+                    + " intake.deadLetterBreaker.*)", null, List.of()),
+    CACHE_ENTRIES("pbiexport.cache.entries", Type.GAUGE,
+            "Entries held now by each bounded in-memory cache or per-request map (cache: capacity_lookups,"
+                    + " capacity_limits, answered_requests, job_states, crash_claims, workspace_probe, target_probe,"
+                    + " token_sources); flat under steady load", null, List.of("cache"));
 
     /** The Micrometer meter type, which decides the Prometheus suffixes. */
     public enum Type { COUNTER, FUNCTION_COUNTER, GAUGE, TIMER, SUMMARY }

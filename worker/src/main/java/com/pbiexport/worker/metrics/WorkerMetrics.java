@@ -285,6 +285,11 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
                 .register(registry);
     }
 
+    /** Publishes the size of one bounded cache (read at each scrape: the supplier must be thread-safe). */
+    public void cacheEntries(CacheName cache, java.util.function.IntSupplier size) {
+        gauge(CACHE_ENTRIES, Tags.of("cache", cache.tag()), size, java.util.function.IntSupplier::getAsInt);
+    }
+
     private Counter counter(MeterCatalogue meter, Tags tags) {
         return Counter.builder(meter.meterName()).description(meter.description()).baseUnit(meter.baseUnit())
                 .tags(tags(meter, tags)).register(registry);

@@ -208,6 +208,25 @@ class MsalTokenSourceTest {
     }
 
     @Test
+    void msalsOwnCacheHoldsOneAccessTokenPerTenantHoweverOftenItIsRefreshedOrTheSecretRotated() throws Exception {
+        MsalTokenSource source = secretSource();
+        for (int i = 0; i < 30; i++) {
+            AccessToken t = source.token();
+            if (i % 10 == 9) {
+                secret.set("rotated-" + i); // a new msal4j application from the next fetch on
+            }
+            source.invalidate(t);
+        }
+        AccessToken last = source.token();
+
+        assertThat(issued.get()).as("every invalidation fetched a new token").isEqualTo(31);
+        com.fasterxml.jackson.databind.JsonNode cache = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(source.msalTokenCache());
+        assertThat(cache.path("AccessToken").size()).as("msal4j's cache: one entry, the latest token").isOne();
+        assertThat(cache.path("AccessToken").elements().next().path("secret").asText()).isEqualTo(last.value());
+    }
+
+    @Test
     void anEmptySecretIsCredentialUnreadableWithoutARequest() {
         secret.set(" ");
 

@@ -83,4 +83,27 @@ class AnsweredRequestsTest {
         bounded.handOver(P1, assignment, 10_001, "r-10001");
         assertThat(bounded.takeBelow(P1, 10_002)).as("room again once committed").containsExactly("r-10001");
     }
+
+    @Test
+    void theSizeReadFromAnyThreadFollowsAnswersCommitsAndReleasesAndStaysWithinTheBound() throws Exception {
+        AnsweredRequests bounded = new AnsweredRequests(100);
+        long assignment = bounded.assignment(P1);
+        CompletableFuture.runAsync(() -> {
+            for (int offset = 1; offset <= 5_000; offset++) {
+                bounded.handOver(P1, assignment, offset, "r-" + offset);
+            }
+        }).get();
+        bounded.add(P2, 1, "r-p2-1");
+        bounded.add(P2, 1, "r-p2-1"); // a redelivery of the same record counts once
+
+        assertThat(bounded.size()).isEqualTo(101);
+        assertThat(CompletableFuture.supplyAsync(bounded::rememberedNow).get())
+                .as("the gauge's reading, on another thread: the bound holds").isEqualTo(101);
+        bounded.takeBelow(P1, 51);
+        assertThat(bounded.rememberedNow()).isEqualTo(51);
+        bounded.released(List.of(P2));
+        assertThat(bounded.rememberedNow()).isEqualTo(50);
+        bounded.takeBelow(P1, 10_000);
+        assertThat(bounded.rememberedNow()).as("nothing left behind once committed").isZero();
+    }
 }

@@ -155,4 +155,26 @@ class CrashClaimsTest {
         assertThat(JobState.fromJson(JobState.running("r", "t", "w", "p", "e", 1, T1).toJson()))
                 .hasValueSatisfying(s -> assertThat(s.claims()).as("states written before claims existed").isEmpty());
     }
+
+    @Test
+    void holdsOnlyTheRequestsInFlightHoweverManyPassThrough() {
+        int most = 0;
+        List<String> inFlight = new ArrayList<>();
+        for (int n = 0; n < 10_000; n++) { // 64 in flight at a time, each answered in turn
+            ExportRequested r = ExportRequested.builder("r-" + n, "contoso", REQUEST.workspaceId(), REQUEST.reportId(),
+                    ExportFormat.PDF).build();
+            claims.claim(n % 6, r, Optional.empty(), T1);
+            inFlight.add(r.requestId());
+            most = Math.max(most, claims.size());
+            if (inFlight.size() == 64) {
+                claims.answered(inFlight.remove(0), () -> null);
+            }
+        }
+        assertThat(most).as("bounded by the requests in flight, not by the requests seen").isEqualTo(64);
+
+        List<CrashClaims.Write> writes = new ArrayList<>();
+        claims.release(Set.of(0, 1, 2, 3, 4, 5), writes::add);
+        assertThat(claims.size()).as("a release of every partition leaves nothing held").isZero();
+        assertThat(writes).hasSize(63);
+    }
 }

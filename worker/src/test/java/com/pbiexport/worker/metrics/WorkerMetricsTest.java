@@ -77,6 +77,7 @@ class WorkerMetricsTest {
         m.capacityPermits("capacity:ca000000-0000-4000-a000-000000000001", 7);
         m.capacityThrottled("capacity:ca000000-0000-4000-a000-000000000001");
         m.rateLimited("contoso", Duration.ofMillis(20));
+        m.cacheEntries(CacheName.ANSWERED_REQUESTS, () -> 3);
     }
 
     @Test
@@ -201,5 +202,21 @@ class WorkerMetricsTest {
         assertThat(scrape).contains("pbiexport_capacity_concurrency_limit{capacity=\"capacity:c2\"} 5.0");
         metrics.capacityLimit("workspace:w1", 3); // used again later: measured again
         assertThat(registry.scrape()).contains("pbiexport_capacity_concurrency_limit{capacity=\"workspace:w1\"} 3.0");
+    }
+
+    @Test
+    void eachCachesSizeIsAGaugeReadAtScrapeTimeTaggedWithItsName() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger(2);
+        for (CacheName c : CacheName.values()) {
+            metrics.cacheEntries(c, c == CacheName.CAPACITY_LOOKUPS ? lookups::get : () -> 0);
+        }
+        lookups.set(7);
+
+        String scrape = registry.scrape();
+        assertThat(scrape).contains("pbiexport_cache_entries{cache=\"capacity_lookups\"} 7.0");
+        for (CacheName c : CacheName.values()) {
+            assertThat(scrape).contains("cache=\"" + c.tag() + "\"");
+        }
+        assertThat(CacheName.TOKEN_SOURCES.tag()).isEqualTo("token_sources");
     }
 }

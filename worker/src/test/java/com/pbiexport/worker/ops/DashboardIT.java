@@ -9,6 +9,7 @@ import com.pbiexport.worker.app.DemoStack;
 import com.pbiexport.worker.app.WorkerApp;
 import com.pbiexport.worker.it.Lane;
 import com.pbiexport.worker.it.WorkerHarness;
+import com.pbiexport.worker.metrics.CacheName;
 import com.pbiexport.worker.metrics.MeterCatalogue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +157,14 @@ class DashboardIT {
         Tool.Result r = Tool.run(ROOT, scrapeFile, Duration.ofSeconds(30), List.of(promtool.toString(), "check", "metrics"));
         assertThat(r.output()).as("promtool check metrics findings").isEmpty();
         assertThat(r.exit()).isZero();
+    }
+
+    @Test
+    void everyBoundedCacheReportsItsSizeOnTheMetricsPage() {
+        for (CacheName c : CacheName.values()) {
+            assertThat(scrape).as("size of cache %s", c.tag())
+                    .contains("\npbiexport_cache_entries{cache=\"" + c.tag() + "\",");
+        }
     }
 
     @Test

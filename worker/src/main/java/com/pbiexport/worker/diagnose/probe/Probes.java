@@ -69,6 +69,16 @@ public final class Probes implements AutoCloseable {
         return target.evidence(alias, workspaceId, reportId, profileId);
     }
 
+    /** Workspace probe answers cached now (0 when the admin API is not asked): the cache-size gauge. */
+    public int workspaceProbeEntries() {
+        return workspace == null ? 0 : workspace.size();
+    }
+
+    /** Target probe answers cached now: the cache-size gauge. */
+    public int targetProbeEntries() {
+        return target.size();
+    }
+
     private static WorkspaceProbe workspaceProbe(Map<String, TenantConfig> config,
                                                  Function<String, PowerBiClient> clients, Clock clock,
                                                  ExecutorService thread) {

@@ -392,7 +392,8 @@ public final class AdmissionScheduler {
         }
     }
 
-    synchronized int capacitiesKnown() { // tests, the soak's cache sizes
+    /** Capacity limits known now (the cache-size gauge, tests). */
+    public synchronized int capacitiesKnown() {
         return capacities.size();
     }
 }

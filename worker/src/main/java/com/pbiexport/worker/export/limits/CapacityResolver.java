@@ -136,8 +136,8 @@ public final class CapacityResolver {
         }
     }
 
-    /** Workspaces remembered now (tests, the soak's cache sizes). */
-    int size() {
+    /** Workspaces remembered now (the cache-size gauge, tests). */
+    public int size() {
         synchronized (cache) {
             return cache.size();
         }
