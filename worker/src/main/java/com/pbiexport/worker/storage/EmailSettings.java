@@ -31,11 +31,6 @@ public record EmailSettings(String host, int port, Security security, Optional<S
                             String subjectTemplate, long attachmentMaxBytes, Optional<Path> trustStore,
                             Duration connectTimeout, Duration timeout, Path spoolDirectory) {
 
-    /** Attachment limit when none is configured: 25 MiB (the figure for Power BI subscription e-mail). */
-    public static final long DEFAULT_ATTACHMENT_MAX_BYTES = 25L * 1024 * 1024;
-    /** Subject when none is configured. */
-    public static final String DEFAULT_SUBJECT = "Power BI export: {fileName}";
-
     /** How the SMTP connection is protected. */
     public enum Security {
         /** Plain connection upgraded with STARTTLS before anything else is said; refused if the server lacks it. */

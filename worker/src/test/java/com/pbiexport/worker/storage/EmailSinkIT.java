@@ -241,7 +241,7 @@ class EmailSinkIT {
         }
         EmailSettings down = new EmailSettings("127.0.0.1", closed, EmailSettings.Security.STARTTLS,
                 Optional.empty(), Optional.empty(), "exporter@example.com", List.of("finance@example.com"), List.of(),
-                EmailSettings.DEFAULT_SUBJECT, MiB, Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                "Export {fileName}", MiB, Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 temp);
         EmailSink sink = new EmailSink(down, Optional.empty(), CLOCK);
 
