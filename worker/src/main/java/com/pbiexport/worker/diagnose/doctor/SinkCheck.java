@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The {@code sink} line: every configured sink ({@code sinks.targets.<alias>}) ready, as the worker's start-up
  * checks find it (a filesystem root writable, a blob container reachable, an S3
- * bucket answering HeadBucket). Every broken sink is listed.
+ * bucket answering HeadBucket, an SMTP server that secures the connection and accepts the login). Every broken sink is listed.
  */
 public final class SinkCheck {
 
@@ -36,7 +36,8 @@ public final class SinkCheck {
         return CheckResult.fail(DoctorCheck.SINK, "not ready: " + String.join("; ", broken),
                 "make each named sinks.targets.<alias> usable: a filesystem root an existing, writable directory "
                         + "for the worker's user; a blob container reachable with the configured connection string; an S3 "
-                        + "bucket that exists and that the worker's credentials may write");
+                        + "bucket that exists and that the worker's credentials may write; an SMTP server reachable with the "
+                        + "configured security, trust store and login, accepting messages of attachmentMaxBytes");
     }
 
     /** One sink: what it is and, when not ready, why. */
