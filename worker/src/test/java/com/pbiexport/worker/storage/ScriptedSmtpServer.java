@@ -30,9 +30,9 @@ import javax.net.ssl.SSLSocket;
  * produce (421 greeting, 550 recipient, 552 and 451 after DATA) and STARTTLS, which GreenMail lacks. Its TLS
  * certificate is made by the JDK's keytool for 127.0.0.1. Messages accepted are kept as raw bytes.
  */
-final class ScriptedSmtpServer implements AutoCloseable {
+public final class ScriptedSmtpServer implements AutoCloseable {
 
-    static final String PASSWORD = "scripted-pw";
+    public static final String PASSWORD = "scripted-pw";
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -40,6 +40,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final boolean offerStartTls;
     private final long advertisedSize;
     private final Map<String, String> replies;
+    private final Path dataFile;
     final List<byte[]> messages = Collections.synchronizedList(new ArrayList<>());
     /** Commands in the order received, with "TLS" where the connection became encrypted. */
     final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
@@ -51,6 +52,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
      */
     ScriptedSmtpServer(SSLContext tls, boolean offerStartTls, long advertisedSize, Map<String, String> replies)
             throws IOException {
+        this(tls, offerStartTls, advertisedSize, replies, null);
+    }
+
+    /**
+     * A server that writes each accepted message to {@code dataFile} (replacing the previous one) instead of
+     * keeping it in memory: for messages of hundreds of megabytes (LargeFileBench).
+     */
+    public static ScriptedSmtpServer toFile(SSLContext tls, Path dataFile) throws IOException {
+        return new ScriptedSmtpServer(tls, true, 0, Map.of(), dataFile);
+    }
+
+    private ScriptedSmtpServer(SSLContext tls, boolean offerStartTls, long advertisedSize, Map<String, String> replies,
+                               Path dataFile) throws IOException {
+        this.dataFile = dataFile;
         this.tls = tls;
         this.offerStartTls = offerStartTls;
         this.advertisedSize = advertisedSize;
@@ -61,7 +76,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -128,10 +143,17 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 case "MAIL", "RCPT", "RSET", "NOOP" -> send(out, override != null ? override : "250 2.1.0 ok");
                 case "DATA" -> {
                     send(out, "354 go ahead");
-                    byte[] data = readData(in);
                     String end = replies.get("DATA-END");
-                    if (end == null) {
-                        messages.add(data);
+                    if (dataFile != null) {
+                        try (OutputStream file = new java.io.BufferedOutputStream(Files.newOutputStream(dataFile))) {
+                            readData(in, file);
+                        }
+                    } else {
+                        ByteArrayOutputStream data = new ByteArrayOutputStream();
+                        readData(in, data);
+                        if (end == null) {
+                            messages.add(data.toByteArray());
+                        }
                     }
                     send(out, end != null ? end : "250 2.0.0 queued");
                 }
@@ -144,14 +166,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private static byte[] readData(BufferedReader in) throws IOException {
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
+    private static void readData(BufferedReader in, OutputStream data) throws IOException {
         String line;
         while ((line = in.readLine()) != null && !line.equals(".")) {
             String unstuffed = line.startsWith("..") ? line.substring(1) : line;
             data.write((unstuffed + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         }
-        return data.toByteArray();
     }
 
     private static BufferedReader reader(Socket s) throws IOException {
@@ -174,8 +194,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /** A certificate for 127.0.0.1 made by keytool: the server's context, and the PEM a client trusts. */
-    record Identity(SSLContext context, Path pem) {
-        static Identity create(Path dir) throws Exception {
+    public record Identity(SSLContext context, Path pem) {
+        public static Identity create(Path dir) throws Exception {
             Path keyStore = dir.resolve("smtp.p12");
             char[] pw = "keytool-pw".toCharArray();
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
