@@ -130,11 +130,12 @@ public final class EmailSink implements FileSink {
         FileNames.requireSafeKey(request.fileName());
         String where = describe();
         DigestingInputStream.checkAnnouncedLength(request, where);
-        Path spool = null;
+        Spooled spooled = null;
         try {
-            spool = spool(request, content, where);
-            long size = Files.size(spool);
-            String sha = sha256Of(spool, size);
+            spooled = spool(request, content, where);
+            Path spool = spooled.file();
+            long size = spooled.size();
+            String sha = spooled.sha256Hex();
             String leaf = FileNames.leafOf(request.fileName());
             Ids ids = Ids.of(request.requestId(), settings);
             if (size <= settings.attachmentMaxBytes()) {
@@ -165,18 +166,22 @@ public final class EmailSink implements FileSink {
         } catch (MessagingException e) {
             throw EmailFailures.of("Could not send the file by " + where, e, settings);
         } finally {
-            if (spool != null) {
+            if (spooled != null) {
                 try {
-                    Files.deleteIfExists(spool);
+                    Files.deleteIfExists(spooled.file());
                 } catch (IOException e) {
-                    LOG.warn("Could not delete the spool file {}: {}", spool, e.toString());
+                    LOG.warn("Could not delete the spool file {}: {}", spooled.file(), e.toString());
                 }
             }
         }
     }
 
+    /** The spooled content: its file, size and SHA-256 (computed while it was written). */
+    private record Spooled(Path file, long size, String sha256Hex) {
+    }
+
     /** The content, read to its end into a fresh spool file; the stream's own failures become its kinds. */
-    private Path spool(StoreRequest request, InputStream content, String where) throws IOException {
+    private Spooled spool(StoreRequest request, InputStream content, String where) throws IOException {
         DigestingInputStream digesting = new DigestingInputStream(content, request.maxBytes(),
                 request.expectedLength());
         Path spool = Files.createTempFile(settings.spoolDirectory(), ".pbiexport-mail-", ".part");
@@ -186,7 +191,6 @@ public final class EmailSink implements FileSink {
             while ((n = digesting.read(buffer, 0, buffer.length)) >= 0) {
                 out.write(buffer, 0, n);
             }
-            return spool;
         } catch (IOException e) {
             Files.deleteIfExists(spool);
             StorageException own = digesting.failureAsStorageException(where);
@@ -195,26 +199,7 @@ public final class EmailSink implements FileSink {
             }
             throw e;
         }
-    }
-
-    /** Hashes the spool file again: what is sent is what is on disk, not what the stream said. */
-    private static String sha256Of(Path file, long size) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[BUFFER_BYTES];
-            long total = 0;
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                md.update(buffer, 0, n);
-                total += n;
-            }
-            if (total != size) {
-                throw new IOException("the spool file changed while it was read");
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        return new Spooled(spool, digesting.count(), digesting.sha256Hex());
     }
 
     private MimeBodyPart attachment(Path spool, StoreRequest request, String leaf, Ids ids) throws MessagingException {
