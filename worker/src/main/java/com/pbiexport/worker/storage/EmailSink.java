@@ -6,7 +6,6 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -20,20 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +80,7 @@ public final class EmailSink implements FileSink {
         this.from = address(settings.from(), "from");
         this.to = settings.to().stream().map(a -> address(a, "to")).toArray(InternetAddress[]::new);
         this.cc = settings.cc().stream().map(a -> address(a, "cc")).toArray(InternetAddress[]::new);
-        this.session = Session.getInstance(properties(settings, socketFactory(settings)));
+        this.session = SmtpSessions.of(settings);
         if (settings.security() == EmailSettings.Security.NONE) {
             LOG.warn("INSECURE: the e-mail sink {} sends without TLS (security: none): the password and the files"
                     + " cross the network in clear; use starttls or tls", describe());
@@ -264,62 +255,6 @@ public final class EmailSink implements FileSink {
     static long encodedSize(long bytes) {
         long base64 = (bytes + 2) / 3 * 4;
         return base64 + base64 / 76 * 2 + 16_384;
-    }
-
-    private static Properties properties(EmailSettings s, SSLSocketFactory factory) {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", s.host());
-        p.put("mail.smtp.port", Integer.toString(s.port()));
-        p.put("mail.smtp.from", s.from());
-        p.put("mail.smtp.connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
-        p.put("mail.smtp.timeout", Long.toString(s.timeout().toMillis()));
-        p.put("mail.smtp.writetimeout", Long.toString(s.timeout().toMillis()));
-        p.put("mail.smtp.auth", Boolean.toString(s.username().isPresent()));
-        p.put("mail.smtp.quitwait", "false");
-        switch (s.security()) {
-            case STARTTLS -> {
-                p.put("mail.smtp.starttls.enable", "true");
-                p.put("mail.smtp.starttls.required", "true");
-            }
-            case TLS -> p.put("mail.smtp.ssl.enable", "true");
-            case NONE -> p.put("mail.smtp.starttls.enable", "false");
-        }
-        if (s.security() != EmailSettings.Security.NONE) {
-            p.put("mail.smtp.ssl.checkserveridentity", "true");
-            p.put("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
-            if (factory != null) {
-                p.put("mail.smtp.ssl.socketFactory", factory);
-            }
-        }
-        return p;
-    }
-
-    /** A socket factory trusting the trust store's CAs, or null for the JVM's default trust. */
-    private static SSLSocketFactory socketFactory(EmailSettings s) {
-        if (s.trustStore().isEmpty()) {
-            return null;
-        }
-        Path file = s.trustStore().get();
-        try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new GeneralSecurityException("no certificate in the file");
-            }
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot read sinks.*.email.trustStore " + file + " ("
-                    + e.getClass().getSimpleName() + "): it must be a readable PEM file of CA certificates", e);
-        }
     }
 
     private static InternetAddress address(String text, String setting) {
