@@ -108,7 +108,8 @@ public final class EmailSink implements FileSink {
                 throw new StorageException(StorageException.Kind.REJECTED, describe() + " accepts messages up to "
                         + size.strip() + " bytes (EHLO SIZE), but an attachment of sinks.*.email.attachmentMaxBytes ("
                         + settings.attachmentMaxBytes() + " bytes) makes a message of about " + needed + " bytes;"
-                        + " lower attachmentMaxBytes to at most " + (Long.parseLong(size.strip()) * 3 / 4 - 65_536));
+                        + " lower attachmentMaxBytes to at most " + Math.max(1, largestAttachment(Long.parseLong(size.strip())))
+                        + " and set sinks.*.email.linkSink for larger files");
             }
         } catch (MessagingException e) {
             throw EmailFailures.of("Cannot use " + describe(), e, settings);
@@ -121,6 +122,9 @@ public final class EmailSink implements FileSink {
         FileNames.requireSafeKey(request.fileName());
         String where = describe();
         DigestingInputStream.checkAnnouncedLength(request, where);
+        if (linkSink.isEmpty() && request.expectedLength() > settings.attachmentMaxBytes()) {
+            throw tooLarge(where, request.expectedLength()); // before spooling a byte
+        }
         Spooled spooled = null;
         try {
             spooled = spool(request, content, where);
@@ -134,9 +138,7 @@ public final class EmailSink implements FileSink {
                 return new SinkResult(ids.uri(), size, sha, request.contentType(), leaf);
             }
             if (linkSink.isEmpty()) {
-                throw new StorageException(StorageException.Kind.TOO_LARGE, "Not sent by " + where + ": the file is "
-                        + size + " bytes, above sinks.*.email.attachmentMaxBytes (" + settings.attachmentMaxBytes()
-                        + "); set sinks.*.email.linkSink to send a link instead, or export fewer pages");
+                throw tooLarge(where, size);
             }
             SinkResult linked;
             try (InputStream in = Files.newInputStream(spool)) {
@@ -165,6 +167,12 @@ public final class EmailSink implements FileSink {
                 }
             }
         }
+    }
+
+    private StorageException tooLarge(String where, long size) {
+        return new StorageException(StorageException.Kind.TOO_LARGE, "Not sent by " + where + ": the file is " + size
+                + " bytes, above sinks.*.email.attachmentMaxBytes (" + settings.attachmentMaxBytes() + "); set"
+                + " sinks.*.email.linkSink to send a link instead, or export fewer pages");
     }
 
     /** The spooled content: its file, size and SHA-256 (computed while it was written). */
@@ -249,6 +257,11 @@ public final class EmailSink implements FileSink {
         t.connect(settings.host(), settings.port(), settings.username().orElse(null),
                 settings.password().orElse(null));
         return t;
+    }
+
+    /** The largest attachment whose message fits in {@code messageBytes} (the inverse of {@link #encodedSize}). */
+    static long largestAttachment(long messageBytes) {
+        return (messageBytes - 16_384) / 78 * 57;
     }
 
     /** A base64 message's size for an attachment of {@code bytes}: 4/3, line breaks, and room for headers. */

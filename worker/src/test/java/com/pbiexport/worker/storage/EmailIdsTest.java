@@ -52,6 +52,15 @@ class EmailIdsTest {
     }
 
     @Test
+    void theLargestAttachmentForAServerLimitFitsThatLimit() {
+        long limit = 25_000_000; // a server's EHLO SIZE
+        long largest = EmailSink.largestAttachment(limit);
+
+        assertThat(EmailSink.encodedSize(largest)).isLessThanOrEqualTo(limit);
+        assertThat(EmailSink.encodedSize(largest + 57)).isGreaterThan(limit);
+    }
+
+    @Test
     void aReplyCodeIsFoundInJakartaMailsTextMessages() {
         assertThat(EmailFailures.replyCode(new Exception("Could not connect to SMTP host: h, port: 25, response: 421")))
                 .isEqualTo(421);

@@ -156,11 +156,15 @@ class EmailSinkIT {
         EmailSink sink = new EmailSink(settings(EmailSettings.Security.NONE, PASSWORD, 1000, Optional.empty()),
                 Optional.empty(), CLOCK);
 
-        assertThatThrownBy(() -> sink.store(request("req-5", 1001), new ByteArrayInputStream(new byte[1001])))
-                .isInstanceOfSatisfying(StorageException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(StorageException.Kind.TOO_LARGE);
-                    assertThat(e.getMessage()).contains("attachmentMaxBytes").contains("linkSink");
-                });
+        // announced length: refused before spooling; unknown length: refused once spooled
+        for (long announced : new long[] {1001, StoreRequest.UNKNOWN_LENGTH}) {
+            assertThatThrownBy(() -> sink.store(request("req-5", announced), new ByteArrayInputStream(new byte[1001])))
+                    .isInstanceOfSatisfying(StorageException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(StorageException.Kind.TOO_LARGE);
+                        assertThat(e.getMessage()).contains("1001 bytes").contains("attachmentMaxBytes")
+                                .contains("linkSink");
+                    });
+        }
         assertThat(mail.getReceivedMessages()).isEmpty();
         assertThat(spoolLeftovers()).isEmpty();
     }
