@@ -71,6 +71,8 @@ class DocsConsistencyTest {
             "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME",
             "S3_ACCESS_KEY_ID",
             "S3_SECRET_ACCESS_KEY",
+            // example variable name of the e-mail sink's docs
+            "SMTP_PASSWORD",
             // Kafka's constants and values (ConsumerConfig.*_CONFIG, security.protocol, sasl.mechanism)
             "BOOTSTRAP_SERVERS_CONFIG", "GROUP_ID_CONFIG", "ISOLATION_LEVEL_CONFIG", "SASL_SSL", "AWS_MSK_IAM",
             // the container image's JVM knob, the devstack's own names, Java's charset constant

@@ -3,6 +3,8 @@ package com.pbiexport.worker.app;
 import com.pbiexport.worker.config.SinkConfig;
 import com.pbiexport.worker.net.ProxyConfig;
 import com.pbiexport.worker.storage.AzureBlobSink;
+import com.pbiexport.worker.storage.EmailSettings;
+import com.pbiexport.worker.storage.EmailSink;
 import com.pbiexport.worker.storage.FileSink;
 import com.pbiexport.worker.storage.FilesystemSink;
 import com.pbiexport.worker.storage.SftpSettings;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +40,16 @@ final class FileSinks {
     static Map<String, FileSink> build(Map<String, SinkConfig> targets, Map<String, String> env, ProxyConfig proxy,
                                        Use use) {
         Map<String, FileSink> sinks = new LinkedHashMap<>();
-        targets.forEach((alias, s) -> sinks.put(alias, sink(s, env, proxy, use)));
-        return sinks;
+        targets.forEach((alias, s) -> {
+            if (!(s instanceof SinkConfig.Email)) {
+                sinks.put(alias, sink(s, env, proxy, use));
+            }
+        });
+        // e-mail sinks last: they hand large files to another sink (config checked it is not an e-mail sink)
+        Map<String, FileSink> ordered = new LinkedHashMap<>();
+        targets.forEach((alias, s) -> ordered.put(alias, s instanceof SinkConfig.Email e
+                ? email(e, env, e.linkSink().map(sinks::get)) : sinks.get(alias)));
+        return ordered;
     }
 
     private static FileSink sink(SinkConfig s, Map<String, String> env, ProxyConfig proxy, Use use) {
@@ -69,7 +80,8 @@ final class FileSinks {
         if (f.privateKeyFile().isPresent()) {
             auth = new SftpSettings.PrivateKey(f.privateKeyFile().get(), f.privateKeyPassphraseEnv().map(env::get));
         } else if (f.passwordFile().isPresent()) {
-            auth = new SftpSettings.Password(readSecret(f.passwordFile().get(), f.host()));
+            auth = new SftpSettings.Password(readSecret(f.passwordFile().get(), "SFTP sink " + f.host(),
+                    "sftp.passwordFile"));
         } else {
             String name = f.passwordEnv().orElseThrow();
             String pw = env.get(name);
@@ -83,13 +95,32 @@ final class FileSinks {
                 f.insecureAcceptAnyHostKey(), f.timeout(), f.maxConnections());
     }
 
-    private static String readSecret(Path file, String host) {
+    private static String readSecret(Path file, String sink, String setting) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\r\n]+$", "");
         } catch (IOException e) {
-            throw new IllegalArgumentException("SFTP sink " + host + ": cannot read sftp.passwordFile " + file + " ("
+            throw new IllegalArgumentException(sink + ": cannot read " + setting + " " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** Reads the password where the configuration points; messages name the source, never the value. */
+    private static FileSink email(SinkConfig.Email e, Map<String, String> env, Optional<FileSink> linkSink) {
+        String sink = "E-mail sink " + e.host();
+        Optional<String> password = e.passwordFile().map(f -> readSecret(f, sink, "email.passwordFile"))
+                .or(() -> e.passwordEnv().map(name -> {
+                    String pw = env.get(name);
+                    if (pw == null || pw.isEmpty()) {
+                        throw new IllegalArgumentException(sink + ": environment variable " + name
+                                + " (email.passwordEnv) is not set");
+                    }
+                    return pw;
+                }));
+        EmailSettings settings = new EmailSettings(e.host(), e.port(), EmailSettings.Security.of(e.security()),
+                e.username(), password, e.from(), e.to(), e.cc(), e.subject(), e.attachmentMaxBytes(), e.trustStore(),
+                e.connectTimeout(), e.timeout(),
+                e.spoolDirectory().orElse(Path.of(System.getProperty("java.io.tmpdir"))));
+        return new EmailSink(settings, linkSink, Clock.systemUTC());
     }
 
     private static FileSink s3(SinkConfig.S3 c, Map<String, String> env, ProxyConfig proxy) {

@@ -15,6 +15,7 @@ import static com.pbiexport.worker.config.ValueType.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The settings catalogue: the single source of truth for every setting's path, environment variable, type,
@@ -25,9 +26,8 @@ public final class Settings {
 
     private static final String T = "tenants." + Setting.ALIAS + ".";
     private static final String CRED = T + "credential.";
-    private static final String SINK = "sinks.targets." + Setting.ALIAS + ".";
 
-    private static final List<Setting> ALL = List.of(
+    private static final List<Setting> HEAD = List.of(
             Setting.of("instanceId", STRING).defaultText("(host name)").check(Check.notBlank())
                     .doc("Names this instance in events and metrics.").build(),
 
@@ -101,89 +101,9 @@ public final class Settings {
                             + "loopback.").build(),
             Setting.of(T + "defaultProfileId", GUID)
                     .doc("Service principal profile (`X-PowerBI-Profile-Id`) used when a request names none.")
-                    .build(),
+                    .build());
 
-            Setting.of("sinks.defaultSink", STRING).defaultText("(the only sink, if there is one)")
-                    .doc("Alias of the sink used when a request names none.").build(),
-            Setting.of(SINK + "filesystem.root", PATH).required()
-                    .doc("Filesystem sink: directory the files are written below (atomically, never outside).")
-                    .build(),
-            Setting.of(SINK + "azureBlob.connectionStringEnv", STRING).check(Check.envName())
-                    .doc("Azure Blob sink: connection string from this environment variable.").build(),
-            Setting.of(SINK + "azureBlob.connectionString", STRING).sensitive()
-                    .doc("Azure Blob sink: connection string inline (development, e.g. Azurite). Start-up warns.")
-                    .build(),
-            Setting.of(SINK + "azureBlob.container", STRING).required().check(Check.notBlank())
-                    .doc("Azure Blob sink: container name.").build(),
-            Setting.of(SINK + "azureBlob.prefix", STRING).defaultValue("", "(empty)")
-                    .doc("Azure Blob sink: blob name prefix, e.g. `exports/`.").build(),
-            Setting.of(SINK + "azureBlob.serviceVersion", STRING).defaultText("(SDK default)")
-                    .doc("Azure Blob sink: pins the storage service version (Azurite may lag the SDK).").build(),
-            Setting.of(SINK + "sftp.host", STRING).required().check(Check.notBlank())
-                    .doc("SFTP sink: server host name or address.").build(),
-            Setting.of(SINK + "sftp.port", INT).defaultValue(SinkConfig.Sftp.DEFAULT_PORT)
-                    .check(Check.between(1, 65535))
-                    .doc("SFTP sink: server port.").build(),
-            Setting.of(SINK + "sftp.username", STRING).required().check(Check.notBlank())
-                    .doc("SFTP sink: login name.").build(),
-            Setting.of(SINK + "sftp.directory", STRING).defaultValue("", "(login directory)")
-                    .doc("SFTP sink: directory files go below, absolute (`/upload`) or relative to the login "
-                            + "directory; created when missing.").build(),
-            Setting.of(SINK + "sftp.passwordEnv", STRING).check(Check.envName())
-                    .doc("SFTP sink: password from this environment variable (one of `passwordEnv`, "
-                            + "`passwordFile`, `privateKeyFile`).").build(),
-            Setting.of(SINK + "sftp.passwordFile", PATH)
-                    .doc("SFTP sink: password from this file (trailing newline ignored).").build(),
-            Setting.of(SINK + "sftp.privateKeyFile", PATH)
-                    .doc("SFTP sink: OpenSSH or PEM private key file for public-key login.").build(),
-            Setting.of(SINK + "sftp.privateKeyPassphraseEnv", STRING).check(Check.envName())
-                    .doc("SFTP sink: passphrase of an encrypted `privateKeyFile`, from this environment variable.")
-                    .build(),
-            Setting.of(SINK + "sftp.knownHostsFile", PATH)
-                    .doc("SFTP sink: OpenSSH `known_hosts` file that must list the server's host key (e.g. from "
-                            + "`ssh-keyscan -p <port> <host>`, fingerprint checked). Required unless "
-                            + "`insecureAcceptAnyHostKey`.").build(),
-            Setting.of(SINK + "sftp.insecureAcceptAnyHostKey", BOOLEAN).defaultValue(false)
-                    .doc("SFTP sink: INSECURE, accept any host key (anyone on the path can read and alter the files);"
-                            + " tests only. Start-up warns.").build(),
-            Setting.of(SINK + "sftp.timeout", DURATION).defaultValue(SinkConfig.Sftp.DEFAULT_TIMEOUT)
-                    .check(Check.positiveDuration())
-                    .doc("SFTP sink: bound on connecting, logging in and each SFTP request.").build(),
-            Setting.of(SINK + "sftp.maxConnections", INT).defaultValue(SinkConfig.Sftp.DEFAULT_MAX_CONNECTIONS)
-                    .check(Check.atLeast(1))
-                    .doc("SFTP sink: SSH connections open at once; more stores wait for one.").build(),
-            Setting.of(SINK + "s3.bucket", STRING).required().check(Check.notBlank())
-                    .doc("S3 sink: bucket name (AWS or an S3-compatible service).").build(),
-            Setting.of(SINK + "s3.prefix", STRING).defaultValue("", "(empty)")
-                    .doc("S3 sink: key prefix, e.g. `exports/`.").build(),
-            Setting.of(SINK + "s3.region", STRING).defaultText("(AWS_REGION or the SDK's region chain)")
-                    .doc("S3 sink: the bucket's region, e.g. `eu-west-1`; with `endpoint` and no region, "
-                            + "`us-east-1`.").build(),
-            Setting.of(SINK + "s3.endpoint", URL).defaultText("(AWS)")
-                    .doc("S3 sink: an S3-compatible service's URL (MinIO, Ceph, s3proxy...). https unless "
-                            + "loopback.").build(),
-            Setting.of(SINK + "s3.pathStyle", BOOLEAN).defaultValue(false)
-                    .doc("S3 sink: `host/bucket/key` instead of `bucket.host/key` (most S3-compatible services)."
-                    ).build(),
-            Setting.of(SINK + "s3.accessKeyIdEnv", STRING).check(Check.envName())
-                    .doc("S3 sink: static access key id from this environment variable (with "
-                            + "`secretAccessKeyEnv`). Unset: web identity (`AWS_ROLE_ARN` + "
-                            + "`AWS_WEB_IDENTITY_TOKEN_FILE`, e.g. IRSA), else the SDK's default chain (profile, "
-                            + "container, instance role).").build(),
-            Setting.of(SINK + "s3.secretAccessKeyEnv", STRING).check(Check.envName())
-                    .doc("S3 sink: static secret access key from this environment variable.").build(),
-            Setting.of(SINK + "s3.sessionTokenEnv", STRING).check(Check.envName())
-                    .doc("S3 sink: session token of temporary static keys from this environment variable.").build(),
-            Setting.of(SINK + "s3.serverSideEncryption", STRING).defaultValue(SinkConfig.S3.DEFAULT_ENCRYPTION)
-                    .check(Check.oneOf(List.of("none", "aes256", "aws:kms")))
-                    .doc("S3 sink: `none` (the bucket's default), `AES256` (SSE-S3) or `aws:kms` (SSE-KMS).").build(),
-            Setting.of(SINK + "s3.kmsKeyId", STRING)
-                    .doc("S3 sink: KMS key id or ARN for `aws:kms` (unset: the account's `aws/s3` key).").build(),
-            Setting.of(SINK + "s3.partSize", BYTES).defaultValue(SinkConfig.S3.DEFAULT_PART_SIZE, "8MiB")
-                    .check(Check.between(5L * 1024 * 1024, 512L * 1024 * 1024))
-                    .doc("S3 sink: multipart part size and single-PUT threshold (5 MiB to 512 MiB). Memory: about "
-                            + "one part per store in progress.").build(),
-
+    private static final List<Setting> TAIL = List.of(
             Setting.of("limits.maxInFlight", INT).defaultValue(Limits.DEFAULT_MAX_IN_FLIGHT).check(Check.atLeast(1))
                     .doc("Exports in progress at once on this instance (started and not finished: rendering, "
                             + "polled or downloading); more accepted requests wait in the export stage. Intake "
@@ -318,6 +238,9 @@ public final class Settings {
 
             Setting.of("logging.json", BOOLEAN).defaultValue(false)
                     .doc("One JSON object per log line instead of plain text.").build());
+
+    private static final List<Setting> ALL = Stream.of(HEAD, SinkSettings.all(), TAIL).flatMap(List::stream)
+            .toList();
 
     private Settings() {
     }

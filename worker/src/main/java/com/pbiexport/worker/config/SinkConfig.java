@@ -3,14 +3,15 @@ package com.pbiexport.worker.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /** Where finished files are stored. */
 public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.AzureBlob, SinkConfig.Sftp,
-        SinkConfig.S3 {
+        SinkConfig.S3, SinkConfig.Email {
 
-    /** Short kind name: {@code filesystem}, {@code azureBlob}, {@code sftp} or {@code s3}. */
+    /** Short kind name: {@code filesystem}, {@code azureBlob}, {@code sftp}, {@code s3} or {@code email}. */
     String kind();
 
     /** A directory; files are written atomically below it and never outside it. */
@@ -124,6 +125,49 @@ public sealed interface SinkConfig permits SinkConfig.Filesystem, SinkConfig.Azu
         @Override
         public String kind() {
             return "s3";
+        }
+    }
+
+    /**
+     * An SMTP server that mails each file to fixed recipients. The password is read by the composition root from
+     * {@code passwordEnv} or {@code passwordFile}, never held here.
+     *
+     * @param security   {@code starttls}, {@code tls} or {@code none}
+     * @param linkSink   alias of the sink that stores files above {@code attachmentMaxBytes}
+     * @param spoolDirectory empty: {@code java.io.tmpdir}
+     */
+    record Email(String host, int port, String security, Optional<String> username, Optional<String> passwordEnv,
+                 Optional<Path> passwordFile, String from, List<String> to, List<String> cc, String subject,
+                 long attachmentMaxBytes, Optional<String> linkSink, Optional<Path> trustStore,
+                 Duration connectTimeout, Duration timeout, Optional<Path> spoolDirectory) implements SinkConfig {
+        public static final int DEFAULT_PORT = 587;
+        /** Attachment limit when none is configured: 25 MiB (issue 16's figure for Power BI subscription e-mail). */
+        public static final long DEFAULT_ATTACHMENT_MAX_BYTES = 25L * 1024 * 1024;
+        public static final String DEFAULT_SUBJECT = "Power BI export: {fileName}";
+        public static final String DEFAULT_SECURITY = "starttls";
+        public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+        public Email {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(passwordEnv, "passwordEnv");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            Objects.requireNonNull(from, "from");
+            to = List.copyOf(to);
+            cc = List.copyOf(cc);
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(linkSink, "linkSink");
+            Objects.requireNonNull(trustStore, "trustStore");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(spoolDirectory, "spoolDirectory");
+        }
+
+        @Override
+        public String kind() {
+            return "email";
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds {@code sinks.*} into {@link Sinks}: exactly one kind per target (filesystem, Azure Blob, SFTP, S3), the
+ * Builds {@code sinks.*} into {@link Sinks}: exactly one kind per target (filesystem, Azure Blob, SFTP, S3, e-mail), the
  * checks that span a target's settings, and the default sink. Part of {@link ConfigBuilder}, whose value look-ups
  * and problem list it shares.
  */
@@ -28,14 +28,18 @@ final class SinkTargets {
         List<String> aliases = raw.aliasesUnder("sinks.targets");
         for (String alias : aliases) {
             String p = "sinks.targets." + alias;
-            List<String> kinds = config.present(p, "filesystem", "azureBlob", "sftp", "s3");
+            List<String> kinds = config.present(p, "filesystem", "azureBlob", "sftp", "s3", "email");
             if (kinds.size() != 1) {
-                raw.problems.add(p + " must set exactly one of filesystem, azureBlob, sftp or s3; found "
+                raw.problems.add(p + " must set exactly one of filesystem, azureBlob, sftp, s3 or email; found "
                         + ConfigBuilder.found(kinds));
                 continue;
             }
             if (kinds.get(0).equals("sftp")) {
                 sftp(p + ".sftp").ifPresent(s -> targets.put(alias, s));
+                continue;
+            }
+            if (kinds.get(0).equals("email")) {
+                email(p + ".email").ifPresent(s -> targets.put(alias, s));
                 continue;
             }
             if (kinds.get(0).equals("s3")) {
@@ -68,6 +72,7 @@ final class SinkTargets {
                     + " sinks.targets.local.filesystem.root: /var/lib/pbi-export");
             return null;
         }
+        checkLinkSinks(targets);
         Optional<String> named = config.opt("sinks.defaultSink");
         if (named.isPresent()) {
             if (!aliases.contains(named.get())) {
@@ -158,4 +163,87 @@ final class SinkTargets {
                 endpoint, (Boolean) config.valueOr(b + ".pathStyle", false), keyEnv, secretEnv, tokenEnv, sse, kmsKeyId,
                 ((Number) config.valueOr(b + ".partSize", SinkConfig.S3.DEFAULT_PART_SIZE)).longValue()));
     }
+
+    private Optional<SinkConfig.Email> email(String p) {
+        List<String> pw = config.presentValues(p, "passwordEnv", "passwordFile");
+        Optional<String> user = config.opt(p + ".username");
+        if (pw.size() > 1 || (user.isPresent() != (pw.size() == 1))) {
+            raw.problems.add(p + " needs a password (exactly one of passwordEnv or passwordFile) with a username,"
+                    + " and neither without one; found username " + (user.isPresent() ? "set" : "unset")
+                    + " and " + ConfigBuilder.found(pw));
+            return Optional.empty();
+        }
+        Optional<String> pwEnv = config.opt(p + ".passwordEnv");
+        pwEnv.ifPresent(n -> config.warnIfUnset(p + ".passwordEnv", n));
+        String security = config.valueOr(p + ".security", SinkConfig.Email.DEFAULT_SECURITY).toString().trim()
+                .toLowerCase(Locale.ROOT);
+        if (security.equals("none")) {
+            raw.warnings.add(p + ".security is none: the password and the files cross the network in clear; use"
+                    + " starttls or tls");
+        }
+        Optional<String> host = config.opt(p + ".host");
+        Optional<String> from = config.opt(p + ".from");
+        Optional<String> to = config.opt(p + ".to");
+        if (host.isEmpty() || from.isEmpty() || to.isEmpty()) {
+            return Optional.empty(); // required: already reported
+        }
+        List<String> recipients = addresses(p + ".to", to.get());
+        List<String> copies = addresses(p + ".cc", (String) config.valueOr(p + ".cc", ""));
+        if (!address(p + ".from", from.get()) || recipients == null || copies == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SinkConfig.Email(host.get(),
+                ((Number) config.valueOr(p + ".port", SinkConfig.Email.DEFAULT_PORT)).intValue(), security, user, pwEnv,
+                config.opt(p + ".passwordFile"), from.get().strip(), recipients, copies,
+                (String) config.valueOr(p + ".subject", SinkConfig.Email.DEFAULT_SUBJECT),
+                ((Number) config.valueOr(p + ".attachmentMaxBytes", SinkConfig.Email.DEFAULT_ATTACHMENT_MAX_BYTES))
+                        .longValue(), config.opt(p + ".linkSink"), config.opt(p + ".trustStore"),
+                (Duration) config.valueOr(p + ".connectTimeout", SinkConfig.Email.DEFAULT_CONNECT_TIMEOUT),
+                (Duration) config.valueOr(p + ".timeout", SinkConfig.Email.DEFAULT_TIMEOUT),
+                config.opt(p + ".spoolDirectory")));
+    }
+
+    /** Comma-separated addresses, each checked; null (reported) when one is not an address. */
+    private List<String> addresses(String path, String text) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            if (!address(path, part.strip())) {
+                return null;
+            }
+            out.add(part.strip());
+        }
+        return out;
+    }
+
+    private boolean address(String path, String text) {
+        if (!ADDRESS.matcher(text).matches()) {
+            raw.problems.add(path + ": '" + text + "' is not an e-mail address (name@domain)");
+            return false;
+        }
+        return true;
+    }
+
+    /** A link sink must be another configured sink that stores files, not an e-mail sink. */
+    private void checkLinkSinks(Map<String, SinkConfig> targets) {
+        targets.forEach((alias, s) -> {
+            if (s instanceof SinkConfig.Email e && e.linkSink().isPresent()) {
+                String link = e.linkSink().get();
+                String path = "sinks.targets." + alias + ".email.linkSink";
+                SinkConfig target = targets.get(link);
+                if (target == null) {
+                    raw.problems.add(path + " names '" + link + "', which is not a configured sink; configured: "
+                            + String.join(", ", targets.keySet()));
+                } else if (target instanceof SinkConfig.Email) {
+                    raw.problems.add(path + " names '" + link + "', an e-mail sink; name a sink that stores files"
+                            + " (filesystem, azureBlob, sftp or s3)");
+                }
+            }
+        });
+    }
+
+    private static final java.util.regex.Pattern ADDRESS =
+            java.util.regex.Pattern.compile("[^\\s@<>(),;:\"]+@[A-Za-z0-9.-]+");
 }

@@ -348,7 +348,7 @@ class ConfigLoaderTest {
         String yaml = BASE.replace("        root: /var/exports\n",
                 "        root: /var/exports\n      azureBlob: {connectionStringEnv: CS, container: c}\n");
         assertThat(problems(yaml)).containsExactly("sinks.targets.local must set exactly one of filesystem,"
-                + " azureBlob, sftp or s3; found filesystem and azureBlob");
+                + " azureBlob, sftp, s3 or email; found filesystem and azureBlob");
     }
 
     @Test

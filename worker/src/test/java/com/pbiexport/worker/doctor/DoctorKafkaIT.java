@@ -1,5 +1,8 @@
 package com.pbiexport.worker.doctor;
 
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.kafka.EmbeddedKafka;
 import com.pbiexport.worker.app.DemoStack;
@@ -23,7 +26,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,5 +146,31 @@ class DoctorKafkaIT {
 
         assertThat(sink.status()).as(sink.detail()).isEqualTo(CheckStatus.PASS);
         assertThat(sink.detail()).contains("files (filesystem:");
+    }
+
+    @Test
+    void anEmailSinkIsLoggedIntoWithoutSendingAnythingAndAWrongPasswordFailsTheSinkCheck() {
+        GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort())
+                .withConfiguration(GreenMailConfiguration.aConfig().withUser("exporter@example.com", "exporter",
+                        "right-pw"));
+        mail.start();
+        try {
+            SinkConfig email = new SinkConfig.Email("127.0.0.1", mail.getSmtp().getPort(), "none",
+                    Optional.of("exporter"), Optional.of("SMTP_PASSWORD"), Optional.empty(), "exporter@example.com",
+                    List.of("finance@example.com"), List.of(), "Export {fileName}", 1024, Optional.empty(),
+                    Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Optional.of(dir));
+            WorkerConfig cfg = config(Topics.defaults()).withSinks(Sinks.single("finance", email));
+
+            CheckResult ok = DoctorInfraChecks.sinks(cfg, Map.of("SMTP_PASSWORD", "right-pw"));
+            CheckResult refused = DoctorInfraChecks.sinks(cfg, Map.of("SMTP_PASSWORD", "wrong-pw"));
+
+            assertThat(ok.status()).as(ok.detail()).isEqualTo(CheckStatus.PASS);
+            assertThat(ok.detail()).contains("finance (smtp:none://exporter@127.0.0.1:" + mail.getSmtp().getPort());
+            assertThat(refused.status()).isEqualTo(CheckStatus.FAIL);
+            assertThat(refused.detail()).contains("refused the login of user 'exporter'").doesNotContain("wrong-pw");
+            assertThat(mail.getReceivedMessages()).isEmpty();
+        } finally {
+            mail.stop();
+        }
     }
 }

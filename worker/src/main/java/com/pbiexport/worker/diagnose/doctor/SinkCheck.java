@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * The {@code sink} line: every configured sink ({@code sinks.targets.<alias>}) ready, as the worker's start-up
  * checks find it (a filesystem root writable, a blob container that exists, an S3
- * bucket answering HeadBucket). Every broken sink is listed. The doctor only looks: a missing blob container is
- * reported, never created (the worker creates it at start-up).
+ * bucket answering HeadBucket, an SMTP server that secures the connection and accepts the login). Every broken sink
+ * is listed. The doctor only looks: a missing blob container is reported, never created (the worker creates it at
+ * start-up), and no mail is sent.
  */
 public final class SinkCheck {
 
@@ -38,7 +39,8 @@ public final class SinkCheck {
                 "make each named sinks.targets.<alias> usable: a filesystem root an existing, writable directory "
                         + "for the worker's user; a blob container that exists and is reachable with the configured connection "
                         + "string (create it, or start the worker, which creates a missing one); an S3 "
-                        + "bucket that exists and that the worker's credentials may write");
+                        + "bucket that exists and that the worker's credentials may write; an SMTP server reachable with the "
+                        + "configured security, trust store and login, accepting messages of attachmentMaxBytes");
     }
 
     /** One sink: what it is and, when not ready, why. */

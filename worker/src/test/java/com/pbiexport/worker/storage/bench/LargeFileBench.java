@@ -1,5 +1,15 @@
 package com.pbiexport.worker.storage.bench;
 
+import com.pbiexport.worker.storage.EmailSettings;
+import com.pbiexport.worker.storage.EmailSink;
+import com.pbiexport.worker.storage.ScriptedSmtpServer;
+import jakarta.mail.Multipart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.pbiexport.worker.storage.AzureBlobSink;
 import com.pbiexport.worker.storage.FileSink;
@@ -51,7 +61,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ./mvnw -q -Dbuild.dir.name=target-storage -pl worker -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile="$PWD/worker/target-storage/cp.txt" -Dmdep.includeScope=test
  * java -Xmx128m -cp "$(cat worker/target-storage/cp.txt):worker/target-storage/test-classes:worker/target-storage/classes" \
- *     com.pbiexport.worker.storage.bench.LargeFileBench [sizeMB] [filesystem,azurite,s3proxy]
+ *     com.pbiexport.worker.storage.bench.LargeFileBench [sizeMB] [filesystem,azurite,s3proxy,smtp]
  * </pre>
  *
  * The stored content is read back and its SHA-256 compared with the one the sink reported. Azurite must be
@@ -79,8 +89,9 @@ public final class LargeFileBench {
                     case "filesystem" -> benchFilesystem(sizeBytes);
                     case "azurite" -> benchAzurite(sizeBytes);
                     case "s3proxy" -> benchS3Proxy(sizeBytes);
+                    case "smtp" -> benchSmtp(sizeBytes);
                     default -> throw new IllegalArgumentException("unknown sink '" + sink
-                            + "': filesystem, azurite or s3proxy");
+                            + "': filesystem, azurite, s3proxy or smtp");
                 };
             }
         } finally {
@@ -173,6 +184,37 @@ public final class LargeFileBench {
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The e-mail sink over STARTTLS to the scripted SMTP server of the tests, in this JVM (it streams each line of
+     * the DATA to a file: a few KiB of its own), the attachment limit raised to the file's size. Read back: the
+     * received message parsed from that file (streaming), its attachment decoded and hashed.
+     */
+    private static int benchSmtp(long sizeBytes) throws Exception {
+        Path dir = Files.createTempDirectory("bench-smtp-");
+        try {
+            ScriptedSmtpServer.Identity identity = ScriptedSmtpServer.Identity.create(dir);
+            Path received = dir.resolve("received.eml");
+            try (ScriptedSmtpServer server = ScriptedSmtpServer.toFile(identity.context(), received)) {
+                EmailSink sink = new EmailSink(new EmailSettings("127.0.0.1", server.port(),
+                        EmailSettings.Security.STARTTLS, Optional.of("bench"), Optional.of(ScriptedSmtpServer.PASSWORD),
+                        "bench@example.com", List.of("reader@example.com"), List.of(), "{fileName}", sizeBytes,
+                        Optional.of(identity.pem()), Duration.ofSeconds(10), Duration.ofSeconds(60), dir),
+                        Optional.empty(), Clock.systemUTC());
+                SinkResult result = run("smtp (STARTTLS, attached)", sink, sizeBytes);
+                MimeMessage m = new MimeMessage(Session.getInstance(new Properties()),
+                        new SharedFileInputStream(received.toFile()));
+                Multipart parts = (Multipart) m.getContent();
+                try (InputStream in = parts.getBodyPart(1).getInputStream()) {
+                    return verify(result, sha256(in));
+                }
+            }
+        } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
