@@ -13,6 +13,8 @@ import com.pbiexport.contracts.OutputSpec;
 import com.pbiexport.devstack.DevStack;
 import com.pbiexport.devstack.kafka.EmbeddedKafka;
 import com.pbiexport.worker.app.DemoStack;
+import com.pbiexport.worker.config.SinkConfig;
+import com.pbiexport.worker.config.Sinks;
 import com.pbiexport.worker.config.WorkerConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -71,15 +74,22 @@ final class DemoRun {
     private final WorkerConfig config;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final List<Sample> samples = new ArrayList<>();
+    private final DemoMail mail;
+    private String mailRequestId;
+    private boolean mailVerified;
 
-    DemoRun(DevStack stack, Path output, Clock clock, PrintWriter out, PrintWriter err, boolean json) {
+    DemoRun(DevStack stack, DemoMail mail, Path output, Clock clock, PrintWriter out, PrintWriter err, boolean json) {
         this.stack = stack;
+        this.mail = mail;
         this.output = output;
         this.clock = clock;
         this.out = out;
         this.err = err;
         this.json = json;
-        this.config = DemoStack.config(stack, output, "demo-worker-" + run);
+        WorkerConfig files = DemoStack.config(stack, output, "demo-worker-" + run);
+        Map<String, SinkConfig> sinks = new LinkedHashMap<>(files.sinks().targets());
+        sinks.put(DemoMail.SINK, mail.sink());
+        this.config = files.withSinks(new Sinks(files.sinks().defaultSink(), sinks));
         buildSamples();
     }
 
@@ -123,6 +133,9 @@ final class DemoRun {
         add(request("expired-secret", DemoStack.CONTOSO_EXPIRED_SECRET, SALES_WS, SALES_REPORT, ExportFormat.PDF), true);
         add(request("unknown-tenant", "acme", SALES_WS, SALES_REPORT, ExportFormat.PDF), true);
         add(request("xlsx-of-powerbi", DemoStack.CONTOSO, SALES_WS, SALES_REPORT, ExportFormat.XLSX), true);
+        add(request("pdf-email", DemoStack.CONTOSO, SALES_WS, SALES_REPORT, ExportFormat.PDF)
+                .output(new OutputSpec("Sales Overview", DemoMail.SINK)), true);
+        mailRequestId = samples.get(samples.size() - 1).requestId();
         samples.add(new Sample("contoso", "{ this is not JSON".getBytes(StandardCharsets.UTF_8), false, null));
     }
 
@@ -156,6 +169,7 @@ final class DemoRun {
             int completed = 0;
             int failed = 0;
             int dead = 0;
+            boolean mailChecked = false;
             while ((!awaited.isEmpty() || dead < deadLettersAwaited) && clock.instant().isBefore(until)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     if (r.topic().equals(config.topics().deadLetter())) {
@@ -166,6 +180,7 @@ final class DemoRun {
                         if (awaited.remove(id)) {
                             if (printOutcome(r)) {
                                 completed++;
+                                mailChecked |= id.equals(mailRequestId);
                             } else {
                                 failed++;
                             }
@@ -177,8 +192,11 @@ final class DemoRun {
                     samples.size(), completed, failed, dead,
                     awaited.isEmpty() ? "" : "; NO ANSWER within " + timeout + " for " + awaited);
             err.printf("Files are in %s%n", output);
+            if (!mailChecked) {
+                err.printf("The e-mail request %s did not complete: no message to read back%n", mailRequestId);
+            }
             err.flush();
-            return awaited.isEmpty() && dead >= deadLettersAwaited;
+            return awaited.isEmpty() && dead >= deadLettersAwaited && mailChecked && mailVerified;
         }
     }
 
@@ -203,22 +221,39 @@ final class DemoRun {
     private boolean printOutcome(ConsumerRecord<byte[], byte[]> r) {
         String type = header(r, CloudEventHeaders.TYPE);
         boolean completed = CloudEventHeaders.TYPE_COMPLETED.equals(type);
+        ExportCompleted mailed = null;
         if (json) {
             ObjectNode line = JsonNodeFactory.instance.objectNode();
             line.put("type", completed ? "ExportCompleted" : "ExportFailed");
             line.set("data", codec.readTree(r.value()));
             out.println(line);
+            mailed = completed ? mailed(codec.read(r.value(), ExportCompleted.class)) : null;
         } else if (completed) {
             ExportCompleted c = codec.read(r.value(), ExportCompleted.class);
             out.printf(Locale.ROOT, "OK    %-34s %-5s %-22s -> %s (%s, %.1f s)%n", c.requestId(), c.format(), c.tenant(),
-                    Path.of(java.net.URI.create(c.file().uri())), size(c.file().sizeBytes()), c.timings().totalMs() / 1000.0);
+                    where(c.file().uri()), size(c.file().sizeBytes()), c.timings().totalMs() / 1000.0);
+            mailed = mailed(c);
         } else {
             ExportFailed f = codec.read(r.value(), ExportFailed.class);
             out.printf(Locale.ROOT, "FAIL  %-34s %-5s %-22s %s: %s%n", f.requestId(), f.format() == null ? "-" : f.format(),
                     f.tenant() == null ? "-" : f.tenant(), f.error().code(), f.error().remediation());
         }
         out.flush();
+        if (mailed != null) {
+            // the e-mail request: the message GreenMail received, read back and compared with the event
+            mailVerified = mail.printReceived(mailed, out, json);
+        }
         return completed;
+    }
+
+    private ExportCompleted mailed(ExportCompleted c) {
+        return c.requestId().equals(mailRequestId) ? c : null;
+    }
+
+    /** A {@code file:} URI as its path; any other (an attached file's {@code mid:}) as it is. */
+    private static String where(String uri) {
+        java.net.URI u = java.net.URI.create(uri);
+        return "file".equals(u.getScheme()) ? Path.of(u).toString() : uri;
     }
 
     private void printDeadLetter(ConsumerRecord<byte[], byte[]> r) {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The README's demo command, {@code java -jar worker/target/export-worker.jar demo}, on the packaged worker: the
  * worker loads this module from {@code demo-lib/}, and every sample request gets its answer (exit code 0). The
  * expected lines are the README's: files for the good requests, a classified failure for the Graph-scoped token,
- * a dead letter for the record that is not JSON.
+ * a dead letter for the record that is not JSON, and the e-mail request's message as the demo's SMTP server received
+ * it, its attachment's SHA-256 the one of the completion event.
  */
 class DemoIT {
     @TempDir
@@ -55,6 +56,15 @@ class DemoIT {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("FAIL").contains("graph-token")
                 .contains("TOKEN_AUDIENCE_GRAPH"));
         assertThat(lines).filteredOn(l -> l.startsWith("DEAD")).singleElement().asString().contains("MALFORMED_JSON");
+        // the e-mail request: attached (RFC 2392 mid: URI in the event), and the message GreenMail received carries
+        // it to the configured recipient with the event's SHA-256
+        assertThat(lines).filteredOn(l -> l.startsWith("OK ") && l.contains("-pdf-email ")).singleElement().asString()
+                .contains("-> mid:");
+        assertThat(lines).filteredOn(l -> l.startsWith("MAIL")).singleElement().asString()
+                .contains("-pdf-email ").contains("to finance@demo.example")
+                .containsPattern("attachment demo-[0-9a-f]{8}-pdf-email-Sales Overview\\.pdf \\([1-9][0-9]* B\\)")
+                .endsWith("SHA-256 matches the event's");
+        assertThat(stderr).contains("security: none (demo only");
         assertThat(stderr).doesNotContain("NO ANSWER");
         try (var files = Files.walk(output)) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
