@@ -58,9 +58,10 @@ import static org.awaitility.Awaitility.await;
  * endpoint outages, 10 % Power BI 5xx and 5 % cut connections, slow and failing sink, SIGKILL and SIGTERM of
  * workers, a worker joining. Then, read with {@code read_committed}: exactly one outcome per request, no export
  * recorded in job state started twice, no partial or orphan blob, zero secret hits, and the outcome meters of
- * every JVM that stopped by SIGTERM or ran to the end equal the outcome events it published.
+ * each JVM against the outcome events it published ({@link Meters}: equal for the JVMs running at the end, at
+ * least as many for those stopped by SIGTERM, reported for those SIGKILLed).
  *
- * <p>{@code -Dchaos.minutes=10} for the long run (default 2.5, the CI version), {@code -Dchaos.seed=N} to replay;
+ * <p>{@code -Dchaos.minutes=10} for the long run (default 2, the CI version: about 3.5 minutes with start-up), {@code -Dchaos.seed=N} to replay;
  * the seed is printed first and is in every failure message.
  */
 class ChaosIT {
@@ -75,7 +76,7 @@ class ChaosIT {
     @Test
     void overlappingFaultsLoseNothingDuplicateNothingLeakNothingAndMetersAgreeWithEvents() throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
-        double minutes = Double.parseDouble(System.getProperty("chaos.minutes", "2.5"));
+        double minutes = Double.parseDouble(System.getProperty("chaos.minutes", "2"));
         Duration run = Duration.ofMillis((long) (minutes * 60_000));
         List<Fault> faults = ChaosSchedule.of(seed, run);
         String replay = "seed " + seed + " (replay: -Dchaos.seed=" + seed + " -Dchaos.minutes=" + minutes + ")";
