@@ -11,16 +11,19 @@ import java.util.Random;
  * the same list of timed faults, so a failure message that names the seed replays the run's faults (the timing of
  * everything else, the machine's load, is not replayed).
  *
- * <p>Layout, per third of the run: one broker kill (down 4-8 s, then restarted on the same ports and data), one
+ * <p>Layout: the run (but its last tenth) is cut into rounds of at least 40 s, at least 3 (3 in a 2-minute run,
+ * 13 in a 10-minute one). Per round: one broker kill (down 4-8 s, then restarted on the same ports and data), one
  * token-endpoint outage (5-15 s), one slow-sink window (5-15 s, 20-120 ms added per chunk each way) and one
  * failing-sink window (3-10 s, connections refused and cut), one SIGKILL and one SIGTERM of a worker slot (each
- * restarted as a new JVM 1-3 s later), all at random moments inside that third, so they overlap. Power BI answers
+ * restarted as a new JVM 1-3 s later), all at random moments inside that round, so they overlap. Power BI answers
  * 10 % of calls with 5xx and cuts 5 % of connections for the whole run. One worker joins (a fourth JVM) between
  * 30 % and 60 % of the run. Nothing is scheduled in the last 10 % of the run, so the end is not a fault.
  */
 public final class ChaosSchedule {
     /** Worker slots running from the start; the joining worker takes slot {@code INITIAL_WORKERS}. */
     public static final int INITIAL_WORKERS = 3;
+    /** The shortest round: every kind of fault once per round. */
+    static final long ROUND_MILLIS = 40_000;
 
     public enum Kind {
         /** 10 % 5xx and 5 % cut connections on every Power BI call ({@code powerBiErrorRate}, {@code dropConnectionRate}). */
@@ -74,19 +77,20 @@ public final class ChaosSchedule {
         Random rnd = new Random(seed);
         long total = run.toMillis();
         long active = total * 9 / 10;
-        long third = active / 3;
+        int rounds = (int) Math.max(3, active / ROUND_MILLIS);
+        long round = active / rounds;
         List<Fault> faults = new ArrayList<>();
         faults.add(new Fault(Duration.ZERO, Kind.POWER_BI_FLAKY, Duration.ofMillis(active), -1, 0));
-        for (int i = 0; i < 3; i++) {
-            long from = i * third;
-            faults.add(window(rnd, from, third, Kind.BROKER_KILL, 4_000, 8_000, -1, 0));
-            faults.add(window(rnd, from, third, Kind.TOKEN_OUTAGE, 5_000, 15_000, -1, 0));
-            faults.add(window(rnd, from, third, Kind.SINK_SLOW, 5_000, 15_000, -1, 20 + rnd.nextInt(101)));
-            faults.add(window(rnd, from, third, Kind.SINK_DOWN, 3_000, 10_000, -1, 0));
+        for (int i = 0; i < rounds; i++) {
+            long from = i * round;
+            faults.add(window(rnd, from, round, Kind.BROKER_KILL, 4_000, 8_000, -1, 0));
+            faults.add(window(rnd, from, round, Kind.TOKEN_OUTAGE, 5_000, 15_000, -1, 0));
+            faults.add(window(rnd, from, round, Kind.SINK_SLOW, 5_000, 15_000, -1, 20 + rnd.nextInt(101)));
+            faults.add(window(rnd, from, round, Kind.SINK_DOWN, 3_000, 10_000, -1, 0));
             int killed = rnd.nextInt(INITIAL_WORKERS);
-            faults.add(window(rnd, from, third, Kind.WORKER_SIGKILL, 1_000, 3_000, killed, 0));
+            faults.add(window(rnd, from, round, Kind.WORKER_SIGKILL, 1_000, 3_000, killed, 0));
             int stopped = (killed + 1 + rnd.nextInt(INITIAL_WORKERS - 1)) % INITIAL_WORKERS;
-            faults.add(window(rnd, from, third, Kind.WORKER_SIGTERM, 1_000, 3_000, stopped, 0));
+            faults.add(window(rnd, from, round, Kind.WORKER_SIGTERM, 1_000, 3_000, stopped, 0));
         }
         long joinAt = total * 3 / 10 + (long) (rnd.nextDouble() * total * 3 / 10);
         faults.add(new Fault(Duration.ofMillis(joinAt), Kind.WORKER_JOIN, Duration.ZERO, INITIAL_WORKERS, 0));

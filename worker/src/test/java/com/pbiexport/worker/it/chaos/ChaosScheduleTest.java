@@ -93,6 +93,17 @@ class ChaosScheduleTest {
     }
 
     @Test
+    void aTenMinuteRunHasThirteenRoundsOfEveryFaultAllBeforeItsLastMinute() {
+        List<Fault> faults = ChaosSchedule.of(7, Duration.ofMinutes(10));
+        Map<Kind, Long> counts = faults.stream().collect(Collectors.groupingBy(Fault::kind, Collectors.counting()));
+        // 540 s of faults (the last tenth is quiet) in rounds of at least 40 s: 13 rounds
+        assertThat(counts).containsEntry(Kind.BROKER_KILL, 13L).containsEntry(Kind.WORKER_SIGKILL, 13L)
+                .containsEntry(Kind.WORKER_SIGTERM, 13L).containsEntry(Kind.SINK_DOWN, 13L)
+                .containsEntry(Kind.WORKER_JOIN, 1L);
+        assertThat(faults).allMatch(f -> f.end().compareTo(Duration.ofSeconds(540)) <= 0);
+    }
+
+    @Test
     void aRunShorterThanThirtySecondsIsRefusedNamingItsLength() {
         assertThatThrownBy(() -> ChaosSchedule.of(1, Duration.ofSeconds(10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT10S");
