@@ -62,7 +62,9 @@ import static org.awaitility.Awaitility.await;
  * JVMs running at the end or stopped by SIGTERM, the excess reported; reported for those SIGKILLed).
  *
  * <p>{@code -Dchaos.minutes=10} for the long run (default 2, the CI version: about 3.5 minutes with start-up), {@code -Dchaos.seed=N} to replay;
- * the seed is printed first and is in every failure message.
+ * the seed is printed first and is in every failure message; {@code -Dchaos.logs.dir=DIR} keeps the worker JVMs'
+ * logs (otherwise in the test's temporary directory, deleted). Not in the default {@code verify} (worker/pom.xml):
+ * run by command.
  */
 class ChaosIT {
     private static final int PARTITIONS = 6;
@@ -96,7 +98,8 @@ class ChaosIT {
             String blobConnection = Azurite.connectionStringFor("http://127.0.0.1:" + proxy.port() + "/"
                     + Azurite.ACCOUNT);
             WorkerConfig base = config(stack, broker.bootstrapServers(), lane, blobConnection);
-            Path logs = dir.resolve("logs");
+            String keep = System.getProperty("chaos.logs.dir", "");
+            Path logs = keep.isBlank() ? dir.resolve("logs") : Path.of(keep).resolve("chaos-" + seed);
             FaultSettings baseline = stack.faults().current();
             try (ChaosWorkers workers = new ChaosWorkers(lane.groupId(), id -> ConfigFile.write(
                     base.withInstanceId(id), Map.of("intake.poisonAfterCrashes", 1000,
