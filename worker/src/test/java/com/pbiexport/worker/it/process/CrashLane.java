@@ -84,6 +84,23 @@ public final class CrashLane implements AutoCloseable {
         return new CrashLane(stack.kafkaBootstrap(), topics, "crash-" + id);
     }
 
+    /** The same on a broker the test runs itself (a {@code KafkaProcess} it kills and restarts). */
+    public static CrashLane create(com.pbiexport.devstack.kafka.Broker broker, String name, int partitions) {
+        String id = name + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Topics topics = new Topics("crash." + id + ".requests", "crash." + id + ".results",
+                "crash." + id + ".jobstate", "crash." + id + ".deadletter");
+        broker.createTopic(topics.requests(), partitions, Map.of());
+        broker.createTopic(topics.results(), partitions, Map.of());
+        broker.createTopic(topics.jobState(), partitions, Map.of("cleanup.policy", "compact"));
+        broker.createTopic(topics.deadLetter(), 1, Map.of());
+        return new CrashLane(broker.bootstrapServers(), topics, "crash-" + id);
+    }
+
+    /** Every outcome the reader saw (results and dead letters, duplicates kept), in the order read. */
+    public List<Outcome> allOutcomes() {
+        return outcomes.values().stream().flatMap(List::stream).toList();
+    }
+
     public Topics topics() {
         return topics;
     }

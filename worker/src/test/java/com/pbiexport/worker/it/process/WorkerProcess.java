@@ -187,6 +187,28 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM (on Linux) without waiting; {@link #awaitExit} waits for the drain and exit. */
+    public void signalTerm() {
+        process.toHandle().destroy(); // the handle only signals: see terminate
+    }
+
+    /** Waits up to {@code timeout} for the process to end; returns its exit code, or kills it and fails. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError("worker " + name + " still running " + timeout + " after SIGTERM; log "
+                        + log + ":\n" + logTail(40));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            LIVE.remove(this);
+        }
+    }
+
     /** SIGKILL (on Linux) and wait, bounded, until the process is gone. Idempotent. */
     public void kill() {
         process.destroyForcibly();
