@@ -59,7 +59,14 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
     public interface RouterObserver {
         default void deadLettered(String reason) { }
 
+        /** A request answered without an export (invalid, malformed, poisoned): called once its answer is published. */
         default void rejected(String code) { }
+
+        /**
+         * An export's outcome was published (acknowledged; in exactly-once mode, committed). An outcome that never
+         * commits here (the partition moved, the JVM stopped) is not reported: the next owner publishes and reports it.
+         */
+        default void answered(JobResult result) { }
 
         default void publishRetried() { }
 
@@ -90,16 +97,15 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         AtomicBoolean cancelled = new AtomicBoolean();
         ParseResult parsed = parser.parse(record.value(), headers(record));
         if (parsed instanceof ParseResult.Unparseable u) {
-            observer.deadLettered(u.reason().name());
             log.warn("dead-lettering {}-{}@{}: {} ({})", record.topic(), record.partition(), record.offset(),
                     u.reason(), u.detail());
-            deliver(() -> deadLetters.send(record, u.reason(), u.detail()), finished, cancelled, 0);
+            deliver(() -> deadLetters.send(record, u.reason(), u.detail()),
+                    () -> observer.deadLettered(u.reason().name()), finished, cancelled, 0);
         } else if (parsed instanceof ParseResult.Malformed m) {
             Diagnosis d = Diagnosis.invalid(m.problem());
-            observer.rejected(d.code().name());
             deliver(() -> outcomes.publish(record.partition(), m.requestId(),
                     OutcomeEvents.rejected(m.requestId(), d, clock.instant()), m.traceparent(), List.of()),
-                    finished, cancelled, 0);
+                    () -> observer.rejected(d.code().name()), finished, cancelled, 0);
         } else {
             ParseResult.Parsed p = (ParseResult.Parsed) parsed;
             ExportRequested request = p.request();
@@ -109,10 +115,9 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
             }
             Diagnosis d = Diagnosis.of(problems.get(0).code(), problems.stream()
                     .map(RequestValidator.Violation::message).collect(Collectors.joining("; ")));
-            observer.rejected(d.code().name());
             deliver(() -> outcomes.publish(record.partition(), request.requestId(),
                     OutcomeEvents.rejected(request, d, clock.instant()), p.traceparent(), List.of()),
-                    finished, cancelled, 0);
+                    () -> observer.rejected(d.code().name()), finished, cancelled, 0);
         }
         return () -> cancelled.set(true);
     }
@@ -125,9 +130,8 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
                 request, p.traceparent());
         if (plan instanceof JobPlan.Poisoned poisoned) {
             Diagnosis d = Diagnosis.of(ErrorCode.POISON_REQUEST, poisoned.message());
-            observer.rejected(d.code().name());
-            deliver(() -> poisoned.answer().apply(OutcomeEvents.rejected(request, d, clock.instant())), finished,
-                    cancelled, 0);
+            deliver(() -> poisoned.answer().apply(OutcomeEvents.rejected(request, d, clock.instant())),
+                    () -> observer.rejected(d.code().name()), finished, cancelled, 0);
             return () -> cancelled.set(true);
         }
         if (!(plan instanceof JobPlan.Export run)) {
@@ -138,7 +142,8 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
                 ? request.output().sink() : defaultSink;
         ExportJobSpec spec = new ExportJobSpec(request, request.exportToBody(), sink,
                 clock.instant(), p.traceparent());
-        Consumer<JobResult> onResult = result -> deliver(() -> run.answer().apply(result), finished, cancelled, 0);
+        Consumer<JobResult> onResult = result -> deliver(() -> run.answer().apply(result),
+                () -> observer.answered(result), finished, cancelled, 0);
         AtomicReference<ExportService.JobHandle> job = new AtomicReference<>();
         Runnable start = () -> {
             if (cancelled.get()) {
@@ -193,19 +198,22 @@ public final class RequestRouter implements RecordHandler, PartitionListener {
         jobStates.committed(offsets);
     }
 
-    private void deliver(Supplier<CompletableFuture<Void>> send, Runnable finished, AtomicBoolean cancelled, int attempt) {
+    /** Publishes until acknowledged (or cancelled); then {@code published} (meters), then {@code finished} (offset). */
+    private void deliver(Supplier<CompletableFuture<Void>> send, Runnable published, Runnable finished,
+                         AtomicBoolean cancelled, int attempt) {
         if (cancelled.get()) {
             return;
         }
         send.get().whenComplete((ok, error) -> {
             if (error == null) {
+                published.run();
                 finished.run();
             } else if (!cancelled.get()) {
                 observer.publishRetried();
                 long delay = Math.min(30_000, 500L << Math.min(attempt, 6));
                 log.warn("publishing failed (attempt {}), retrying in {} ms: {}", attempt + 1, delay, error.toString());
                 try {
-                    timers.schedule(() -> deliver(send, finished, cancelled, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                    timers.schedule(() -> deliver(send, published, finished, cancelled, attempt + 1), delay, TimeUnit.MILLISECONDS);
                 } catch (RuntimeException e) {
                     log.warn("cannot retry publishing (shutting down); the record will be redelivered");
                 }

@@ -204,18 +204,30 @@ public final class WorkerMetrics implements ExportObserver, IntakeObserver, Requ
         String tenant = result.spec().tenant();
         String format = result.spec().request().format();
         if (result instanceof JobResult.Stored s) {
-            outcome("completed", "none", "none", format, tenant);
             counter(BYTES_STORED, Tags.of("tenant", tenant)).increment(s.file().sizeBytes());
             phase("queued", tenant, s.timings().queuedMs());
             phase("render", tenant, s.timings().renderMs());
             phase("download", tenant, s.timings().downloadMs());
             phase("total", tenant, s.timings().totalMs());
+        }
+    }
+
+    /** An export's outcome event was published (acknowledged; committed in exactly-once mode): counted once. */
+    @Override
+    public void answered(JobResult result) {
+        String tenant = result.spec().tenant();
+        String format = result.spec().request().format();
+        if (result instanceof JobResult.Stored) {
+            outcome("completed", "none", "none", format, tenant);
         } else if (result instanceof JobResult.Failed f) {
             outcome("failed", f.diagnosis().code().name(), f.diagnosis().category().wireValue(), format, tenant);
         }
     }
 
-    /** An invalid request answered without running an export (its tenant may be unknown: not used as a tag). */
+    /**
+     * An invalid request's answer was published without running an export (its tenant may be unknown: not used as
+     * a tag).
+     */
     @Override
     public void rejected(String code) {
         outcome("failed", code, "invalid_request", "unknown", "unknown");

@@ -193,7 +193,21 @@ class RequestRouterTest {
         producer.completeNext();
 
         await().atMost(WAIT).until(() -> finished.get() == 1);
-        assertThat(decisions).containsExactly("dead-letter EMPTY_VALUE", "retried");
+        assertThat(decisions).containsExactly("retried", "dead-letter EMPTY_VALUE");
+    }
+
+    @Test
+    void reportsARejectionOnlyOnceItsAnswerIsAcknowledged() {
+        MockProducer<byte[], byte[]> producer = producer(false);
+
+        router(producer).handle(record("{\"requestId\":\"r-4\",\"notAfter\":\"soon\"}"), finished::incrementAndGet);
+
+        await().atMost(WAIT).until(() -> producer.history().size() == 1);
+        assertThat(decisions).isEmpty();
+        producer.completeNext();
+
+        await().atMost(WAIT).until(() -> finished.get() == 1);
+        assertThat(decisions).containsExactly("rejected INVALID_REQUEST");
     }
 
     @Test

@@ -65,6 +65,8 @@ class WorkerMetricsTest {
         m.busyRestart("contoso");
         m.finished(stored());
         m.finished(failed());
+        m.answered(stored());
+        m.answered(failed());
         m.rejected("INVALID_GUID");
         m.deadLettered("MALFORMED_JSON");
         m.publishRetried();
@@ -139,9 +141,20 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void anExportThatFinishedIsNotAnOutcomeUntilItsEventIsPublished() {
+        metrics.finished(stored());
+        metrics.finished(failed());
+
+        assertThat(registry.find("pbiexport.outcomes").counters()).isEmpty();
+        assertThat(registry.get(MeterCatalogue.BYTES_STORED.meterName()).counter().count()).isEqualTo(2048);
+    }
+
+    @Test
     void countsOutcomesByResultCodeAndCategory() {
         metrics.finished(stored());
         metrics.finished(failed());
+        metrics.answered(stored());
+        metrics.answered(failed());
         metrics.rejected("INVALID_FORMAT");
 
         assertThat(registry.get("pbiexport.outcomes").tags("result", "completed", "tenant", "contoso").counter().count())

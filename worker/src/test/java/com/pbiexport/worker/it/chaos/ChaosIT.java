@@ -58,8 +58,8 @@ import static org.awaitility.Awaitility.await;
  * endpoint outages, 10 % Power BI 5xx and 5 % cut connections, slow and failing sink, SIGKILL and SIGTERM of
  * workers, a worker joining. Then, read with {@code read_committed}: exactly one outcome per request, no export
  * recorded in job state started twice, no partial or orphan blob, zero secret hits, and the outcome meters of
- * each JVM against the outcome events it published ({@link Meters}: at least as many counted as published for the
- * JVMs running at the end or stopped by SIGTERM, the excess reported; reported for those SIGKILLed).
+ * each JVM against the outcome events it published ({@link Meters}: counted equal to published for the
+ * JVMs running at the end or stopped by SIGTERM; reported for those SIGKILLed).
  *
  * <p>{@code -Dchaos.minutes=10} for the long run (default 2, the CI version: about 3.5 minutes with start-up), {@code -Dchaos.seed=N} to replay;
  * the seed is printed first and is in every failure message; {@code -Dchaos.logs.dir=DIR} keeps the worker JVMs'
