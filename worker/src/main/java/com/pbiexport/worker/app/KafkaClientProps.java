@@ -122,7 +122,13 @@ final class KafkaClientProps {
         return p;
     }
 
-    /** Reads job-state partitions by assignment: no group, no commits, only committed records. */
+    /**
+     * Reads job-state partitions by assignment: no group, no commits, only committed records. Never asks the broker
+     * to create a missing job-state topic: its look-up runs at the same time as the start-up topic check, and a
+     * broker with {@code auto.create.topics.enable} would create it with the broker's defaults (cleanup.policy
+     * delete) before {@code topics.create=true} could create it compacted, leaving the worker never ready (seen in
+     * the images stage of CI).
+     */
     static Properties jobStateReader(WorkerConfig c) {
         Properties p = new Properties();
         p.putAll(c.kafka().consumerProperties());
@@ -133,6 +139,7 @@ final class KafkaClientProps {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;

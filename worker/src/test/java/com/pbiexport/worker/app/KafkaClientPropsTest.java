@@ -63,11 +63,19 @@ class KafkaClientPropsTest {
     void theJobStateReaderReadsCommittedRecordsByAssignmentWithoutAGroup() {
         Properties p = KafkaClientProps.jobStateReader(config(DeliveryMode.AT_LEAST_ONCE, Map.of(
                 "group.instance.id", "static-1", "isolation.level", "read_uncommitted", "enable.auto.commit", "true",
-                "client.id", "mine", "security.protocol", "SSL"), Map.of()));
+                "client.id", "mine", "security.protocol", "SSL", "allow.auto.create.topics", "true"), Map.of()));
 
         assertThat(p).doesNotContainKeys("group.id", "group.instance.id")
+                .containsEntry("allow.auto.create.topics", "false")
                 .containsEntry("isolation.level", "read_committed").containsEntry("enable.auto.commit", "false")
                 .containsEntry("client.id", "pod-1-jobstate").containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void theJobStateEndsReaderNeverCreatesTheTopicEither() {
+        assertThat(KafkaClientProps.jobStateEnds(config(DeliveryMode.EXACTLY_ONCE, Map.of(), Map.of())))
+                .containsEntry("allow.auto.create.topics", "false")
+                .containsEntry("isolation.level", "read_uncommitted");
     }
 
     @Test
